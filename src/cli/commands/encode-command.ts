@@ -1,0 +1,151 @@
+import path from 'node:path';
+import type { EncodeEvent, PackageResult } from '../../common/encode-events.js';
+import { StudioError, toErrorData, type StudioErrorData } from '../../common/errors.js';
+import { packageNameFor } from '../../common/package-name.js';
+import type { PlanOptions } from '../../common/plan/ladder-plan.js';
+import type { Preset } from '../../common/presets/preset-schema.js';
+import { encodePackage } from '../../node/encode/encode-package.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { formatBitrate, formatBytes, formatDuration, formatProgressLine } from '../progress-line.js';
+
+export interface EncodeCommandOptions {
+  files: string[];
+  preset: Preset;
+  outDir: string;
+  planOptions: PlanOptions;
+  overwrite: boolean;
+  json: boolean;
+  signal: AbortSignal;
+}
+
+type FileOutcome =
+  { file: string; ok: true; result: PackageResult } | { file: string; ok: false; error: StudioErrorData };
+
+/** Encodes the files one after another, reporting as it goes; returns the process exit code. */
+export async function runEncodeCommand(options: EncodeCommandOptions): Promise<number> {
+  const outcomes: FileOutcome[] = [];
+  const names = new Set<string>();
+  for (const file of options.files) {
+    if (options.signal.aborted) break;
+    const packageDir = path.resolve(options.outDir, uniqueName(packageNameFor(file), names));
+    const report = options.json ? jsonReporter(file) : humanReporter(file);
+    try {
+      const result = await encodePackage(
+        {
+          input: file,
+          packageDir,
+          preset: options.preset,
+          planOptions: options.planOptions,
+          overwrite: options.overwrite,
+        },
+        { signal: options.signal, onEvent: report },
+      );
+      outcomes.push({ file, ok: true, result });
+    } catch (error) {
+      outcomes.push({ file, ok: false, error: toErrorData(error) });
+      if (error instanceof StudioError && error.code === 'CANCELLED') break;
+    }
+  }
+  return summarize(outcomes, options);
+}
+
+function summarize(outcomes: FileOutcome[], options: EncodeCommandOptions): number {
+  const ok = outcomes.filter((o) => o.ok).length;
+  const failed = outcomes.length - ok;
+  const cancelled = options.signal.aborted;
+  if (options.json) {
+    writeJson({ type: 'summary', packaged: ok, failed, cancelled });
+  } else if (options.files.length > 1 || failed > 0) {
+    process.stdout.write(`\n${ok} packaged, ${failed} failed${cancelled ? ' (cancelled)' : ''}\n`);
+    for (const o of outcomes) {
+      process.stdout.write(
+        o.ok ? `  ✓ ${o.file} → ${o.result.packageDir}\n` : `  ✗ ${o.file}: ${o.error.code}\n`,
+      );
+    }
+  }
+  if (cancelled) return EXIT.CANCELLED;
+  if (failed === 0) return EXIT.OK;
+  if (ok > 0) return EXIT.PARTIAL;
+  const only = outcomes.length === 1 ? outcomes[0] : undefined;
+  return only && !only.ok ? exitCodeFor(only.error.code) : EXIT.FAILED;
+}
+
+function uniqueName(name: string, taken: Set<string>): string {
+  let candidate = name;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${name}-${n}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+function jsonReporter(file: string): (event: EncodeEvent) => void {
+  return (event) => writeJson({ file, ...event });
+}
+
+function writeJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+function humanReporter(file: string): (event: EncodeEvent) => void {
+  const tty = process.stdout.isTTY === true;
+  const label = path.basename(file);
+  let lastDecile = -1;
+  const out = (text: string) => process.stdout.write(text);
+  const clearLine = () => tty && out('\r\x1b[2K');
+  return (event) => {
+    switch (event.type) {
+      case 'probed': {
+        const s = event.source;
+        const v = s.video;
+        const picture = v
+          ? `${v.codec} ${v.displayWidth}x${v.displayHeight} ${(v.frameRate.num / v.frameRate.den).toFixed(2)} fps`
+          : 'no video';
+        const sound = s.audio[0] ? `${s.audio[0].codec} ${s.audio[0].channels} ch` : 'no audio';
+        out(`● ${file}\n  ${formatDuration(s.durationSec)}, ${picture}, ${sound}\n`);
+        break;
+      }
+      case 'planned': {
+        const rungs = event.plan.video?.rungs ?? [];
+        const ladder = rungs.map((r) => `${r.width}x${r.height}@${r.bitrateKbps}k`).join(' ');
+        out(
+          `  ladder: ${ladder || 'audio only'} (${event.plan.format}, ${event.plan.segmentDurationSec} s segments)\n`,
+        );
+        for (const note of event.plan.notes) out(`  note: ${note}\n`);
+        break;
+      }
+      case 'progress': {
+        if (tty) {
+          out('\r' + formatProgressLine({ label, ...event }));
+        } else {
+          const decile = Math.floor(event.ratio * 10);
+          if (decile > lastDecile && decile < 10) out(`  ${decile * 10}%\n`);
+          lastDecile = decile;
+        }
+        break;
+      }
+      case 'packaging':
+        clearLine();
+        out('  measuring and writing the multivariant playlist…\n');
+        break;
+      case 'done': {
+        const r = event.result;
+        out(`  ✓ ${r.multivariantPlaylist}\n`);
+        for (const v of r.variants) {
+          const size = v.width ? `${v.width}x${v.height} ` : '';
+          out(
+            `    ${size}avg ${formatBitrate(v.averageBandwidth)}, peak ${formatBitrate(v.peakBandwidth)}  ${v.codecs.join(',')}\n`,
+          );
+        }
+        for (const w of r.warnings) out(`  warning: ${w}\n`);
+        out(`  ${formatBytes(r.sizeBytes)} in ${r.elapsedSec.toFixed(1)} s\n`);
+        break;
+      }
+      case 'failed': {
+        clearLine();
+        out(`  ✗ ${event.error.message}\n`);
+        const detail = event.error.detail?.split('\n').slice(-6) ?? [];
+        for (const line of detail) out(`    | ${line}\n`);
+        break;
+      }
+    }
+  };
+}

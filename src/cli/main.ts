@@ -1,0 +1,225 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { StudioError, toErrorData } from '../common/errors.js';
+import { planEncode, type PlanOptions } from '../common/plan/ladder-plan.js';
+import { SEGMENT_FORMATS, SPEED_PRESETS, VIDEO_CODECS } from '../common/presets/preset-schema.js';
+import { binaries, probeCapabilities } from '../node/ffmpeg/binaries.js';
+import { makeTestClip } from '../node/demo/test-clip.js';
+import { DEFAULT_PRESET_ID, listBuiltInPresets, loadPreset } from '../node/presets/preset-store.js';
+import { probeSource } from '../node/probe/probe-source.js';
+import { runEncodeCommand } from './commands/encode-command.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { formatDuration } from './progress-line.js';
+
+const program = new Command('hls-studio')
+  .description('Turn videos into spec-correct HLS streaming packages, on your own machine.')
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
+
+interface EncodeFlags {
+  preset: string;
+  out: string;
+  segmentDuration?: number;
+  format?: (typeof SEGMENT_FORMATS)[number];
+  codec?: (typeof VIDEO_CODECS)[number];
+  encoder?: string;
+  speed?: (typeof SPEED_PRESETS)[number];
+  overwrite?: boolean;
+  json?: boolean;
+}
+
+program
+  .command('encode')
+  .description('encode video files into HLS packages (one folder per file)')
+  .argument('<files...>', 'video or audio files')
+  .option('-p, --preset <name|file>', 'built-in preset id or a preset .json file', DEFAULT_PRESET_ID)
+  .option('-o, --out <dir>', 'folder that receives one package folder per file', 'hls-out')
+  .option(
+    '--segment-duration <seconds>',
+    'target segment duration (default from the preset, 6)',
+    positiveNumber,
+  )
+  .addOption(new Option('--format <format>', 'segment container').choices(SEGMENT_FORMATS))
+  .addOption(new Option('--codec <codec>', 'video codec').choices(VIDEO_CODECS))
+  .option('--encoder <name>', 'ffmpeg encoder (libx264, h264_videotoolbox, h264_nvenc, …; see `doctor`)')
+  .addOption(new Option('--speed <preset>', 'x264/x265 speed preset').choices(SPEED_PRESETS))
+  .option('--overwrite', 'replace an existing package folder')
+  .option('--json', 'print events as JSON lines')
+  .action(async (files: string[], flags: EncodeFlags) => {
+    const preset = await loadPreset(flags.preset);
+    await binaries();
+    const planOptions: PlanOptions = {
+      segmentDurationSec: flags.segmentDuration,
+      format: flags.format,
+      codec: flags.codec,
+      encoder: flags.encoder,
+      speedPreset: flags.speed,
+    };
+    const code = await withInterrupt((signal) =>
+      runEncodeCommand({
+        files,
+        preset,
+        outDir: flags.out,
+        planOptions,
+        overwrite: flags.overwrite === true,
+        json: flags.json === true,
+        signal,
+      }),
+    );
+    process.exitCode = code;
+  });
+
+program
+  .command('probe')
+  .description('describe a source file and the ladder a preset would make of it')
+  .argument('<file>')
+  .option('-p, --preset <name|file>', 'preset to plan with', DEFAULT_PRESET_ID)
+  .option('--json', 'print JSON')
+  .action(async (file: string, flags: { preset: string; json?: boolean }) => {
+    const preset = await loadPreset(flags.preset);
+    const source = await probeSource(file);
+    const plan = planEncode(source, preset);
+    if (flags.json) return printJson({ source, plan });
+    const v = source.video;
+    console.log(`${source.file}`);
+    console.log(
+      `  container ${source.formatName}, ${formatDuration(source.durationSec)} (${source.durationSec.toFixed(3)} s)`,
+    );
+    if (v) {
+      const sar =
+        v.sampleAspectRatio.num === v.sampleAspectRatio.den
+          ? ''
+          : `, SAR ${v.sampleAspectRatio.num}:${v.sampleAspectRatio.den}`;
+      console.log(
+        `  video ${v.codec}${v.profile ? ` (${v.profile})` : ''} ${v.width}x${v.height}${sar}, shown ${v.displayWidth}x${v.displayHeight}` +
+          `${v.rotation ? `, rotated ${v.rotation}°` : ''}`,
+      );
+      console.log(
+        `        ${(v.frameRate.num / v.frameRate.den).toFixed(3)} fps${v.vfr ? ' (variable)' : ''}, ${v.pixelFormat} ${v.bitDepth}-bit, ` +
+          `${v.dynamicRange.toUpperCase()}, ${v.fieldOrder}`,
+      );
+    } else console.log('  video none');
+    for (const a of source.audio) {
+      console.log(
+        `  audio ${a.codec} ${a.channelLayout ?? `${a.channels} ch`} ${a.sampleRate} Hz${a.language ? ` [${a.language}]` : ''}`,
+      );
+    }
+    for (const s of source.subtitles) {
+      console.log(
+        `  subtitle ${s.codec}${s.language ? ` [${s.language}]` : ''}${s.bitmap ? ' (bitmap)' : ''}`,
+      );
+    }
+    for (const w of source.warnings) console.log(`  warning: ${w}`);
+    console.log(`plan with ${preset.id}:`);
+    for (const r of plan.video?.rungs ?? []) {
+      console.log(
+        `  ${r.id}: ${r.width}x${r.height} ${(r.frameRate.num / r.frameRate.den).toFixed(3)} fps ${r.bitrateKbps} kb/s (max ${r.maxBitrateKbps})`,
+      );
+    }
+    if (plan.audio) console.log(`  ${plan.audio.id}: AAC-LC stereo ${plan.audio.bitrateKbps} kb/s`);
+    for (const n of plan.notes) console.log(`  note: ${n}`);
+  });
+
+program
+  .command('presets')
+  .description('list the built-in presets')
+  .option('--json', 'print JSON')
+  .action(async (flags: { json?: boolean }) => {
+    const presets = await listBuiltInPresets();
+    if (flags.json) return printJson(presets);
+    for (const p of presets) {
+      const ladder = p.rungs.map((r) => `${r.height}p@${r.bitrateKbps}k`).join(' ');
+      console.log(
+        `${p.id.padEnd(14)} ${p.name}\n${''.padEnd(14)} ${p.video.codec} ${p.segment.format}: ${ladder}`,
+      );
+    }
+  });
+
+program
+  .command('doctor')
+  .description('show which ffmpeg is used, its version, and the encoders it offers')
+  .option('--json', 'print JSON')
+  .action(async (flags: { json?: boolean }) => {
+    const bins = await binaries();
+    const caps = await probeCapabilities(bins);
+    if (flags.json) return printJson({ ...bins, ...caps, node: process.version });
+    console.log(`ffmpeg   ${bins.ffmpeg.path} (${bins.ffmpeg.source})\n         ${caps.version}`);
+    console.log(`ffprobe  ${bins.ffprobe.path} (${bins.ffprobe.source})\n         ${caps.ffprobeVersion}`);
+    console.log(`encoders ${caps.encoders.join(', ')}`);
+    console.log(`filters  ${caps.filters.join(', ')}`);
+    const missing = ['libx264', 'aac'].filter((e) => !caps.encoders.includes(e));
+    if (missing.length) {
+      console.log(`problem: this ffmpeg lacks ${missing.join(', ')}; packages cannot be made with it`);
+      process.exitCode = EXIT.NO_FFMPEG;
+    }
+  });
+
+program
+  .command('demo')
+  .description('make a 12-second test clip with ffmpeg and encode it into a package (no input needed)')
+  .option('-o, --out <dir>', 'folder for the demo package', 'hls-demo')
+  .option('--json', 'print events as JSON lines')
+  .action(async (flags: { out: string; json?: boolean }) => {
+    const preset = await loadPreset(DEFAULT_PRESET_ID);
+    const work = await mkdtemp(path.join(os.tmpdir(), 'hls-studio-demo-'));
+    try {
+      const clip = path.join(work, 'demo.mp4');
+      if (!flags.json) console.log(`making a 12 s 1280x720 test clip (${clip})`);
+      await makeTestClip(clip, { width: 1280, height: 720, frameRate: '30', durationSec: 12 });
+      const code = await withInterrupt((signal) =>
+        runEncodeCommand({
+          files: [clip],
+          preset,
+          outDir: flags.out,
+          planOptions: {},
+          overwrite: true,
+          json: flags.json === true,
+          signal,
+        }),
+      );
+      if (code === EXIT.OK && !flags.json) {
+        console.log(
+          `\nplay it: open ${path.resolve(flags.out, 'demo', 'master.m3u8')} in an HLS player (Safari, VLC, mpv)`,
+        );
+      }
+      process.exitCode = code;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+async function withInterrupt(run: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const data = toErrorData(error);
+  const json = process.argv.includes('--json');
+  if (json) console.log(JSON.stringify({ type: 'error', error: data }));
+  else console.error(`hls-studio: ${data.message}`);
+  if (!(error instanceof StudioError) && !json) console.error(error);
+  process.exitCode = exitCodeFor(data.code);
+}

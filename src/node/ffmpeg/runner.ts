@@ -1,0 +1,166 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { StudioError } from '../../common/errors.js';
+import { formatCommandLine } from '../../common/ffmpeg/command-line.js';
+
+export interface RunOptions {
+  bin: string;
+  args: string[];
+  cwd?: string;
+  signal?: AbortSignal;
+  /** Kill the process when it has printed nothing for this long (a hung decoder, a stuck network mount). */
+  stallTimeoutMs?: number;
+  /** Hard limit on the whole run. */
+  timeoutMs?: number;
+  onStdout?: (chunk: string) => void;
+  /** Called with the exact command line before the process starts. */
+  onCommand?: (commandLine: string) => void;
+  /** Keep stdout in the result (ffprobe's JSON); capped at 64 MiB. */
+  captureStdout?: boolean;
+  /** Keep all of stderr in the result (trace_headers output); capped at 16 MiB. */
+  captureStderr?: boolean;
+  /** The user's file this run is about, for error messages. */
+  file?: string;
+}
+
+export interface RunResult {
+  commandLine: string;
+  stdout: string;
+  stderr: string;
+  /** The last lines of stderr: what an error message shows. */
+  stderrTail: string[];
+}
+
+const STDERR_TAIL_LINES = 30;
+const STDOUT_CAP = 64 * 1024 * 1024;
+const STDERR_CAP = 16 * 1024 * 1024;
+const KILL_GRACE_MS = 1500;
+
+/**
+ * The only place that starts a process. Argument array, no shell, stdin closed; its own process group so
+ * cancel, stall and timeout kill the whole tree; rejects with a StudioError carrying stderr's last lines.
+ */
+export function runProcess(options: RunOptions): Promise<RunResult> {
+  const commandLine = formatCommandLine(options.bin, options.args);
+  options.onCommand?.(commandLine);
+  const what = options.file ? `${options.file}: ` : '';
+
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(new StudioError('CANCELLED', `${what}cancelled`, { file: options.file }));
+      return;
+    }
+    const child = spawn(options.bin, options.args, {
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+      shell: false,
+    });
+    let stdout = '';
+    let stderr = '';
+    let tail: string[] = [];
+    let partialLine = '';
+    let failure: StudioError | undefined;
+    let stallTimer: NodeJS.Timeout | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const kill = (reason: StudioError) => {
+      if (failure) return;
+      failure = reason;
+      killTree(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => killTree(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+    };
+    const armStall = () => {
+      if (!options.stallTimeoutMs) return;
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(
+        () =>
+          kill(
+            new StudioError(
+              'FFMPEG_STALLED',
+              `${what}ffmpeg made no progress for ${options.stallTimeoutMs! / 1000} s`,
+              {
+                file: options.file,
+                detail: tail.join('\n'),
+              },
+            ),
+          ),
+        options.stallTimeoutMs,
+      );
+    };
+    const hardTimer = options.timeoutMs
+      ? setTimeout(
+          () =>
+            kill(
+              new StudioError('FFMPEG_STALLED', `${what}gave up after ${options.timeoutMs! / 1000} s`, {
+                file: options.file,
+                detail: tail.join('\n'),
+              }),
+            ),
+          options.timeoutMs,
+        )
+      : undefined;
+    const onAbort = () => kill(new StudioError('CANCELLED', `${what}cancelled`, { file: options.file }));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    armStall();
+
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      armStall();
+      if (options.captureStdout && stdout.length < STDOUT_CAP) stdout += chunk;
+      options.onStdout?.(chunk);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      armStall();
+      if (options.captureStderr && stderr.length < STDERR_CAP) stderr += chunk;
+      const lines = (partialLine + chunk).split(/\r?\n/);
+      partialLine = lines.pop() ?? '';
+      tail = [...tail, ...lines.filter((l) => l.trim() !== '')].slice(-STDERR_TAIL_LINES);
+    });
+
+    const cleanUp = () => {
+      clearTimeout(stallTimer);
+      clearTimeout(hardTimer);
+      clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      cleanUp();
+      const code = error.code === 'ENOENT' || error.code === 'EACCES' ? 'FFMPEG_MISSING' : 'FFMPEG_FAILED';
+      reject(
+        new StudioError(code, `could not start ${options.bin}: ${error.message}`, {
+          file: options.file,
+          cause: error,
+        }),
+      );
+    });
+    child.on('close', (exitCode, signal) => {
+      cleanUp();
+      if (partialLine.trim()) tail = [...tail, partialLine].slice(-STDERR_TAIL_LINES);
+      if (failure) return reject(failure);
+      if (exitCode === 0) return resolve({ commandLine, stdout, stderr, stderrTail: tail });
+      const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+      const reason = tail[tail.length - 1] ?? how;
+      reject(
+        new StudioError('FFMPEG_FAILED', `${what}ffmpeg failed: ${reason}`, {
+          file: options.file,
+          detail: [`${commandLine}`, `(${how})`, ...tail].join('\n'),
+        }),
+      );
+    });
+  });
+}
+
+function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    if (process.platform === 'win32') {
+      spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true });
+    } else {
+      process.kill(-pid, signal); // the whole process group (spawned detached)
+    }
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,57 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StudioError } from '../../common/errors.js';
+import { parsePreset, type Preset } from '../../common/presets/preset-schema.js';
+
+/** presets/ at the package root (src/node/presets → ../../../presets, and the same from dist/node/presets). */
+export const BUILT_IN_PRESET_DIR = fileURLToPath(new URL('../../../presets/', import.meta.url));
+export const DEFAULT_PRESET_ID = 'web-compact';
+
+/** The built-in presets, sorted by id. A broken built-in file is a bug, so it throws. */
+export async function listBuiltInPresets(): Promise<Preset[]> {
+  const files = (await readdir(BUILT_IN_PRESET_DIR)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(files.map((f) => readPresetFile(path.join(BUILT_IN_PRESET_DIR, f))));
+}
+
+/** A built-in preset by id, or a user's preset file by path (anything with a slash or ending in .json). */
+export async function loadPreset(nameOrFile: string): Promise<Preset> {
+  if (nameOrFile.endsWith('.json') || nameOrFile.includes('/') || nameOrFile.includes(path.sep)) {
+    return readPresetFile(path.resolve(nameOrFile));
+  }
+  const presets = await listBuiltInPresets();
+  const found = presets.find((p) => p.id === nameOrFile);
+  if (!found) {
+    throw new StudioError(
+      'PRESET_NOT_FOUND',
+      `no preset named "${nameOrFile}"; built in: ${presets.map((p) => p.id).join(', ')} (or give a .json file)`,
+    );
+  }
+  return found;
+}
+
+export async function readPresetFile(file: string): Promise<Preset> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new StudioError('PRESET_NOT_FOUND', `${file}: cannot read the preset file`, { file, cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new StudioError('PRESET_INVALID', `${file}: not valid JSON (${(cause as Error).message})`, {
+      file,
+      cause,
+    });
+  }
+  const result = parsePreset(json);
+  if (!result.ok) {
+    throw new StudioError('PRESET_INVALID', `${file}: ${result.issues.join('; ')}`, {
+      file,
+      detail: result.issues.join('\n'),
+    });
+  }
+  return result.preset;
+}
