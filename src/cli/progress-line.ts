@@ -8,9 +8,10 @@ export function formatProgressLine(p: {
   width?: number;
 }): string {
   const width = p.width ?? 24;
-  const filled = Math.round(Math.min(1, Math.max(0, p.ratio)) * width);
+  const ratio = Math.min(1, Math.max(0, p.ratio));
+  const filled = Math.round(ratio * width);
   const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-  const parts = [`[${bar}]`, `${Math.floor(p.ratio * 100)}%`.padStart(4)];
+  const parts = [`[${bar}]`, `${Math.floor(ratio * 100)}%`.padStart(4)];
   if (p.fps !== undefined) parts.push(`${Math.round(p.fps)} fps`);
   if (p.speed !== undefined) parts.push(`${p.speed.toFixed(1)}x`);
   if (p.etaSec !== undefined) parts.push(`ETA ${formatDuration(p.etaSec)}`);

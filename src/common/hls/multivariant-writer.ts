@@ -81,5 +81,10 @@ export function orderVariants<T extends { bitrate: MeasuredBitrate }>(
 
 /** RFC 8216 4.2: a quoted-string cannot hold a double quote, CR or LF. */
 export function quotedString(text: string): string {
-  return text.replace(/["\r\n]+/g, ' ').trim() || 'Untitled';
+  return (
+    text
+      .replace(/"/g, "'")
+      .replace(/[\r\n]+/g, ' ')
+      .trim() || 'Untitled'
+  );
 }

@@ -69,15 +69,16 @@ async function checkReadableFile(file: string): Promise<void> {
 function classifyProbeFailure(file: string, error: unknown): unknown {
   if (!(error instanceof StudioError) || error.code !== 'FFMPEG_FAILED') return error;
   const detail = error.detail ?? '';
-  if (/moov atom not found|partial file|Truncating packet|end of file/i.test(detail)) {
-    return new StudioError(
-      'TRUNCATED',
-      `${file}: the file is truncated or incomplete (${lastReason(detail)})`,
-      {
-        file,
-        detail,
-      },
-    );
+  // A text file renamed .mp4 is "detected only with low score", then also lacks a moov: not media at all.
+  const guessed = /misdetection possible|low score/i.test(detail);
+  const truncation = /moov atom not found|partial file|Truncating packet|unexpected end of file/i.exec(
+    detail,
+  );
+  if (truncation && !guessed) {
+    return new StudioError('TRUNCATED', `${file}: the file is truncated or incomplete (${truncation[0]})`, {
+      file,
+      detail,
+    });
   }
   return new StudioError(
     'NOT_MEDIA',
@@ -91,7 +92,7 @@ function classifyProbeFailure(file: string, error: unknown): unknown {
 
 function lastReason(detail: string): string {
   const lines = detail.split('\n').filter((l) => l.trim() && !l.startsWith('('));
-  return stripContext(lines[lines.length - 1] ?? 'unknown reason').replace(/^file:.*?: /, '');
+  return stripContext(lines[lines.length - 1] ?? 'unknown reason').replace(/^file:.*: /, '');
 }
 
 /** "[mov,mp4 @ 0x55…] moov atom not found" → "moov atom not found". */

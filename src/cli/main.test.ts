@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { clip, scratchDir } from '../../test/helpers/clips.js';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+/** Runs the real CLI (TypeScript through tsx) and gives its exit code and output. */
+function cli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, ...args],
+      { cwd, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('hls-studio CLI', () => {
+  it('encode --json: events as JSON lines, a summary, exit 0, the package under --out', async () => {
+    const input = await clip('cli.mp4', { width: 320, height: 180, durationSec: 2 });
+    const out = await scratchDir('cli-');
+    const { code, stdout } = await cli([
+      'encode',
+      input,
+      '--preset',
+      'mobile-light',
+      '--out',
+      out,
+      '--speed',
+      'ultrafast',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const events = jsonLines(stdout);
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['probed', 'planned', 'progress', 'done', 'summary']),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'summary', packaged: 1, failed: 0 });
+    expect(await readdir(path.join(out, 'cli'))).toContain('master.m3u8');
+  });
+
+  it('several files: one bad, one good → exit 3 (partial) and a summary naming both', async () => {
+    const input = await clip('cli.mp4', { width: 320, height: 180, durationSec: 2 });
+    const out = await scratchDir('cli-');
+    const bad = path.join(out, 'broken.mp4');
+    await writeFile(bad, 'not a video');
+    const { code, stdout } = await cli([
+      'encode',
+      bad,
+      input,
+      '--preset',
+      'mobile-light',
+      '--out',
+      path.join(out, 'pk'),
+      '--speed',
+      'ultrafast',
+    ]);
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/1 packaged, 1 failed/);
+    expect(stdout).toContain(`✗ ${bad}: NOT_MEDIA`);
+    expect(await readdir(path.join(out, 'pk'))).toEqual(['cli']);
+  });
+
+  it('a missing file → exit 1 with the file named; an unknown preset → exit 2', async () => {
+    const missing = await cli(['encode', '/nonexistent/-x.mp4', '--out', await scratchDir('cli-')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('/nonexistent/-x.mp4: no such file');
+    const preset = await cli(['encode', '/nonexistent/a.mp4', '--preset', 'nope']);
+    expect(preset.code).toBe(2);
+    expect(preset.stderr).toMatch(/no preset named "nope"/);
+  });
+
+  it('a bad option value is a usage error (exit 2)', async () => {
+    const { code, stderr } = await cli(['encode', 'a.mp4', '--format', 'avi']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Allowed choices are ts, fmp4/);
+  });
+
+  it('presets, probe and doctor answer in JSON', async () => {
+    const presets = JSON.parse((await cli(['presets', '--json'])).stdout) as { id: string }[];
+    expect(presets.map((p) => p.id)).toContain('apple-h264');
+    const input = await clip('cli.mp4', { width: 320, height: 180, durationSec: 2 });
+    const probe = JSON.parse((await cli(['probe', input, '--json'])).stdout) as {
+      source: { video: { width: number } };
+    };
+    expect(probe.source.video.width).toBe(320);
+    const doctor = JSON.parse((await cli(['doctor', '--json'])).stdout) as {
+      encoders: string[];
+      ffmpeg: { path: string };
+    };
+    expect(doctor.encoders).toContain('libx264');
+  });
+});

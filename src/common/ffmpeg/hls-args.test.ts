@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { source } from '../../../test/helpers/sources.js';
+import { planEncode } from '../plan/ladder-plan.js';
+import { parsePreset, type Preset } from '../presets/preset-schema.js';
+import { buildHlsArgs } from './hls-args.js';
+
+const preset = (() => {
+  const parsed = parsePreset({
+    id: 't',
+    name: 't',
+    rungs: [
+      { width: 640, height: 360, bitrateKbps: 600, maxFrameRate: 30 },
+      { width: 1280, height: 720, bitrateKbps: 2800 },
+    ],
+  });
+  if (!parsed.ok) throw new Error(parsed.issues.join());
+  return parsed.preset as Preset;
+})();
+
+const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe('buildHlsArgs', () => {
+  const args = buildHlsArgs(
+    planEncode(
+      source({ frameRate: { num: 60000, den: 1001 } }, { file: '/in/-y concat:a|b %d.mp4' }),
+      preset,
+    ),
+  );
+
+  it('matches the reviewed command (snapshot)', () => {
+    expect(args).toMatchSnapshot();
+  });
+
+  it('reads the user file once, absolute and file:-prefixed, with only the file protocol allowed', () => {
+    expect(args.filter((a) => a === '-i')).toHaveLength(1);
+    expect(after(args, '-i')).toBe('file:/in/-y concat:a|b %d.mp4');
+    expect(args.indexOf('-protocol_whitelist')).toBeLessThan(args.indexOf('-i'));
+    expect(after(args, '-protocol_whitelist')).toBe('file');
+    expect(args).toContain('-nostdin');
+  });
+
+  it('decodes once and splits into one branch per rung, each with its own rate and size', () => {
+    const graph = after(args, '-filter_complex')!;
+    expect(graph).toMatch(/^\[0:0\]split=2\[s0\]\[s1\];/);
+    expect(graph).toContain('[s0]fps=30000/1001,scale=640:360');
+    expect(graph).toContain('[s1]fps=60000/1001,scale=1280:720');
+  });
+
+  it('forces keyframes at the same instants in every rung (every 2 s), scene cuts off', () => {
+    expect(after(args, '-force_key_frames:v')).toBe('expr:gte(t,n_forced*2)');
+    expect(after(args, '-sc_threshold:v:0')).toBe('0');
+    expect(after(args, '-sc_threshold:v:1')).toBe('0');
+  });
+
+  it('caps every rung with maxrate and bufsize', () => {
+    expect([after(args, '-b:v:0'), after(args, '-maxrate:v:0'), after(args, '-bufsize:v:0')]).toEqual([
+      '600k',
+      '900k',
+      '1800k',
+    ]);
+  });
+
+  it('writes segments only under app-made names, never the user file name (a % is a pattern)', () => {
+    expect(after(args, '-hls_segment_filename')).toBe('%v/seg_%05d.ts');
+    expect(args.at(-1)).toBe('%v/index.m3u8');
+    expect(after(args, '-var_stream_map')).toBe('v:0,name:v0-360p v:1,name:v1-720p a:0,name:audio');
+  });
+
+  it('audio is AAC-LC stereo in its own rendition', () => {
+    expect([after(args, '-c:a'), after(args, '-ac'), after(args, '-b:a')]).toEqual(['aac', '2', '128k']);
+  });
+
+  it('fMP4 HEVC: libx265 tagged hvc1, fmp4 segments with an init segment', () => {
+    const hevc = buildHlsArgs(planEncode(source({}), preset, { codec: 'hevc' }));
+    expect(after(hevc, '-c:v:0')).toBe('libx265');
+    expect(after(hevc, '-tag:v:0')).toBe('hvc1');
+    expect(after(hevc, '-hls_segment_type')).toBe('fmp4');
+    expect(after(hevc, '-hls_segment_filename')).toBe('%v/seg_%05d.m4s');
+  });
+
+  it('an audio-only source maps no video and no filter graph', () => {
+    const audioOnly = buildHlsArgs(planEncode(source(undefined), preset));
+    expect(audioOnly).not.toContain('-filter_complex');
+    expect(after(audioOnly, '-var_stream_map')).toBe('a:0,name:audio');
+  });
+});

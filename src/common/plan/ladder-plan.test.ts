@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureSource } from '../../../test/helpers/ffprobe-fixture.js';
+import { source } from '../../../test/helpers/sources.js';
+import { parsePreset, type Preset } from '../presets/preset-schema.js';
+import { fitInside, planEncode } from './ladder-plan.js';
+
+const preset = (() => {
+  const parsed = parsePreset({
+    id: 'test',
+    name: 'test',
+    rungs: [
+      { width: 640, height: 360, bitrateKbps: 600, maxFrameRate: 30 },
+      { width: 1280, height: 720, bitrateKbps: 2800 },
+      { width: 1920, height: 1080, bitrateKbps: 5000 },
+    ],
+  });
+  if (!parsed.ok) throw new Error(parsed.issues.join());
+  return parsed.preset as Preset;
+})();
+
+const sizes = (plan: ReturnType<typeof planEncode>) => plan.video!.rungs.map((r) => `${r.width}x${r.height}`);
+
+describe('planEncode', () => {
+  it('a 1080p source gets every rung, ids named by the short side', () => {
+    const plan = planEncode(source({}), preset);
+    expect(sizes(plan)).toEqual(['640x360', '1280x720', '1920x1080']);
+    expect(plan.video!.rungs.map((r) => r.id)).toEqual(['v0-360p', 'v1-720p', 'v2-1080p']);
+  });
+
+  it('never upscales: a 720p source drops the 1080p rung and says so', () => {
+    const plan = planEncode(source({ width: 1280, height: 720 }), preset);
+    expect(sizes(plan)).toEqual(['640x360', '1280x720']);
+    expect(plan.notes.join()).toMatch(/1 rung\(s\) above/);
+  });
+
+  it('keeps one rung at the source size when the source is smaller than every rung (odd 161x121 → 160x120)', () => {
+    const plan = planEncode(source({ width: 161, height: 121 }), preset);
+    expect(sizes(plan)).toEqual(['160x120']);
+    expect(plan.video!.rungs[0]!.bitrateKbps).toBeLessThan(600);
+  });
+
+  it('a portrait phone video (rotated 90°) gets portrait rungs', () => {
+    const plan = planEncode(
+      source({ width: 1920, height: 1080, rotation: 90, displayWidth: 1080, displayHeight: 1920 }),
+      preset,
+    );
+    expect(sizes(plan)).toEqual(['360x640', '720x1280', '1080x1920']);
+    expect(plan.notes.join()).toMatch(/portrait/);
+  });
+
+  it('the real iPhone 4S file (568x320 rotated) plans portrait, even sizes, no upscale', () => {
+    const plan = planEncode(fixtureSource('iphone-h264-rot90-vfr'), preset);
+    for (const r of plan.video!.rungs) {
+      expect(r.height).toBeGreaterThan(r.width);
+      expect(r.width % 2).toBe(0);
+      expect(r.height % 2).toBe(0);
+      expect(r.height).toBeLessThanOrEqual(568);
+    }
+  });
+
+  it('anamorphic PAL (720x576, SAR 64:45) keeps 16:9 on screen with square pixels', () => {
+    const plan = planEncode(fixtureSource('dvb-mpeg2-576i-sar64x45'), preset);
+    expect(sizes(plan)).toEqual(['640x360']);
+    expect(plan.video!.preFilters.join()).toContain('bwdif');
+    expect(plan.notes.join()).toMatch(/anamorphic/);
+  });
+
+  it('odd dimensions always give even rung sizes (4:2:0)', () => {
+    const plan = planEncode(source({ width: 3026, height: 1386 }), preset);
+    expect(sizes(plan)).toEqual(['640x294', '1280x586', '1920x880']);
+  });
+
+  it('59.94 fps: the low rung is capped to 29.97, the others keep 59.94; keyframes every 2 s in frames of each rate', () => {
+    const plan = planEncode(source({ frameRate: { num: 60000, den: 1001 } }), preset);
+    const [low, mid] = plan.video!.rungs;
+    expect(low!.frameRate).toEqual({ num: 30000, den: 1001 });
+    expect(mid!.frameRate).toEqual({ num: 60000, den: 1001 });
+    expect(plan.keyframeIntervalSec).toBe(2);
+    expect(low!.gopFrames).toBe(60);
+    expect(mid!.gopFrames).toBe(120);
+  });
+
+  it('VFR sources are converted to a constant rate and the plan says so', () => {
+    const plan = planEncode(fixtureSource('screen-capture-extreme-vfr'), preset);
+    expect(plan.notes.join()).toMatch(/variable frame rate: constant 23\.976/);
+  });
+
+  it('segment duration 6 s → keyframe every 2 s; 5 s → every 1.667 s (never over 2 s, whole fraction)', () => {
+    expect(planEncode(source({}), preset).keyframeIntervalSec).toBe(2);
+    expect(planEncode(source({}), preset, { segmentDurationSec: 5 }).keyframeIntervalSec).toBeCloseTo(5 / 3);
+    expect(planEncode(source({}), preset, { segmentDurationSec: 4 }).keyframeIntervalSec).toBe(2);
+  });
+
+  it('HDR sources are tone-mapped to SDR before the split', () => {
+    const plan = planEncode(fixtureSource('hevc-pq-hdr10'), preset);
+    expect(plan.video!.preFilters.join()).toMatch(/zscale=tin=smpte2084.*tonemap=tonemap=hable/);
+    const hlg = planEncode(fixtureSource('iphone-hevc-hlg-rot90'), preset);
+    expect(hlg.video!.preFilters.join()).toMatch(/tin=arib-std-b67/);
+  });
+
+  it('audio only: no video plan, an audio-only package; 5.1 is downmixed to stereo', () => {
+    const plan = planEncode(fixtureSource('audio-only-opus-51'), preset);
+    expect(plan.video).toBeUndefined();
+    expect(plan.audio).toMatchObject({ channels: 2, sourceChannels: 6 });
+    expect(plan.notes.join()).toMatch(/audio-only package.*|stereo downmix/);
+  });
+
+  it('no audio: a video-only package', () => {
+    const plan = planEncode(source({}, { audio: [] }), preset);
+    expect(plan.audio).toBeUndefined();
+    expect(plan.notes).toContain('no audio: a video-only package');
+  });
+
+  it('HEVC is always fMP4', () => {
+    const plan = planEncode(source({}), preset, { codec: 'hevc', format: 'ts' });
+    expect(plan.format).toBe('fmp4');
+    expect(plan.encoder).toBe('libx265');
+  });
+
+  it('VBV peak defaults to 1.5x the average and the buffer to 2x the peak', () => {
+    const rung = planEncode(source({}), preset).video!.rungs[0]!;
+    expect(rung).toMatchObject({ bitrateKbps: 600, maxBitrateKbps: 900, bufferKbits: 1800 });
+  });
+});
+
+describe('fitInside', () => {
+  it('fits 4:3 into a 16:9 box by height and 2.39:1 by width', () => {
+    expect(fitInside({ displayWidth: 1440, displayHeight: 1080 }, 1920, 1080)).toEqual({
+      width: 1440,
+      height: 1080,
+    });
+    expect(fitInside({ displayWidth: 1920, displayHeight: 804 }, 1280, 720)).toEqual({
+      width: 1280,
+      height: 536,
+    });
+  });
+});

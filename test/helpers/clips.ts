@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rename, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { makeTestClip, type TestClipOptions } from '../../src/node/demo/test-clip.js';
+
+const CACHE_DIR = path.join(os.tmpdir(), 'hls-studio-test-clips');
+
+/**
+ * A small generated clip, made once per machine and shared by every test file (made under a temporary
+ * name and renamed, so parallel workers never see half a file). `name` is the file name the test needs.
+ */
+export async function clip(name: string, options: TestClipOptions): Promise<string> {
+  const key = createHash('sha1').update(JSON.stringify({ name, options })).digest('hex').slice(0, 12);
+  const dir = path.join(CACHE_DIR, key);
+  const file = path.join(dir, name);
+  if (await exists(file)) return file;
+  await mkdir(CACHE_DIR, { recursive: true });
+  const work = await mkdtemp(path.join(CACHE_DIR, 'tmp-'));
+  await makeTestClip(path.join(work, name), options);
+  await rename(work, dir).catch(async () => {
+    if (!(await exists(file))) throw new Error(`could not cache ${file}`);
+  });
+  return file;
+}
+
+/** A fresh empty folder for one test's output. */
+export function scratchDir(prefix = 'hls-studio-test-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
