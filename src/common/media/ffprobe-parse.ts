@@ -62,7 +62,12 @@ const BITMAP_SUBTITLE_CODECS = new Set([
 ]);
 
 /** Turns `ffprobe -show_format -show_streams -of json` output into a SourceInfo; pure, so it is tested on captured output. */
-export function parseFfprobeJson(file: string, json: unknown, warnings: string[] = []): SourceInfo {
+export function parseFfprobeJson(
+  file: string,
+  json: unknown,
+  warnings: string[] = [],
+  sampledFps?: number,
+): SourceInfo {
   const parsed = ffprobeOutput.safeParse(json);
   if (!parsed.success) {
     throw new StudioError('NOT_MEDIA', `${file}: ffprobe did not describe it as media`, {
@@ -78,7 +83,7 @@ export function parseFfprobeJson(file: string, json: unknown, warnings: string[]
   );
   const audio = streams.filter((s) => s.codec_type === 'audio' && (s.channels ?? 0) > 0).map(toAudioInfo);
   const subtitles = streams.filter((s) => s.codec_type === 'subtitle').map(toSubtitleInfo);
-  const video = videoStream ? toVideoInfo(file, videoStream) : undefined;
+  const video = videoStream ? toVideoInfo(file, videoStream, sampledFps) : undefined;
   if (!video && audio.length === 0) {
     throw new StudioError('NO_MEDIA_STREAMS', `${file}: has no video or audio stream to encode`, { file });
   }
@@ -95,14 +100,14 @@ export function parseFfprobeJson(file: string, json: unknown, warnings: string[]
   };
 }
 
-function toVideoInfo(file: string, s: FfprobeStream): VideoInfo {
+function toVideoInfo(file: string, s: FfprobeStream, sampledFps: number | undefined): VideoInfo {
   const width = s.width!;
   const height = s.height!;
   const sar = parseRational(s.sample_aspect_ratio) ?? { num: 1, den: 1 };
   const rotation = readRotation(s);
   const rFrameRate = parseRational(s.r_frame_rate);
   const avgFrameRate = parseRational(s.avg_frame_rate);
-  const rate = nominalFrameRate(rFrameRate, avgFrameRate);
+  const rate = nominalFrameRate(rFrameRate, avgFrameRate, sampledFps);
   if (!rate) {
     throw new StudioError('UNDECODABLE', `${file}: the video stream has no usable frame rate`, { file });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capFrameRate, nominalFrameRate } from './frame-rate.js';
+import { capFrameRate, frameRateFromTimestamps, nominalFrameRate } from './frame-rate.js';
 
 const r = (num: number, den = 1) => ({ num, den });
 
@@ -32,5 +32,31 @@ describe('capFrameRate (Apple HLS 1.25: low rungs <= 30 fps)', () => {
   it('leaves rates at or under the cap alone (29.97 under 30)', () => {
     expect(capFrameRate(r(30000, 1001), 30)).toEqual(r(30000, 1001));
     expect(capFrameRate(r(30), 30)).toEqual(r(30));
+  });
+});
+
+describe('nominalFrameRate with sampled packet timing', () => {
+  it("a Pixel's 179/6 (29.83) is within 1% of 29.97 and snaps to it", () => {
+    expect(nominalFrameRate(r(179, 6), r(2987, 100))).toEqual({ nominal: r(30000, 1001), vfr: false });
+  });
+  it('keeps an unusual constant rate that is no standard rate (15 fps)', () => {
+    expect(nominalFrameRate(r(15), r(15))).toEqual({ nominal: r(15), vfr: false });
+  });
+  it('an r_frame_rate twice the sampled rate (MKV 60 for a 30 fps picture) gives way to the samples', () => {
+    expect(nominalFrameRate(r(60), r(1000), 29.98)).toEqual({ nominal: r(30000, 1001), vfr: false });
+  });
+  it('a plausible r that agrees with the samples is kept', () => {
+    expect(nominalFrameRate(r(60), r(60), 59.9)).toEqual({ nominal: r(60), vfr: false });
+  });
+});
+
+describe('frameRateFromTimestamps', () => {
+  it('measures 29.97 from out-of-order millisecond timestamps (MKV with B-frames)', () => {
+    const pts = Array.from({ length: 60 }, (_, i) => Math.round((i * 1001) / 30) / 1000);
+    const shuffled = [pts[0]!, pts[3]!, pts[1]!, pts[2]!, ...pts.slice(4)];
+    expect(frameRateFromTimestamps(shuffled)).toBeCloseTo(29.97, 1);
+  });
+  it('needs at least 10 timestamps', () => {
+    expect(frameRateFromTimestamps([0, 0.04, 0.08])).toBeUndefined();
   });
 });

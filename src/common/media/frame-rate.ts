@@ -23,20 +23,30 @@ export interface FrameRateFacts {
 }
 
 /**
- * Chooses the output frame rate from ffprobe's r_frame_rate and avg_frame_rate.
- * A constant-rate source keeps its exact rate; a variable-rate one becomes the smallest standard rate at
- * or above its average, so bursts of motion are not thinned out.
+ * Chooses the output frame rate from ffprobe's r_frame_rate and avg_frame_rate, and the rate sampled from
+ * the first packets' timestamps when known. A constant-rate source keeps its rate (snapped to the standard
+ * rate within 1%: a phone's 179/6 is 29.97); a variable-rate one becomes the smallest standard rate at or
+ * above its average, so bursts of motion are not thinned out.
  */
-export function nominalFrameRate(rFrameRate?: Rational, avgFrameRate?: Rational): FrameRateFacts | undefined {
-  const r = plausible(rFrameRate);
+export function nominalFrameRate(
+  rFrameRate?: Rational,
+  avgFrameRate?: Rational,
+  sampledFps?: number,
+): FrameRateFacts | undefined {
+  let r = plausible(rFrameRate);
   const avg = plausible(avgFrameRate);
+  // r_frame_rate is a guess from time bases: Matroska's 1 ms clock or field-coded H.264 can double it.
+  if (r && sampledFps && toNumber(r) > sampledFps * 1.5) r = undefined;
   if (r && avg) {
     const rel = Math.abs(toNumber(r) - toNumber(avg)) / toNumber(r);
-    if (rel < 0.01) return { nominal: r, vfr: false };
+    if (rel < 0.01) return { nominal: snapNear(r), vfr: false };
     return { nominal: snapUp(avg), vfr: true };
   }
-  if (r) return { nominal: r, vfr: false };
+  if (r) return { nominal: snapNear(r), vfr: false };
   if (avg) return { nominal: snapUp(avg), vfr: true };
+  if (sampledFps && sampledFps > 0 && sampledFps <= MAX_PLAUSIBLE_FPS) {
+    return { nominal: snapUp({ num: Math.round(sampledFps * 1000), den: 1000 }), vfr: false };
+  }
   return undefined;
 }
 
@@ -55,8 +65,23 @@ function plausible(rate: Rational | undefined): Rational | undefined {
   return fps > 0 && fps <= MAX_PLAUSIBLE_FPS ? reduce(rate) : undefined;
 }
 
+function snapNear(rate: Rational): Rational {
+  const fps = toNumber(rate);
+  const distance = (s: Rational) => Math.abs(toNumber(s) - fps) / fps;
+  const nearest = STANDARD_FRAME_RATES.reduce((best, s) => (distance(s) < distance(best) ? s : best));
+  return distance(nearest) < 0.01 ? nearest : reduce(rate);
+}
+
 function snapUp(rate: Rational): Rational {
   const fps = toNumber(rate);
   const standard = STANDARD_FRAME_RATES.find((s) => toNumber(s) >= fps * 0.98);
   return standard ?? STANDARD_FRAME_RATES[STANDARD_FRAME_RATES.length - 1]!;
+}
+
+/** Frames per second from presentation timestamps in any order (B-frames arrive out of order). */
+export function frameRateFromTimestamps(ptsSeconds: number[]): number | undefined {
+  const pts = ptsSeconds.filter((t) => Number.isFinite(t)).sort((a, b) => a - b);
+  if (pts.length < 10) return undefined;
+  const span = pts[pts.length - 1]! - pts[0]!;
+  return span > 0 ? (pts.length - 1) / span : undefined;
 }

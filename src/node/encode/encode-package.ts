@@ -4,6 +4,7 @@ import type { EncodeEvent, PackageResult, PackagedVariant } from '../../common/e
 import { StudioError, toErrorData } from '../../common/errors.js';
 import { buildHlsArgs, PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
 import { formatCommandLine } from '../../common/ffmpeg/command-line.js';
+import { failureReason, looksTruncated } from '../../common/ffmpeg/failure-reason.js';
 import { createProgressParser, estimateProgress } from '../../common/ffmpeg/progress-parser.js';
 import { addBitrates, measureBitrate } from '../../common/hls/bitrate-measure.js';
 import { writeMultivariantPlaylist } from '../../common/hls/multivariant-writer.js';
@@ -98,7 +99,8 @@ async function encodePlanned(
     emit({ type: 'packaging' });
     const packaged = await writeMultivariant(staging.path, plan, context.signal);
     const warnings = [...source.warnings];
-    if (source.durationSec > 0 && packaged.durationSec < source.durationSec * 0.9) {
+    const missingSec = source.durationSec - packaged.durationSec;
+    if (missingSec > Math.max(1, source.durationSec * 0.1)) {
       warnings.push(
         `only ${packaged.durationSec.toFixed(1)} s of the source's ${source.durationSec.toFixed(1)} s could be decoded`,
       );
@@ -119,8 +121,19 @@ async function encodePlanned(
     };
   } catch (error) {
     await staging.discard();
-    throw error;
+    throw explainEncodeFailure(source.file, error);
   }
+}
+
+/** A run that died on a cut-off input is reported as TRUNCATED: the file, not the settings, is at fault. */
+function explainEncodeFailure(file: string, error: unknown): unknown {
+  if (!(error instanceof StudioError) || error.code !== 'FFMPEG_FAILED') return error;
+  const tail = (error.detail ?? '').split('\n');
+  if (!looksTruncated(tail)) return error;
+  return new StudioError('TRUNCATED', `${file}: the file is truncated or damaged (${failureReason(tail)})`, {
+    file,
+    detail: error.detail,
+  });
 }
 
 type Packaged = Pick<PackageResult, 'durationSec' | 'targetDurationSec' | 'variants' | 'audio'>;

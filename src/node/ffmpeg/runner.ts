@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { StudioError } from '../../common/errors.js';
 import { formatCommandLine } from '../../common/ffmpeg/command-line.js';
+import { failureReason } from '../../common/ffmpeg/failure-reason.js';
 
 export interface RunOptions {
   bin: string;
@@ -141,7 +142,7 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
       if (failure) return reject(failure);
       if (exitCode === 0) return resolve({ commandLine, stdout, stderr, stderrTail: tail });
       const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
-      const reason = tail[tail.length - 1] ?? how;
+      const reason = tail.length > 0 ? failureReason(tail) : how;
       reject(
         new StudioError('FFMPEG_FAILED', `${what}ffmpeg failed: ${reason}`, {
           file: options.file,

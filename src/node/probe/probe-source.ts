@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../common/errors.js';
+import { failureReason, looksTruncated, usefulWarnings } from '../../common/ffmpeg/failure-reason.js';
 import { parseFfprobeJson } from '../../common/media/ffprobe-parse.js';
+import { frameRateFromTimestamps } from '../../common/media/frame-rate.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import { binaries } from '../ffmpeg/binaries.js';
 import { runProcess } from '../ffmpeg/runner.js';
@@ -35,7 +37,7 @@ export async function probeSource(file: string, options: { signal?: AbortSignal 
       file: absolute,
     });
     stdout = result.stdout;
-    warnings = [...new Set(result.stderrTail.map(stripContext))].slice(0, 10);
+    warnings = usefulWarnings(result.stderrTail);
   } catch (error) {
     throw classifyProbeFailure(absolute, error);
   }
@@ -48,7 +50,46 @@ export async function probeSource(file: string, options: { signal?: AbortSignal 
       cause,
     });
   }
-  return parseFfprobeJson(absolute, json, warnings);
+  const hasVideo = (json as { streams?: { codec_type?: string }[] }).streams?.some(
+    (s) => s.codec_type === 'video',
+  );
+  const sampledFps = hasVideo ? await sampleFrameRate(ffprobe.path, absolute, options.signal) : undefined;
+  return parseFfprobeJson(absolute, json, warnings, sampledFps);
+}
+
+/**
+ * The picture rate measured from the first packets' timestamps (demuxing only, no decoding): the check on
+ * r_frame_rate, which is a guess from time bases. Undefined when there are too few packets to tell.
+ */
+async function sampleFrameRate(
+  ffprobe: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
+  const args = [
+    '-v',
+    'error',
+    '-protocol_whitelist',
+    'file',
+    '-select_streams',
+    'v:0',
+    '-read_intervals',
+    '%+#240',
+  ];
+  args.push('-show_entries', 'packet=pts_time', '-of', 'csv=p=0', ffmpegInputUrl(file));
+  try {
+    const { stdout } = await runProcess({
+      bin: ffprobe,
+      args,
+      signal,
+      timeoutMs: PROBE_TIMEOUT_MS,
+      captureStdout: true,
+      file,
+    });
+    return frameRateFromTimestamps(stdout.split('\n').map((l) => Number.parseFloat(l)));
+  } catch {
+    return undefined;
+  }
 }
 
 async function checkReadableFile(file: string): Promise<void> {
@@ -68,34 +109,15 @@ async function checkReadableFile(file: string): Promise<void> {
 
 function classifyProbeFailure(file: string, error: unknown): unknown {
   if (!(error instanceof StudioError) || error.code !== 'FFMPEG_FAILED') return error;
-  const detail = error.detail ?? '';
-  // A text file renamed .mp4 is "detected only with low score", then also lacks a moov: not media at all.
-  const guessed = /misdetection possible|low score/i.test(detail);
-  const truncation = /moov atom not found|partial file|Truncating packet|unexpected end of file/i.exec(
-    detail,
-  );
-  if (truncation && !guessed) {
-    return new StudioError('TRUNCATED', `${file}: the file is truncated or incomplete (${truncation[0]})`, {
-      file,
-      detail,
-    });
-  }
-  return new StudioError(
-    'NOT_MEDIA',
-    `${file}: not a video or audio file ffmpeg can read (${lastReason(detail)})`,
-    {
-      file,
-      detail,
-    },
-  );
-}
-
-function lastReason(detail: string): string {
-  const lines = detail.split('\n').filter((l) => l.trim() && !l.startsWith('('));
-  return stripContext(lines[lines.length - 1] ?? 'unknown reason').replace(/^file:.*: /, '');
-}
-
-/** "[mov,mp4 @ 0x55…] moov atom not found" → "moov atom not found". */
-function stripContext(line: string): string {
-  return line.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/, '').trim();
+  const tail = (error.detail ?? '').split('\n');
+  const reason = failureReason(tail);
+  return looksTruncated(tail)
+    ? new StudioError('TRUNCATED', `${file}: the file is truncated or incomplete (${reason})`, {
+        file,
+        detail: error.detail,
+      })
+    : new StudioError('NOT_MEDIA', `${file}: not a video or audio file ffmpeg can read (${reason})`, {
+        file,
+        detail: error.detail,
+      });
 }

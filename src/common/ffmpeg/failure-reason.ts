@@ -1,0 +1,51 @@
+/**
+ * ffmpeg's last stderr line is usually a wrap-up ("Conversion failed!", "Error marking filters as
+ * finished"); the cause is a few lines up. These helpers find it, for messages people can act on.
+ */
+const WRAP_UP_LINES = [
+  /^Conversion failed!?$/,
+  /^Error marking filters as finished/,
+  /^Error while filtering/,
+  /^Error while processing the decoded data/,
+  /^Nothing was written into output file/,
+  /^Failed to inject frame into filter network/,
+  /^Error (re)?initializing (complex )?filters/,
+  /^Consider increasing the value for the 'analyzeduration'/,
+  /^Last message repeated/,
+  /^Guessed Channel Layout/,
+  /^Exiting normally/,
+];
+
+/** Patterns that mean the input ends early: the file is incomplete rather than not media. */
+const TRUNCATION = /moov atom not found|partial file|Truncating packet|unexpected end of file/i;
+
+/** "[mov,mp4 @ 0x55…] moov atom not found" → "moov atom not found"; "file:/a/b.mp4: X" → "X". */
+export function stripLogContext(line: string): string {
+  return line
+    .replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/, '')
+    .replace(/^file:.*?: (?=[A-Z])/, '')
+    .trim();
+}
+
+/** The most telling line of an ffmpeg/ffprobe stderr tail. */
+export function failureReason(stderrTail: readonly string[]): string {
+  const lines = stderrTail.map(stripLogContext).filter((l) => l !== '');
+  const truncation = lines.find((l) => TRUNCATION.test(l));
+  if (truncation) return truncation;
+  const telling = lines.filter((l) => !WRAP_UP_LINES.some((re) => re.test(l)));
+  return telling.at(-1) ?? lines.at(-1) ?? 'no reason given';
+}
+
+/** The input is cut short (not a wrong format): TRUNCATED rather than NOT_MEDIA. */
+export function looksTruncated(stderrTail: readonly string[]): boolean {
+  const text = stderrTail.join('\n');
+  // A text file renamed .mp4 is "detected only with low score", then also lacks a moov: not media at all.
+  return TRUNCATION.test(text) && !/misdetection possible|low score/i.test(text);
+}
+
+/** Probe warnings worth showing: deduplicated, without the noise of data tracks nobody encodes. */
+export function usefulWarnings(stderrTail: readonly string[], max = 5): string[] {
+  const noise = [/^Unsupported codec with id \d+ for input stream/, /^Last message repeated/];
+  const lines = stderrTail.map(stripLogContext).filter((l) => l && !noise.some((re) => re.test(l)));
+  return [...new Set(lines)].slice(0, max);
+}
