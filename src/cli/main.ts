@@ -26,6 +26,7 @@ interface EncodeFlags {
   codec?: (typeof VIDEO_CODECS)[number];
   encoder?: string;
   speed?: (typeof SPEED_PRESETS)[number];
+  crf?: number;
   overwrite?: boolean;
   json?: boolean;
 }
@@ -45,6 +46,11 @@ program
   .addOption(new Option('--codec <codec>', 'video codec').choices(VIDEO_CODECS))
   .option('--encoder <name>', 'ffmpeg encoder (libx264, h264_videotoolbox, h264_nvenc, …; see `doctor`)')
   .addOption(new Option('--speed <preset>', 'x264/x265 speed preset').choices(SPEED_PRESETS))
+  .option(
+    '--crf <0-51>',
+    'capped quality: constant quality with each rung’s max bit rate as the cap',
+    crfValue,
+  )
   .option('--overwrite', 'replace an existing package folder')
   .option('--json', 'print events as JSON lines')
   .action(async (files: string[], flags: EncodeFlags) => {
@@ -56,6 +62,7 @@ program
       codec: flags.codec,
       encoder: flags.encoder,
       speedPreset: flags.speed,
+      crf: flags.crf,
     };
     const code = await withInterrupt((signal) =>
       runEncodeCommand({
@@ -206,6 +213,13 @@ async function withInterrupt(run: (signal: AbortSignal) => Promise<number>): Pro
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function crfValue(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 51)
+    throw new InvalidArgumentError('must be a whole number from 0 to 51');
   return n;
 }
 

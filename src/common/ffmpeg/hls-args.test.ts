@@ -60,6 +60,16 @@ describe('buildHlsArgs', () => {
     ]);
   });
 
+  it('--crf: constant quality, still capped by maxrate/bufsize', () => {
+    const crf = buildHlsArgs(planEncode(source({}), preset, { crf: 21 }));
+    expect([after(crf, '-crf:v:0'), after(crf, '-maxrate:v:0'), after(crf, '-bufsize:v:0')]).toEqual([
+      '21',
+      '900k',
+      '1800k',
+    ]);
+    expect(crf).not.toContain('-b:v:0');
+  });
+
   it('writes segments only under app-made names, never the user file name (a % is a pattern)', () => {
     expect(after(args, '-hls_segment_filename')).toBe('%v/seg_%05d.ts');
     expect(args.at(-1)).toBe('%v/index.m3u8');

@@ -12,6 +12,8 @@ export interface PlanOptions {
   /** An ffmpeg encoder name (libx264, h264_nvenc, …); defaults to the software encoder of the codec. */
   encoder?: string;
   speedPreset?: SpeedPreset;
+  /** Capped quality instead of capped average bit rate: CRF with each rung's maxrate as the cap. */
+  crf?: number;
 }
 
 const SOFTWARE_ENCODERS: Record<VideoCodec, string> = { h264: 'libx264', hevc: 'libx265' };
@@ -42,8 +44,8 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
     codec,
     encoder: options.encoder ?? SOFTWARE_ENCODERS[codec],
     speedPreset: options.speedPreset ?? preset.video.speedPreset,
-    rateControl: preset.video.rateControl,
-    crf: preset.video.crf,
+    rateControl: options.crf !== undefined ? 'crf' : preset.video.rateControl,
+    crf: options.crf ?? preset.video.crf,
     format,
     segmentDurationSec,
     keyframeIntervalSec,
