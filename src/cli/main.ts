@@ -125,7 +125,10 @@ program
         `  ${r.id}: ${r.width}x${r.height} ${(r.frameRate.num / r.frameRate.den).toFixed(3)} fps ${r.bitrateKbps} kb/s (max ${r.maxBitrateKbps})`,
       );
     }
-    if (plan.audio) console.log(`  ${plan.audio.id}: AAC-LC stereo ${plan.audio.bitrateKbps} kb/s`);
+    for (const a of plan.audio) {
+      console.log(`  ${a.id}: "${a.name}" AAC-LC stereo ${a.bitrateKbps} kb/s${a.isDefault ? ' (default)' : ''}`);
+    }
+    for (const s of plan.subtitles) console.log(`  ${s.id}: "${s.name}" WebVTT${s.language ? ` [${s.language}]` : ''}`);
     for (const n of plan.notes) console.log(`  note: ${n}`);
   });
 

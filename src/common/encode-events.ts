@@ -1,6 +1,7 @@
 import type { StudioErrorData } from './errors.js';
 import type { SourceInfo } from './media/source-info.js';
 import type { EncodePlan } from './plan/encode-plan.js';
+import type { ValidationReport } from './validate/validation-report.js';
 
 export interface PackagedVariant {
   uri: string;
@@ -12,6 +13,36 @@ export interface PackagedVariant {
   averageBandwidth: number;
   peakBandwidth: number;
   segments: number;
+  iframePlaylist?: string;
+}
+
+export interface PackagedAudio {
+  uri: string;
+  name: string;
+  language?: string;
+  isDefault: boolean;
+  codec: string;
+  channels: number;
+  averageBandwidth: number;
+  peakBandwidth: number;
+}
+
+export interface PackagedSubtitle {
+  uri: string;
+  name: string;
+  language?: string;
+  isDefault: boolean;
+  forced: boolean;
+  cues: number;
+}
+
+export interface PackagedImages {
+  posterJpeg: string;
+  posterWebp: string;
+  width: number;
+  height: number;
+  storyboard?: { vtt: string; sprites: string[]; intervalSec: number; tileWidth: number; tileHeight: number };
+  preview?: string;
 }
 
 /** What a finished encode produced. */
@@ -19,22 +50,22 @@ export interface PackageResult {
   source: string;
   packageDir: string;
   multivariantPlaylist: string;
+  videoJson: string;
   durationSec: number;
   targetDurationSec: number;
   variants: PackagedVariant[];
-  audio?: {
-    uri: string;
-    codec: string;
-    averageBandwidth: number;
-    peakBandwidth: number;
-    name: string;
-    language?: string;
-  };
+  audio: PackagedAudio[];
+  subtitles: PackagedSubtitle[];
+  images?: PackagedImages;
+  /** Where the AES-128 keys were written (outside the package), when encrypted. */
+  keysDir?: string;
+  validation: ValidationReport;
   sizeBytes: number;
   elapsedSec: number;
   notes: string[];
   warnings: string[];
-  commandLine: string;
+  /** Every ffmpeg/ffprobe command that made the package, in order: a reproducible recipe. */
+  commands: string[];
 }
 
 /** The event stream of one encode, in order: probed → planned → progress* → packaging → done | failed. */
@@ -50,5 +81,6 @@ export type EncodeEvent =
       speed?: number;
     }
   | { type: 'packaging' }
+  | { type: 'validated'; report: ValidationReport }
   | { type: 'done'; result: PackageResult }
   | { type: 'failed'; error: StudioErrorData };

@@ -134,8 +134,9 @@ async function prepareSource(workDir: string, durationSec: number): Promise<Enco
   );
   const rungs = plan.video?.rungs ?? [];
   console.log(`plan '${PRESET_ID}': ${rungs.map((r) => `${r.id} ${r.bitrateKbps}k`).join(', ')}`);
-  console.log(`audio: ${plan.audio ? `${plan.audio.bitrateKbps}k` : 'none'}\n`);
-  return plan;
+  console.log(`audio: ${plan.audio.map((a) => `${a.bitrateKbps}k`).join(', ') || 'none'}\n`);
+  // The ladder alone: poster, storyboard and preview ride on the one decode but have no per-rung twin.
+  return { ...plan, images: undefined };
 }
 
 async function runOneDecode(ffmpeg: string, plan: EncodePlan, runDir: string): Promise<void> {
@@ -155,7 +156,7 @@ function perRungPlans(plan: EncodePlan): EncodePlan[] {
   return video.rungs.map((r, index) => ({
     ...plan,
     video: { ...video, rungs: [r] },
-    audio: index === 0 ? plan.audio : undefined,
+    audio: index === 0 ? plan.audio : [],
   }));
 }
 

@@ -1,58 +1,180 @@
 import { formatRational } from '../media/rational.js';
-import type { EncodePlan } from '../plan/encode-plan.js';
+import type { AudioPlan, EncodePlan, ImagesPlan, VideoPlan } from '../plan/encode-plan.js';
 import { videoEncoderArgs } from './encoder-args.js';
 
 /** File names inside the package; all made by the app (a `%` from a user's name would be a pattern). */
 export const PACKAGE_NAMES = {
   mediaPlaylist: 'index.m3u8',
+  iframePlaylist: 'iframes.m3u8',
   multivariantPlaylist: 'master.m3u8',
   initSegment: 'init.mp4',
   segmentPattern: (format: 'ts' | 'fmp4') => (format === 'ts' ? 'seg_%05d.ts' : 'seg_%05d.m4s'),
+  posterJpeg: 'poster.jpg',
+  posterWebp: 'poster.webp',
+  storyboardDir: 'storyboard',
+  storyboardSprite: (n: number) => `sprite_${String(n).padStart(3, '0')}.jpg`,
+  storyboardVtt: 'storyboard/thumbnails.vtt',
+  preview: 'preview.webp',
+  videoJson: 'video.json',
 } as const;
 
 /**
- * The whole ffmpeg command (without the binary) for one plan: the source is decoded once, split, and
- * every rung scaled and encoded in the same process. Output paths are relative: ffmpeg runs with the
- * package's temporary folder as its working directory, so no user path reaches the HLS muxer's patterns.
+ * The whole ffmpeg command (without the binary) for one plan: the source is decoded once and split;
+ * every rung, the poster, the storyboard and the animated preview are made from that one decode in the
+ * same process. Output paths are relative: ffmpeg runs with the package's temporary folder as its
+ * working directory, so no user path reaches a muxer's file-name pattern.
  */
 export function buildHlsArgs(plan: EncodePlan): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
   // A user's path is always absolute and file:-prefixed, so `concat:a|b.mp4` or `-y.mp4` stay file names.
   args.push('-protocol_whitelist', 'file', '-i', `file:${plan.input}`);
+  if (plan.video) args.push('-filter_complex', filterGraph(plan.video, plan.images));
 
   const streamMap: string[] = [];
-  if (plan.video) {
-    const { rungs, preFilters } = plan.video;
-    const split = `split=${rungs.length}${rungs.map((_, i) => `[s${i}]`).join('')}`;
-    const head = `[0:${plan.video.streamIndex}]${[...preFilters, split].join(',')}`;
-    const branches = rungs.map(
-      (r, i) =>
-        `[s${i}]fps=${formatRational(r.frameRate)},scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p,setsar=1[v${i}]`,
-    );
-    args.push('-filter_complex', [head, ...branches].join(';'));
-    rungs.forEach((r, i) => {
-      args.push('-map', `[v${i}]`, ...videoEncoderArgs(plan, r, i));
-      streamMap.push(`v:${i},name:${r.id}`);
-    });
-    // Keyframes by time, not frame count: every rung gets one at the same instants, whatever its rate.
-    args.push('-force_key_frames:v', `expr:gte(t,n_forced*${plan.keyframeIntervalSec})`);
-  }
-  if (plan.audio) {
-    const a = plan.audio;
-    args.push('-map', `0:${a.streamIndex}`, '-c:a', 'aac', '-b:a', `${a.bitrateKbps}k`);
-    args.push('-ac', String(a.channels), '-ar', String(a.sampleRate), '-af', 'aresample=async=1');
-    streamMap.push(`a:0,name:${a.id}`);
-  }
+  plan.video?.rungs.forEach((r, i) => {
+    args.push('-map', `[v${i}]`, ...videoEncoderArgs(plan, r, i));
+    streamMap.push(`v:${i},name:${r.id}`);
+  });
+  // Keyframes by time, not frame count: every rung gets one at the same instants, whatever its rate.
+  if (plan.video) args.push('-force_key_frames:v', `expr:gte(t,n_forced*${plan.keyframeIntervalSec})`);
+  plan.audio.forEach((a, i) => {
+    args.push(...audioArgs(a, i));
+    streamMap.push(`a:${i},name:${a.id}`);
+  });
   args.push('-map_metadata', '-1', '-map_chapters', '-1', '-max_muxing_queue_size', '4096');
-
   args.push('-f', 'hls', '-hls_time', String(plan.segmentDurationSec), '-hls_playlist_type', 'vod');
   args.push('-hls_list_size', '0', '-hls_flags', 'independent_segments');
   if (plan.format === 'fmp4') {
     args.push('-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', PACKAGE_NAMES.initSegment);
+    // One fragment per keyframe, so an I-frame playlist can point at moof + first sample (Apple 6.1).
+    args.push('-hls_segment_options', 'movflags=+frag_keyframe');
   } else {
     args.push('-hls_segment_type', 'mpegts');
   }
   args.push('-hls_segment_filename', `%v/${PACKAGE_NAMES.segmentPattern(plan.format)}`);
   args.push('-var_stream_map', streamMap.join(' '), `%v/${PACKAGE_NAMES.mediaPlaylist}`);
+
+  if (plan.images) args.push(...imageOutputs(plan.images));
+  return args;
+}
+
+/**
+ * `[0:v]` (+ a bitmap subtitle overlay) → pre-filters → split → one branch per rung and per image.
+ * Image branches come after the rungs so `[v0]…[vN]` keep the rung order.
+ */
+function filterGraph(video: VideoPlan, images: ImagesPlan | undefined): string {
+  const branches = video.rungs.map(
+    (r, i) =>
+      `[s${i}]fps=${formatRational(r.frameRate)},scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p,setsar=1[v${i}]`,
+  );
+  if (images) {
+    const { poster, storyboard, preview } = images;
+    branches.push(
+      `[s${branches.length}]fps=${poster.sampleRate},scale=${poster.width}:${poster.height},setsar=1,` +
+        `thumbnail=n=${poster.sampleFrames},split=2[posterjpg][posterwebp]`,
+    );
+    if (storyboard) {
+      branches.push(
+        `[s${branches.length}]fps=1/${storyboard.intervalSec},scale=${storyboard.tileWidth}:${storyboard.tileHeight},` +
+          `setsar=1,tile=${storyboard.columns}x${storyboard.rows}[storyboard]`,
+      );
+    }
+    if (preview) {
+      branches.push(
+        `[s${branches.length}]trim=start=${preview.startSec}:duration=${preview.durationSec},setpts=PTS-STARTPTS,` +
+          `fps=${preview.fps},scale=${preview.width}:${preview.height},setsar=1[preview]`,
+      );
+    }
+  }
+  const source = video.burnIn?.bitmap
+    ? // DVB/PGS pictures become video frames (sub2video) and are laid over the picture before anything else.
+      `[0:${video.streamIndex}][0:${video.burnIn.source.kind === 'stream' ? video.burnIn.source.streamIndex : 0}]overlay=eof_action=pass`
+    : `[0:${video.streamIndex}]`;
+  const chain = [
+    ...video.preFilters,
+    `split=${branches.length}${branches.map((_, i) => `[s${i}]`).join('')}`,
+  ];
+  const head = video.burnIn?.bitmap ? `${source},${chain.join(',')}` : `${source}${chain.join(',')}`;
+  return [head, ...branches].join(';');
+}
+
+function audioArgs(a: AudioPlan, i: number): string[] {
+  const filters = ['aresample=async=1'];
+  if (a.loudness) filters.unshift(loudnormFilter(a));
+  return [
+    '-map',
+    `0:${a.streamIndex}`,
+    `-c:a:${i}`,
+    'aac',
+    `-b:a:${i}`,
+    `${a.bitrateKbps}k`,
+    `-ac:a:${i}`,
+    String(a.channels),
+    `-ar:a:${i}`,
+    String(a.sampleRate),
+    `-filter:a:${i}`,
+    filters.join(','),
+  ];
+}
+
+/** Second loudnorm pass: linear gain from the first pass's measurement, so the target is met within ±1 LU. */
+export function loudnormFilter(a: AudioPlan): string {
+  const l = a.loudness!;
+  const target = `I=${l.targetLufs}:TP=${l.truePeakDb}:LRA=${l.lra}`;
+  if (!l.measured) return `loudnorm=${target}`;
+  const m = l.measured;
+  return (
+    `loudnorm=${target}:measured_I=${m.inputI}:measured_TP=${m.inputTp}:measured_LRA=${m.inputLra}` +
+    `:measured_thresh=${m.inputThresh}:offset=${m.targetOffset}:linear=true`
+  );
+}
+
+function imageOutputs(images: ImagesPlan): string[] {
+  const still = ['-frames:v', '1', '-update', '1', '-map_metadata', '-1'];
+  const args = [
+    ...[
+      '-map',
+      '[posterjpg]',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '3',
+      '-pix_fmt',
+      'yuvj420p',
+      ...still,
+      PACKAGE_NAMES.posterJpeg,
+    ],
+    ...['-map', '[posterwebp]', '-c:v', 'libwebp', '-quality', '80', ...still, PACKAGE_NAMES.posterWebp],
+  ];
+  if (images.storyboard) {
+    args.push(
+      '-map',
+      '[storyboard]',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '5',
+      '-pix_fmt',
+      'yuvj420p',
+      '-map_metadata',
+      '-1',
+    );
+    args.push('-start_number', '0', '-f', 'image2', `${PACKAGE_NAMES.storyboardDir}/sprite_%03d.jpg`);
+  }
+  if (images.preview) {
+    args.push(
+      '-map',
+      '[preview]',
+      '-c:v',
+      'libwebp_anim',
+      '-loop',
+      '0',
+      '-quality',
+      '60',
+      '-map_metadata',
+      '-1',
+    );
+    args.push('-f', 'webp', PACKAGE_NAMES.preview);
+  }
   return args;
 }

@@ -21,10 +21,30 @@ export interface AudioEntry {
   isDefault: boolean;
 }
 
+export interface SubtitleEntry {
+  uri: string;
+  groupId: string;
+  name: string;
+  language?: string;
+  isDefault: boolean;
+  forced: boolean;
+}
+
+/** An I-frame playlist (EXT-X-I-FRAME-STREAM-INF, Apple 6.1). */
+export interface IFrameVariantEntry {
+  uri: string;
+  bitrate: MeasuredBitrate;
+  codecs: string[];
+  resolution: { width: number; height: number };
+  videoRange?: 'SDR' | 'PQ' | 'HLG';
+}
+
 export interface MultivariantInput {
   version: number;
   variants: VariantEntry[];
+  iframeVariants?: IFrameVariantEntry[];
   audio: AudioEntry[];
+  subtitles?: SubtitleEntry[];
   /** The variant players start on goes first (Apple 1.32); the rest follow by rising bandwidth. */
   startBitrate: number;
 }
@@ -49,6 +69,32 @@ export function writeMultivariantPlaylist(input: MultivariantInput): string {
         channels: String(a.channels),
       }),
   );
+  const subtitleRenditions = (input.subtitles ?? []).map(
+    (s) =>
+      new Rendition({
+        type: 'SUBTITLES',
+        uri: s.uri,
+        groupId: s.groupId,
+        name: quotedString(s.name),
+        language: s.language,
+        isDefault: s.isDefault,
+        // RFC 8216 4.3.4.1: AUTOSELECT must be YES when DEFAULT is; forced subtitles are picked by the player.
+        autoselect: true,
+        forced: s.forced,
+      }),
+  );
+  const iframeVariants = (input.iframeVariants ?? []).map(
+    (v) =>
+      new Variant({
+        uri: v.uri,
+        isIFrameOnly: true,
+        bandwidth: v.bitrate.peak,
+        averageBandwidth: v.bitrate.average,
+        codecs: v.codecs.join(','),
+        resolution: v.resolution,
+        videoRange: v.videoRange,
+      }),
+  );
   const variants = orderVariants(input.variants, input.startBitrate).map(
     (v) =>
       new Variant({
@@ -60,9 +106,14 @@ export function writeMultivariantPlaylist(input: MultivariantInput): string {
         frameRate: v.frameRate,
         videoRange: v.videoRange,
         audio: v.resolution ? audioRenditions : [],
+        subtitles: v.resolution ? subtitleRenditions : [],
       }),
   );
-  const playlist = new MasterPlaylist({ version: input.version, independentSegments: true, variants });
+  const playlist = new MasterPlaylist({
+    version: input.version,
+    independentSegments: true,
+    variants: [...variants, ...iframeVariants],
+  });
   return HLS.stringify(playlist) + '\n';
 }
 

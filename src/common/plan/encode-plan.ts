@@ -15,6 +15,24 @@ export interface VideoRungPlan {
   bufferKbits: number;
 }
 
+/** EBU R128 two-pass normalisation: the target, and what the first pass measured. */
+export interface LoudnessPlan {
+  targetLufs: number;
+  truePeakDb: number;
+  lra: number;
+  measured?: LoudnessMeasurement;
+}
+
+/** What ffmpeg's loudnorm filter prints after a measuring pass (print_format=json). */
+export interface LoudnessMeasurement {
+  inputI: number;
+  inputTp: number;
+  inputLra: number;
+  inputThresh: number;
+  targetOffset: number;
+}
+
+/** One audio rendition (Apple 2.3: stereo AAC-LC), from one audio track of the source. */
 export interface AudioPlan {
   id: string;
   /** Absolute stream index in the source. */
@@ -25,13 +43,49 @@ export interface AudioPlan {
   sourceChannels: number;
   language?: string;
   name: string;
+  isDefault: boolean;
+  loudness?: LoudnessPlan;
+}
+
+/** A text subtitle that becomes a WebVTT rendition. */
+export interface SubtitlePlan {
+  id: string;
+  source: SubtitleSource;
+  language?: string;
+  name: string;
+  isDefault: boolean;
+  forced: boolean;
+}
+
+export type SubtitleSource = { kind: 'stream'; streamIndex: number } | { kind: 'file'; path: string };
+
+/** One subtitle burnt into the picture of every rung. */
+export interface BurnInPlan {
+  source: SubtitleSource;
+  /** DVB/PGS pictures are overlaid; text is rendered with libass. */
+  bitmap: boolean;
+}
+
+export interface ImagesPlan {
+  /** Poster at the top rung's size, picked by ffmpeg's `thumbnail` filter among evenly spread frames. */
+  poster: { width: number; height: number; sampleFrames: number; sampleRate: string };
+  storyboard?: { intervalSec: number; tileWidth: number; tileHeight: number; columns: number; rows: number };
+  preview?: { startSec: number; durationSec: number; width: number; height: number; fps: number };
+}
+
+export interface EncryptionPlan {
+  /** Key URI written in EXT-X-KEY; `{key}` is replaced by the key file name, `{package}` by the package name. */
+  keyUriTemplate: string;
+  /** New key every N segments; undefined = one key for the whole package. */
+  rotateEverySegments?: number;
 }
 
 export interface VideoPlan {
   streamIndex: number;
-  /** Filters applied once, before the split (deinterlace, tone-map). */
+  /** Filters applied once, before the split (deinterlace, tone-map, burn-in). */
   preFilters: string[];
   rungs: VideoRungPlan[];
+  burnIn?: BurnInPlan;
 }
 
 /** Everything the argument builder and packager need; pure data, made by ladder-plan.ts. */
@@ -48,7 +102,10 @@ export interface EncodePlan {
   /** At most 2 s (Apple 1.13) and a whole fraction of the segment duration, so every segment starts on one. */
   keyframeIntervalSec: number;
   video?: VideoPlan;
-  audio?: AudioPlan;
+  audio: AudioPlan[];
+  subtitles: SubtitlePlan[];
+  images?: ImagesPlan;
+  encryption?: EncryptionPlan;
   startBitrateKbps: number;
   /** What the plan did to the source, in words a creator understands. */
   notes: string[];

@@ -2,8 +2,20 @@ import { capFrameRate } from '../media/frame-rate.js';
 import { formatRational, toNumber, type Rational } from '../media/rational.js';
 import type { AudioInfo, SourceInfo, VideoInfo } from '../media/source-info.js';
 import type { Preset, Rung, SegmentFormat, SpeedPreset, VideoCodec } from '../presets/preset-schema.js';
+import { StudioError } from '../errors.js';
 import { toneMapFilter } from './tone-map.js';
-import type { AudioPlan, EncodePlan, VideoPlan, VideoRungPlan } from './encode-plan.js';
+import type {
+  AudioPlan,
+  BurnInPlan,
+  EncodePlan,
+  ImagesPlan,
+  SubtitlePlan,
+  VideoPlan,
+  VideoRungPlan,
+} from './encode-plan.js';
+
+/** Where a text subtitle to burn in is copied inside the package's work folder (a name the filter can parse). */
+export const BURN_IN_FILE = '.work/burn-in.ass';
 
 export interface PlanOptions {
   segmentDurationSec?: number;
@@ -14,7 +26,29 @@ export interface PlanOptions {
   speedPreset?: SpeedPreset;
   /** Capped quality instead of capped average bit rate: CRF with each rung's maxrate as the cap. */
   crf?: number;
+  /** Source audio stream indexes to keep (default: every audio track). */
+  audioStreams?: number[];
+  /** EBU R128 target in LUFS, overriding the preset's. */
+  loudnessLufs?: number;
+  /** Subtitle files beside the video (.srt, .vtt, .ass, .ssa). */
+  subtitleFiles?: SidecarSubtitle[];
+  /** Burn one subtitle into the picture: a source stream index or a sidecar file. */
+  burnIn?: { streamIndex: number } | { file: string };
+  /** AES-128 whole-segment encryption (overrides the preset's `encryption`). */
+  encrypt?: boolean;
+  keyUri?: string;
+  keyRotationSegments?: number;
 }
+
+export interface SidecarSubtitle {
+  path: string;
+  language?: string;
+  name?: string;
+  forced?: boolean;
+  isDefault?: boolean;
+}
+
+const TEXT_SUBTITLE_FILE = /\.(srt|vtt|ass|ssa)$/i;
 
 const SOFTWARE_ENCODERS: Record<VideoCodec, string> = { h264: 'libx264', hevc: 'libx265' };
 /** Apple HLS 1.13: a keyframe at least every 2 s. */
@@ -32,11 +66,15 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
   if (codec === 'hevc' && options.format === 'ts')
     notes.push('HEVC is packaged as fMP4 (Apple HLS 1.10), not TS');
 
-  const audioSource = pickAudio(source.audio);
-  const video = source.video ? planVideo(source.video, preset, keyframeIntervalSec, notes) : undefined;
-  const audio = audioSource ? planAudio(audioSource, preset, notes) : undefined;
+  const burnIn = source.video ? planBurnIn(source, options, notes) : undefined;
+  const video = source.video
+    ? planVideo(source.video, preset, keyframeIntervalSec, burnIn, notes)
+    : undefined;
+  const audio = planAudio(source.audio, preset, options, notes);
+  const subtitles = video ? planSubtitles(source, options, burnIn, notes) : [];
   if (!video) notes.push('audio only: an audio-only package');
-  if (!audio) notes.push('no audio: a video-only package');
+  if (audio.length === 0) notes.push('no audio: a video-only package');
+  const encrypt = options.encrypt ?? preset.encryption.enabled;
 
   return {
     input: source.file,
@@ -51,12 +89,26 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
     keyframeIntervalSec,
     video,
     audio,
+    subtitles,
+    images: video && source.video ? planImages(source.video, video, source.durationSec, preset) : undefined,
+    encryption: encrypt
+      ? {
+          keyUriTemplate: options.keyUri ?? preset.encryption.keyUri,
+          rotateEverySegments: options.keyRotationSegments ?? preset.encryption.rotateEverySegments,
+        }
+      : undefined,
     startBitrateKbps: preset.startBitrateKbps,
     notes,
   };
 }
 
-function planVideo(v: VideoInfo, preset: Preset, keyframeIntervalSec: number, notes: string[]): VideoPlan {
+function planVideo(
+  v: VideoInfo,
+  preset: Preset,
+  keyframeIntervalSec: number,
+  burnIn: BurnInPlan | undefined,
+  notes: string[],
+): VideoPlan {
   const preFilters: string[] = [];
   if (v.interlaced) {
     // deint=interlaced leaves frames flagged progressive alone, so "unknown" field order costs little.
@@ -95,8 +147,10 @@ function planVideo(v: VideoInfo, preset: Preset, keyframeIntervalSec: number, no
     );
   }
 
+  // Text is rendered after tone-mapping, at SDR; a bitmap overlay is applied in the graph head instead.
+  if (burnIn && !burnIn.bitmap) preFilters.push(`subtitles=filename=${BURN_IN_FILE}`);
   const rungs = kept.map(({ rung, size }, i) => planRung(i, rung, size, v.frameRate, keyframeIntervalSec));
-  return { streamIndex: v.index, preFilters, rungs };
+  return { streamIndex: v.index, preFilters, rungs, burnIn };
 }
 
 function planRung(
@@ -138,22 +192,151 @@ export function fitInside(
   return { width: Math.min(even(bh * aspect), even(bw)), height: even(bh) };
 }
 
-function planAudio(a: AudioInfo, preset: Preset, notes: string[]): AudioPlan {
-  if (a.channels > 2) notes.push(`${a.channelLayout ?? `${a.channels} channels`} audio → stereo downmix`);
+function planAudio(tracks: AudioInfo[], preset: Preset, options: PlanOptions, notes: string[]): AudioPlan[] {
+  const chosen = options.audioStreams
+    ? tracks.filter((a) => options.audioStreams!.includes(a.index))
+    : tracks;
+  const defaultTrack = chosen.find((a) => a.isDefault) ?? chosen[0];
+  const lufs = options.loudnessLufs ?? preset.audio.loudnessLufs;
+  if (lufs !== undefined && chosen.length > 0)
+    notes.push(`loudness normalised to ${lufs} LUFS (EBU R128, two passes)`);
+  const names = new Map<string, number>();
+  return chosen.map((a, i) => {
+    if (a.channels > 2) notes.push(`${a.channelLayout ?? `${a.channels} channels`} audio → stereo downmix`);
+    const base =
+      a.title ?? (a.language ? languageName(a.language) : chosen.length > 1 ? `Audio ${i + 1}` : 'Audio');
+    // NAME must be unique within a group (RFC 8216 4.3.4.1.1).
+    const seen = names.get(base) ?? 0;
+    names.set(base, seen + 1);
+    return {
+      id: `audio-${i}`,
+      streamIndex: a.index,
+      bitrateKbps: preset.audio.bitrateKbps,
+      sampleRate: preset.audio.sampleRate,
+      channels: 2,
+      sourceChannels: a.channels,
+      language: a.language,
+      name: seen ? `${base} ${seen + 1}` : base,
+      isDefault: a === defaultTrack,
+      loudness: lufs === undefined ? undefined : { targetLufs: lufs, truePeakDb: -1.5, lra: 11 },
+    };
+  });
+}
+
+function planSubtitles(
+  source: SourceInfo,
+  options: PlanOptions,
+  burnIn: BurnInPlan | undefined,
+  notes: string[],
+): SubtitlePlan[] {
+  const burnt = burnIn?.source;
+  const fromStreams = source.subtitles.filter(
+    (s) => !(burnt?.kind === 'stream' && burnt.streamIndex === s.index),
+  );
+  for (const s of fromStreams.filter((s) => s.bitmap)) {
+    notes.push(
+      `subtitle track ${s.index} (${s.codec}) is a bitmap format: not convertible to WebVTT (burn it in instead)`,
+    );
+  }
+  const plans: Omit<SubtitlePlan, 'id' | 'isDefault'>[] = [
+    ...fromStreams
+      .filter((s) => !s.bitmap)
+      .map((s) => ({
+        source: { kind: 'stream' as const, streamIndex: s.index },
+        language: s.language,
+        name: s.title ?? (s.language ? languageName(s.language) : 'Subtitles'),
+        forced: s.forced,
+        wantsDefault: s.isDefault,
+      })),
+    ...(options.subtitleFiles ?? [])
+      .filter((f) => !(burnt?.kind === 'file' && burnt.path === f.path))
+      .map((f) => {
+        const language = f.language ?? languageFromFileName(f.path);
+        return {
+          source: { kind: 'file' as const, path: f.path },
+          language,
+          name: f.name ?? (language ? languageName(language) : 'Subtitles'),
+          forced: f.forced ?? false,
+          wantsDefault: f.isDefault ?? false,
+        };
+      }),
+  ];
+  const defaultIndex = plans.findIndex((p) => (p as { wantsDefault?: boolean }).wantsDefault);
+  return plans.map(
+    (
+      { wantsDefault: _unused, ...p }: Omit<SubtitlePlan, 'id' | 'isDefault'> & { wantsDefault?: boolean },
+      i,
+    ) => ({
+      ...p,
+      id: `sub-${i}`,
+      isDefault: i === defaultIndex,
+    }),
+  );
+}
+
+function planBurnIn(source: SourceInfo, options: PlanOptions, notes: string[]): BurnInPlan | undefined {
+  const choice = options.burnIn;
+  if (!choice) return undefined;
+  if ('file' in choice) {
+    notes.push(`subtitles burnt in from ${choice.file.split(/[\\/]/).pop()}`);
+    return { source: { kind: 'file', path: choice.file }, bitmap: false };
+  }
+  const stream = source.subtitles.find((s) => s.index === choice.streamIndex);
+  if (!stream)
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `${source.file}: has no subtitle stream ${choice.streamIndex} to burn in`,
+    );
+  notes.push(`subtitle track ${stream.index} (${stream.codec}) burnt into the picture`);
+  return { source: { kind: 'stream', streamIndex: stream.index }, bitmap: stream.bitmap };
+}
+
+function planImages(v: VideoInfo, video: VideoPlan, durationSec: number, preset: Preset): ImagesPlan {
+  const top = video.rungs[video.rungs.length - 1]!;
+  const sampleFrames = 24;
+  // Spread the candidates over the whole video so an opening fade or black intro cannot win.
+  const sampleRate = `${sampleFrames * 1000}/${Math.max(1000, Math.round(durationSec * 1000))}`;
+  const { storyboardIntervalSec, storyboardTileWidth, previewDurationSec } = preset.images;
+  const tile = fitInside(v, storyboardTileWidth, Math.round((storyboardTileWidth * 9) / 16) + 1);
+  const preview = fitInside(v, 320, 180);
+  const previewStart = Math.min(durationSec * 0.1, Math.max(0, durationSec - previewDurationSec));
   return {
-    id: 'audio',
-    streamIndex: a.index,
-    bitrateKbps: preset.audio.bitrateKbps,
-    sampleRate: preset.audio.sampleRate,
-    channels: 2,
-    sourceChannels: a.channels,
-    language: a.language,
-    name: a.title ?? (a.language ? languageName(a.language) : 'Audio'),
+    poster: { width: top.width, height: top.height, sampleFrames, sampleRate },
+    storyboard:
+      storyboardIntervalSec > 0
+        ? {
+            intervalSec: storyboardIntervalSec,
+            tileWidth: tile.width,
+            tileHeight: tile.height,
+            ...sheetGrid(Math.ceil(Math.max(durationSec, 0.001) / storyboardIntervalSec)),
+          }
+        : undefined,
+    preview:
+      previewDurationSec > 0
+        ? {
+            startSec: Number(previewStart.toFixed(3)),
+            durationSec: Math.min(previewDurationSec, Math.max(0.1, durationSec)),
+            width: preview.width,
+            height: preview.height,
+            fps: 10,
+          }
+        : undefined,
   };
 }
 
-function pickAudio(audio: AudioInfo[]): AudioInfo | undefined {
-  return audio.find((a) => a.isDefault) ?? audio[0];
+/** Sprite sheets of up to 10x10 thumbnails; a short video gets a sheet no larger than it needs. */
+function sheetGrid(thumbnails: number): { columns: number; rows: number } {
+  const columns = Math.min(10, thumbnails);
+  return { columns, rows: Math.min(10, Math.ceil(thumbnails / columns)) };
+}
+
+/** `movie.en.srt` → "en", `film.fra.forced.srt` → "fra". */
+export function languageFromFileName(file: string): string | undefined {
+  const parts = (file.split(/[\\/]/).pop() ?? '').replace(TEXT_SUBTITLE_FILE, '').split('.');
+  return parts
+    .slice(1)
+    .reverse()
+    .find((p) => /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/.test(p) && languageName(p) !== p);
 }
 
 function languageName(code: string): string {

@@ -59,6 +59,27 @@ export const presetSchema = z
       .object({
         bitrateKbps: z.number().int().min(32).max(320).default(128),
         sampleRate: z.union([z.literal(44100), z.literal(48000)]).default(48000),
+        /** EBU R128 integrated loudness target in LUFS (e.g. -16 for web, -23 for broadcast); off when absent. */
+        loudnessLufs: z.number().min(-40).max(-5).optional(),
+      })
+      .strict()
+      .prefault({}),
+    images: z
+      .object({
+        /** Seconds between storyboard thumbnails; 0 turns the storyboard off. */
+        storyboardIntervalSec: z.number().min(0).max(60).default(5),
+        storyboardTileWidth: z.number().int().min(32).max(640).default(160),
+        /** An animated WebP of a few seconds for galleries; 0 turns it off. */
+        previewDurationSec: z.number().min(0).max(10).default(3),
+      })
+      .strict()
+      .prefault({}),
+    encryption: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** EXT-X-KEY URI; `{key}` is the key file name, `{package}` the package folder name. */
+        keyUri: z.string().min(1).default('../../{package}.keys/{key}'),
+        rotateEverySegments: z.number().int().positive().optional(),
       })
       .strict()
       .prefault({}),

@@ -1,29 +1,23 @@
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { EncodeEvent, PackageResult, PackagedVariant } from '../../common/encode-events.js';
+import type { EncodeEvent, PackageResult } from '../../common/encode-events.js';
 import { StudioError, toErrorData } from '../../common/errors.js';
-import { buildHlsArgs, PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
 import { formatCommandLine } from '../../common/ffmpeg/command-line.js';
 import { failureReason, looksTruncated } from '../../common/ffmpeg/failure-reason.js';
+import { buildHlsArgs, PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
 import { createProgressParser, estimateProgress } from '../../common/ffmpeg/progress-parser.js';
-import { addBitrates, measureBitrate } from '../../common/hls/bitrate-measure.js';
-import { writeMultivariantPlaylist } from '../../common/hls/multivariant-writer.js';
-import { toNumber } from '../../common/media/rational.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import type { EncodePlan } from '../../common/plan/encode-plan.js';
 import { planEncode, type PlanOptions } from '../../common/plan/ladder-plan.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
-import { binaries } from '../ffmpeg/binaries.js';
+import { binaries, binaryVersion } from '../ffmpeg/binaries.js';
 import { runProcess } from '../ffmpeg/runner.js';
-import {
-  mergeShortTail,
-  readMediaPlaylist,
-  unifyTargetDuration,
-  type MediaPlaylistFacts,
-} from '../package/media-playlist-reader.js';
+import { assemblePackage } from '../package/package-assembler.js';
 import { createStagingDir } from '../package/staging-dir.js';
-import { audioCodecString, videoCodecString } from '../package/stream-codecs.js';
+import { writeVideoJson } from '../package/video-json.js';
 import { probeSource } from '../probe/probe-source.js';
+import { validatePackage } from '../validate/validate-package.js';
+import { prepareInputs } from './prepare-inputs.js';
 
 export interface EncodeRequest {
   input: string;
@@ -45,13 +39,11 @@ export interface EncodeContext {
 const STALL_TIMEOUT_MS = 120_000;
 
 /**
- * Source file → finished HLS package: probe, plan, one ffmpeg run for the whole ladder, measure, write the
- * multivariant playlist, then move the package into place. On any failure nothing is left under the name.
+ * Source file → finished HLS package: probe, plan, one ffmpeg run for the whole ladder and its images,
+ * assemble (I-frames, subtitles, storyboard, encryption, measured multivariant playlist), validate, write
+ * video.json, then move the package into place. On any failure nothing is left under the name.
  */
-export async function encodePackage(
-  request: EncodeRequest,
-  context: EncodeContext = {},
-): Promise<PackageResult> {
+export async function encodePackage(request: EncodeRequest, context: EncodeContext = {}): Promise<PackageResult> {
   const emit = context.onEvent ?? (() => {});
   const started = performance.now();
   try {
@@ -69,19 +61,24 @@ export async function encodePackage(
 
 async function encodePlanned(
   source: SourceInfo,
-  plan: EncodePlan,
+  initialPlan: EncodePlan,
   request: EncodeRequest,
   context: EncodeContext,
   started: number,
 ): Promise<PackageResult> {
   const emit = context.onEvent ?? (() => {});
+  const commands: string[] = [];
+  const onCommand = (line: string) => {
+    commands.push(line);
+    context.onCommand?.(line);
+  };
   const { ffmpeg } = await binaries();
-  const args = buildHlsArgs(plan);
-  const commandLine = formatCommandLine(ffmpeg.path, args);
-  emit({ type: 'planned', plan, commandLine });
-
   const staging = await createStagingDir(path.resolve(request.packageDir), { overwrite: request.overwrite });
+  const workDir = path.join(staging.path, '.work');
   try {
+    const plan = await prepareInputs(initialPlan, { packageDir: staging.path, workDir, signal: context.signal, onCommand });
+    const args = buildHlsArgs(plan);
+    emit({ type: 'planned', plan, commandLine: formatCommandLine(ffmpeg.path, args) });
     const parser = createProgressParser((p) => {
       const { ratio, etaSec } = estimateProgress(p, plan.durationSec);
       emit({ type: 'progress', ratio, etaSec, outTimeSec: p.outTimeSec, fps: p.fps, speed: p.speed });
@@ -93,31 +90,76 @@ async function encodePlanned(
       signal: context.signal,
       stallTimeoutMs: STALL_TIMEOUT_MS,
       onStdout: (chunk) => parser.push(chunk),
-      onCommand: context.onCommand,
+      onCommand,
       file: source.file,
     });
+
     emit({ type: 'packaging' });
-    const packaged = await writeMultivariant(staging.path, plan, context.signal);
+    const packageName = path.basename(staging.finalPath);
+    const assembled = await assemblePackage(plan, {
+      packageDir: staging.path,
+      workDir,
+      keysDir: staging.keysPath,
+      packageName,
+      signal: context.signal,
+      onCommand,
+    });
+    await rm(workDir, { recursive: true, force: true });
+    const validation = await validatePackage(staging.path, { signal: context.signal, keysDir: staging.keysPath });
+    emit({ type: 'validated', report: validation });
+
     const warnings = [...source.warnings];
-    const missingSec = source.durationSec - packaged.durationSec;
+    const missingSec = source.durationSec - assembled.durationSec;
     if (missingSec > Math.max(1, source.durationSec * 0.1)) {
       warnings.push(
-        `only ${packaged.durationSec.toFixed(1)} s of the source's ${source.durationSec.toFixed(1)} s could be decoded`,
+        `only ${assembled.durationSec.toFixed(1)} s of the source's ${source.durationSec.toFixed(1)} s could be decoded`,
       );
     }
-    if (context.signal?.aborted)
-      throw new StudioError('CANCELLED', `${source.file}: cancelled`, { file: source.file });
+    await writeVideoJson(staging.path, {
+      title: path.basename(source.file).replace(/\.[^.]+$/, ''),
+      source: {
+        fileName: path.basename(source.file),
+        sizeBytes: source.sizeBytes,
+        durationSec: source.durationSec,
+        container: source.formatName,
+        video: source.video,
+        audio: source.audio,
+        subtitles: source.subtitles,
+      },
+      durationSec: assembled.durationSec,
+      multivariantPlaylist: PACKAGE_NAMES.multivariantPlaylist,
+      variants: assembled.variants,
+      audio: assembled.audio,
+      subtitles: assembled.subtitles,
+      images: assembled.images,
+      encryption: plan.encryption
+        ? { method: 'AES-128', keys: assembled.keyCount, keyUriTemplate: plan.encryption.keyUriTemplate }
+        : undefined,
+      preset: request.preset,
+      recipe: commands,
+      ffmpegVersion: await binaryVersion(ffmpeg),
+      validation,
+    });
+    if (context.signal?.aborted) throw new StudioError('CANCELLED', `${source.file}: cancelled`, { file: source.file });
     await staging.commit();
     return {
       source: source.file,
       packageDir: staging.finalPath,
       multivariantPlaylist: path.join(staging.finalPath, PACKAGE_NAMES.multivariantPlaylist),
-      ...packaged,
+      videoJson: path.join(staging.finalPath, PACKAGE_NAMES.videoJson),
+      durationSec: assembled.durationSec,
+      targetDurationSec: assembled.targetDurationSec,
+      variants: assembled.variants,
+      audio: assembled.audio,
+      subtitles: assembled.subtitles,
+      images: assembled.images,
+      keysDir: plan.encryption ? staging.finalKeysPath : undefined,
+      validation: { ...validation, target: staging.finalPath },
       sizeBytes: await folderSize(staging.finalPath),
       elapsedSec: (performance.now() - started) / 1000,
       notes: plan.notes,
       warnings,
-      commandLine,
+      commands,
     };
   } catch (error) {
     await staging.discard();
@@ -134,94 +176,6 @@ function explainEncodeFailure(file: string, error: unknown): unknown {
     file,
     detail: error.detail,
   });
-}
-
-type Packaged = Pick<PackageResult, 'durationSec' | 'targetDurationSec' | 'variants' | 'audio'>;
-
-async function writeMultivariant(dir: string, plan: EncodePlan, signal?: AbortSignal): Promise<Packaged> {
-  const playlistUri = (id: string) => `${id}/${PACKAGE_NAMES.mediaPlaylist}`;
-  const rungs = plan.video?.rungs ?? [];
-  const videoPlaylists = await Promise.all(rungs.map((r) => readMediaPlaylist(dir, playlistUri(r.id))));
-  const audioPlaylist = plan.audio ? await readMediaPlaylist(dir, playlistUri(plan.audio.id)) : undefined;
-  const all = [...videoPlaylists, ...(audioPlaylist ? [audioPlaylist] : [])];
-  for (const p of all) await mergeShortTail(dir, p, plan.segmentDurationSec);
-  const targetDurationSec = await unifyTargetDuration(dir, all);
-
-  const codecFile = (p: MediaPlaylistFacts) => path.join(dir, p.initUri ?? p.segments[0]!.uri);
-  const audioCodec = audioPlaylist ? await audioCodecString(codecFile(audioPlaylist), signal) : undefined;
-  const audioBitrate = audioPlaylist ? measureBitrate(audioPlaylist.segments) : undefined;
-
-  const variants: PackagedVariant[] = [];
-  for (const [i, rung] of rungs.entries()) {
-    const playlist = videoPlaylists[i]!;
-    const videoCodec = await videoCodecString(codecFile(playlist), plan.codec, signal);
-    const bitrate = addBitrates(measureBitrate(playlist.segments), audioBitrate);
-    variants.push({
-      uri: playlist.uri,
-      width: rung.width,
-      height: rung.height,
-      frameRate: toNumber(rung.frameRate),
-      codecs: audioCodec ? [videoCodec, audioCodec] : [videoCodec],
-      averageBandwidth: bitrate.average,
-      peakBandwidth: bitrate.peak,
-      segments: playlist.segments.length,
-    });
-  }
-  if (variants.length === 0 && audioPlaylist && audioCodec && audioBitrate) {
-    // Audio-only package: the audio playlist is the one variant (no RESOLUTION, no AUDIO group).
-    variants.push({
-      uri: audioPlaylist.uri,
-      codecs: [audioCodec],
-      averageBandwidth: audioBitrate.average,
-      peakBandwidth: audioBitrate.peak,
-      segments: audioPlaylist.segments.length,
-    });
-  }
-  const hasVideo = rungs.length > 0;
-  const text = writeMultivariantPlaylist({
-    version: Math.max(...all.map((p) => p.version)),
-    startBitrate: plan.startBitrateKbps * 1000,
-    variants: variants.map((v) => ({
-      uri: v.uri,
-      bitrate: { average: v.averageBandwidth, peak: v.peakBandwidth },
-      codecs: v.codecs,
-      resolution: v.width && v.height ? { width: v.width, height: v.height } : undefined,
-      frameRate: v.frameRate,
-      // Apple 9.16: VIDEO-RANGE may be left out when all is SDR; we tone-map everything to SDR.
-      videoRange: hasVideo ? 'SDR' : undefined,
-    })),
-    audio:
-      hasVideo && plan.audio && audioPlaylist
-        ? [
-            {
-              uri: audioPlaylist.uri,
-              groupId: 'audio',
-              name: plan.audio.name,
-              language: plan.audio.language,
-              channels: plan.audio.channels,
-              isDefault: true,
-            },
-          ]
-        : [],
-  });
-  await writeFile(path.join(dir, PACKAGE_NAMES.multivariantPlaylist), text);
-  const durationSec = Math.max(...all.map((p) => p.durationSec));
-  return {
-    durationSec,
-    targetDurationSec,
-    variants,
-    audio:
-      plan.audio && audioPlaylist && audioCodec && audioBitrate
-        ? {
-            uri: audioPlaylist.uri,
-            codec: audioCodec,
-            averageBandwidth: audioBitrate.average,
-            peakBandwidth: audioBitrate.peak,
-            name: plan.audio.name,
-            language: plan.audio.language,
-          }
-        : undefined,
-  };
 }
 
 async function folderSize(dir: string): Promise<number> {

@@ -165,3 +165,14 @@ export async function probeCapabilities(bins: FfmpegBinaries): Promise<FfmpegCap
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? '').replace(/ Copyright.*$/, '').trim();
 }
+
+const versions = new Map<string, Promise<string>>();
+/** The first line of `ffmpeg -version` ("ffmpeg version 5.1.9-0+deb12u1"), once per binary. */
+export function binaryVersion(bin: ResolvedBinary): Promise<string> {
+  let version = versions.get(bin.path);
+  if (!version) {
+    version = execFileAsync(bin.path, ['-hide_banner', '-version'], { timeout: 15_000 }).then((r) => firstLine(r.stdout));
+    versions.set(bin.path, version);
+  }
+  return version;
+}

@@ -13,6 +13,9 @@ export const PARTIAL_MARKER = '.partial-';
 export interface StagingDir {
   path: string;
   finalPath: string;
+  /** AES-128 keys are staged here and land beside the package as `<name>.keys`, never inside it. */
+  keysPath: string;
+  finalKeysPath: string;
   commit(): Promise<void>;
   discard(): Promise<void>;
 }
@@ -31,10 +34,19 @@ export async function createStagingDir(
   await mkdir(parent, { recursive: true });
   const staging = path.join(parent, `.${name}${PARTIAL_MARKER}${randomBytes(4).toString('hex')}`);
   await mkdir(staging);
+  const keysPath = `${staging}.keys`;
+  const finalKeysPath = `${finalPath}.keys`;
   return {
     path: staging,
     finalPath,
+    keysPath,
+    finalKeysPath,
     async commit() {
+      // Keys first: the package folder appearing under its name is the sign that all is in place.
+      if (await exists(keysPath)) {
+        if (await exists(finalKeysPath)) await rm(finalKeysPath, { recursive: true, force: true });
+        await rename(keysPath, finalKeysPath);
+      }
       if (await exists(finalPath)) {
         if (!options.overwrite) {
           throw new StudioError(
@@ -52,6 +64,7 @@ export async function createStagingDir(
     },
     async discard() {
       await rm(staging, { recursive: true, force: true });
+      await rm(keysPath, { recursive: true, force: true });
     },
   };
 }
