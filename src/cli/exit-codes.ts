@@ -11,6 +11,8 @@ export const EXIT = {
   PARTIAL: 3,
   /** ffmpeg or ffprobe is missing. */
   NO_FFMPEG: 4,
+  /** A package was made (or checked) but fails a MUST rule of the validator. */
+  INVALID: 5,
   /** Interrupted (Ctrl-C). */
   CANCELLED: 130,
 } as const;

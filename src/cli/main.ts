@@ -10,6 +10,7 @@ import { makeTestClip } from '../node/demo/test-clip.js';
 import { DEFAULT_PRESET_ID, listBuiltInPresets, loadPreset } from '../node/presets/preset-store.js';
 import { probeSource } from '../node/probe/probe-source.js';
 import { runEncodeCommand } from './commands/encode-command.js';
+import { runValidateCommand } from './commands/validate-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatDuration } from './progress-line.js';
 
@@ -27,6 +28,13 @@ interface EncodeFlags {
   encoder?: string;
   speed?: (typeof SPEED_PRESETS)[number];
   crf?: number;
+  audio?: number[];
+  loudness?: number;
+  subtitle?: string[];
+  burnIn?: string;
+  encrypt?: boolean;
+  keyUri?: string;
+  keyRotation?: number;
   overwrite?: boolean;
   json?: boolean;
 }
@@ -51,6 +59,25 @@ program
     'capped quality: constant quality with each rung’s max bit rate as the cap',
     crfValue,
   )
+  .option(
+    '--audio <indexes>',
+    'source audio stream indexes to keep, comma-separated (default: all)',
+    indexList,
+  )
+  .option('--loudness <LUFS>', 'normalise audio to this EBU R128 loudness, e.g. -16', loudnessValue)
+  .option(
+    '--subtitle <file>',
+    'add a .srt/.vtt/.ass subtitle (language from the name: film.en.srt); repeatable',
+    collect,
+    [],
+  )
+  .option(
+    '--burn-in <stream|file>',
+    'burn a subtitle into the picture: a source stream index or a subtitle file',
+  )
+  .option('--encrypt', 'AES-128 encrypt the segments; keys go to <out>/<name>.keys, outside the package')
+  .option('--key-uri <template>', 'EXT-X-KEY URI; {key} = key file name, {package} = package name')
+  .option('--key-rotation <segments>', 'a new key every N segments', positiveInteger)
   .option('--overwrite', 'replace an existing package folder')
   .option('--json', 'print events as JSON lines')
   .action(async (files: string[], flags: EncodeFlags) => {
@@ -63,6 +90,18 @@ program
       encoder: flags.encoder,
       speedPreset: flags.speed,
       crf: flags.crf,
+      audioStreams: flags.audio,
+      loudnessLufs: flags.loudness,
+      subtitleFiles: flags.subtitle?.map((file) => ({ path: path.resolve(file) })),
+      burnIn:
+        flags.burnIn === undefined
+          ? undefined
+          : /^\d+$/.test(flags.burnIn)
+            ? { streamIndex: Number(flags.burnIn) }
+            : { file: path.resolve(flags.burnIn) },
+      encrypt: flags.encrypt,
+      keyUri: flags.keyUri,
+      keyRotationSegments: flags.keyRotation,
     };
     const code = await withInterrupt((signal) =>
       runEncodeCommand({
@@ -126,10 +165,22 @@ program
       );
     }
     for (const a of plan.audio) {
-      console.log(`  ${a.id}: "${a.name}" AAC-LC stereo ${a.bitrateKbps} kb/s${a.isDefault ? ' (default)' : ''}`);
+      console.log(
+        `  ${a.id}: "${a.name}" AAC-LC stereo ${a.bitrateKbps} kb/s${a.isDefault ? ' (default)' : ''}`,
+      );
     }
-    for (const s of plan.subtitles) console.log(`  ${s.id}: "${s.name}" WebVTT${s.language ? ` [${s.language}]` : ''}`);
+    for (const s of plan.subtitles)
+      console.log(`  ${s.id}: "${s.name}" WebVTT${s.language ? ` [${s.language}]` : ''}`);
     for (const n of plan.notes) console.log(`  note: ${n}`);
+  });
+
+program
+  .command('validate')
+  .description('check a package folder or a published https URL against RFC 8216 and Apple’s HLS rules')
+  .argument('<package>', 'package folder, its master.m3u8, or an http(s) URL of the multivariant playlist')
+  .option('--json', 'print the report as JSON')
+  .action(async (target: string, flags: { json?: boolean }) => {
+    process.exitCode = await runValidateCommand(target, { json: flags.json === true });
   });
 
 program
@@ -217,6 +268,30 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
   return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+function loudnessValue(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < -40 || n > -5)
+    throw new InvalidArgumentError('must be a loudness from -40 to -5 LUFS');
+  return n;
+}
+
+function indexList(value: string): number[] {
+  const list = value.split(',').map((v) => Number(v.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 0))
+    throw new InvalidArgumentError('must be stream indexes like 1,2');
+  return list;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function crfValue(value: string): number {

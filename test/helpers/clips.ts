@@ -10,14 +10,25 @@ const CACHE_DIR = path.join(os.tmpdir(), 'hls-studio-test-clips');
  * A small generated clip, made once per machine and shared by every test file (made under a temporary
  * name and renamed, so parallel workers never see half a file). `name` is the file name the test needs.
  */
-export async function clip(name: string, options: TestClipOptions): Promise<string> {
-  const key = createHash('sha1').update(JSON.stringify({ name, options })).digest('hex').slice(0, 12);
-  const dir = path.join(CACHE_DIR, key);
+export function clip(name: string, options: TestClipOptions): Promise<string> {
+  return cachedFile(name, JSON.stringify(options), (file) =>
+    makeTestClip(file, options).then(() => undefined),
+  );
+}
+
+/** A generated file cached under a key; `make` writes it at the path it is given. */
+export async function cachedFile(
+  name: string,
+  key: string,
+  make: (file: string) => Promise<void>,
+): Promise<string> {
+  const hash = createHash('sha1').update(JSON.stringify({ name, key })).digest('hex').slice(0, 12);
+  const dir = path.join(CACHE_DIR, hash);
   const file = path.join(dir, name);
   if (await exists(file)) return file;
   await mkdir(CACHE_DIR, { recursive: true });
   const work = await mkdtemp(path.join(CACHE_DIR, 'tmp-'));
-  await makeTestClip(path.join(work, name), options);
+  await make(path.join(work, name));
   await rename(work, dir).catch(async () => {
     if (!(await exists(file))) throw new Error(`could not cache ${file}`);
   });

@@ -28,6 +28,7 @@ export function source(video: Partial<VideoInfo> | undefined, extra: Partial<Sou
             dynamicRange: 'sdr',
             fieldOrder: 'progressive',
             interlaced: false,
+            startOffsetSec: 0,
             ...video,
           },
     audio: [{ index: 1, codec: 'aac', channels: 2, sampleRate: 48000, isDefault: true }],

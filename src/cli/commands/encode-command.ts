@@ -6,6 +6,7 @@ import type { PlanOptions } from '../../common/plan/ladder-plan.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
 import { encodePackage } from '../../node/encode/encode-package.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { printReport } from './validate-command.js';
 import { formatBitrate, formatBytes, formatDuration, formatProgressLine } from '../progress-line.js';
 
 export interface EncodeCommandOptions {
@@ -64,7 +65,8 @@ function summarize(outcomes: FileOutcome[], options: EncodeCommandOptions): numb
     }
   }
   if (cancelled) return EXIT.CANCELLED;
-  if (failed === 0) return EXIT.OK;
+  const invalid = outcomes.some((o) => o.ok && !o.result.validation.valid);
+  if (failed === 0) return invalid ? EXIT.INVALID : EXIT.OK;
   if (ok > 0) return EXIT.PARTIAL;
   const only = outcomes.length === 1 ? outcomes[0] : undefined;
   return only && !only.ok ? exitCodeFor(only.error.code) : EXIT.FAILED;
@@ -135,7 +137,20 @@ function humanReporter(file: string): (event: EncodeEvent) => void {
             `    ${size}avg ${formatBitrate(v.averageBandwidth)}, peak ${formatBitrate(v.peakBandwidth)}  ${v.codecs.join(',')}\n`,
           );
         }
+        for (const a of r.audio)
+          out(
+            `    audio "${a.name}"${a.language ? ` [${a.language}]` : ''} ${formatBitrate(a.averageBandwidth)}\n`,
+          );
+        for (const s of r.subtitles)
+          out(`    subtitles "${s.name}"${s.language ? ` [${s.language}]` : ''}, ${s.cues} cues\n`);
+        if (r.keysDir) out(`    AES-128 keys in ${r.keysDir} (not part of the package)\n`);
         for (const w of r.warnings) out(`  warning: ${w}\n`);
+        const v = r.validation;
+        if (v.valid)
+          out(
+            `  valid: ${v.results.filter((x) => x.status === 'pass').length} rules passed${v.shouldFailures ? `, ${v.shouldFailures} SHOULD not met` : ''}\n`,
+          );
+        else printReport(v, (line) => out(`  ${line}\n`));
         out(`  ${formatBytes(r.sizeBytes)} in ${r.elapsedSec.toFixed(1)} s\n`);
         break;
       }

@@ -41,7 +41,10 @@ describe('buildHlsArgs', () => {
 
   it('decodes once and splits into one branch per rung, each with its own rate and size', () => {
     const graph = after(args, '-filter_complex')!;
-    expect(graph).toMatch(/^\[0:0\]split=2\[s0\]\[s1\];/);
+    // two rungs, then poster, storyboard and preview branches from the same decode
+    expect(graph).toMatch(/^\[0:0\]split=5\[s0\]\[s1\]\[s2\]\[s3\]\[s4\];/);
+    expect(graph).toContain('[s2]fps=24000/10000,scale=1280:720,setsar=1,thumbnail=n=24');
+    expect(graph).toContain('tile=2x1[storyboard]');
     expect(graph).toContain('[s0]fps=30000/1001,scale=640:360');
     expect(graph).toContain('[s1]fps=60000/1001,scale=1280:720');
   });
@@ -72,12 +75,34 @@ describe('buildHlsArgs', () => {
 
   it('writes segments only under app-made names, never the user file name (a % is a pattern)', () => {
     expect(after(args, '-hls_segment_filename')).toBe('%v/seg_%05d.ts');
-    expect(args.at(-1)).toBe('%v/index.m3u8');
-    expect(after(args, '-var_stream_map')).toBe('v:0,name:v0-360p v:1,name:v1-720p a:0,name:audio');
+    expect(args).toContain('%v/index.m3u8');
+    expect(after(args, '-var_stream_map')).toBe('v:0,name:v0-360p v:1,name:v1-720p a:0,name:audio-0');
+    expect(args.slice(args.indexOf('%v/index.m3u8') + 1).filter((a) => /\.(jpg|webp)$/.test(a))).toEqual([
+      'poster.jpg',
+      'poster.webp',
+      'storyboard/sprite_%03d.jpg',
+      'preview.webp',
+    ]);
   });
 
   it('audio is AAC-LC stereo in its own rendition', () => {
-    expect([after(args, '-c:a'), after(args, '-ac'), after(args, '-b:a')]).toEqual(['aac', '2', '128k']);
+    expect([after(args, '-c:a:0'), after(args, '-ac:a:0'), after(args, '-b:a:0')]).toEqual([
+      'aac',
+      '2',
+      '128k',
+    ]);
+  });
+
+  it('loudness: the second pass uses the first pass’s measurement with linear gain', () => {
+    const plan = planEncode(source({}), preset, { loudnessLufs: -16 });
+    const measured = { inputI: -27.6, inputTp: -4.5, inputLra: 1.2, inputThresh: -37.9, targetOffset: 0.3 };
+    const withMeasure = {
+      ...plan,
+      audio: plan.audio.map((a) => ({ ...a, loudness: { ...a.loudness!, measured } })),
+    };
+    expect(after(buildHlsArgs(withMeasure), '-filter:a:0')).toBe(
+      'loudnorm=I=-16:TP=-1.5:LRA=11:measured_I=-27.6:measured_TP=-4.5:measured_LRA=1.2:measured_thresh=-37.9:offset=0.3:linear=true,aresample=async=1',
+    );
   });
 
   it('fMP4 HEVC: libx265 tagged hvc1, fmp4 segments with an init segment', () => {
@@ -86,11 +111,13 @@ describe('buildHlsArgs', () => {
     expect(after(hevc, '-tag:v:0')).toBe('hvc1');
     expect(after(hevc, '-hls_segment_type')).toBe('fmp4');
     expect(after(hevc, '-hls_segment_filename')).toBe('%v/seg_%05d.m4s');
+    expect(after(hevc, '-hls_segment_options')).toBe('movflags=+frag_keyframe');
   });
 
   it('an audio-only source maps no video and no filter graph', () => {
     const audioOnly = buildHlsArgs(planEncode(source(undefined), preset));
     expect(audioOnly).not.toContain('-filter_complex');
-    expect(after(audioOnly, '-var_stream_map')).toBe('a:0,name:audio');
+    expect(after(audioOnly, '-var_stream_map')).toBe('a:0,name:audio-0');
+    expect(audioOnly.some((a) => a.endsWith('.jpg'))).toBe(false);
   });
 });

@@ -35,7 +35,9 @@ export function writeIFramePlaylist(input: IFramePlaylistInput): string {
     '#EXT-X-I-FRAMES-ONLY',
   ];
   if (input.map) {
-    const range = input.map.byteRange ? `,BYTERANGE="${input.map.byteRange.length}@${input.map.byteRange.offset}"` : '';
+    const range = input.map.byteRange
+      ? `,BYTERANGE="${input.map.byteRange.length}@${input.map.byteRange.offset}"`
+      : '';
     lines.push(`#EXT-X-MAP:URI="${input.map.uri}"${range}`);
   }
   for (const e of input.entries) {
@@ -52,5 +54,8 @@ export function iframeBitrate(entries: IFrameEntry[], bytesOf: (e: IFrameEntry) 
   const rates = entries.filter((e) => e.durationSec > 0).map((e) => (bytesOf(e) * 8) / e.durationSec);
   const total = entries.reduce((sum, e) => sum + bytesOf(e), 0);
   const seconds = entries.reduce((sum, e) => sum + e.durationSec, 0);
-  return { average: seconds > 0 ? Math.round((total * 8) / seconds) : 0, peak: Math.round(Math.max(0, ...rates)) };
+  return {
+    average: seconds > 0 ? Math.round((total * 8) / seconds) : 0,
+    peak: Math.round(Math.max(0, ...rates)),
+  };
 }

@@ -5,7 +5,9 @@ export function keyIndexFor(segmentIndex: number, every: number | undefined): nu
 
 /** The EXT-X-KEY URI of key `n`: `{key}` → `key-3.key`, `{package}` → the package folder name. */
 export function keyUri(template: string, n: number, packageName: string): string {
-  return template.replaceAll('{key}', keyFileName(n)).replaceAll('{package}', encodeURIComponent(packageName));
+  return template
+    .replaceAll('{key}', keyFileName(n))
+    .replaceAll('{package}', encodeURIComponent(packageName));
 }
 
 export function keyFileName(n: number): string {
@@ -16,7 +18,11 @@ export function keyFileName(n: number): string {
  * Inserts an EXT-X-KEY before the first segment of each key period in a media playlist's text
  * (after EXT-X-MAP, so the init segment stays clear). `keyLineFor(n)` gives the tag of key n.
  */
-export function insertKeyTags(playlistText: string, keyOfSegment: (segmentIndex: number) => number, keyLineFor: (n: number) => string): string {
+export function insertKeyTags(
+  playlistText: string,
+  keyOfSegment: (segmentIndex: number) => number,
+  keyLineFor: (n: number) => string,
+): string {
   const lines = playlistText.split('\n');
   const out: string[] = [];
   let segment = 0;

@@ -36,6 +36,7 @@ const ffprobeStream = z.looseObject({
   sample_rate: numberish,
   disposition: z.record(z.string(), z.number()).optional(),
   tags: z.record(z.string(), z.string()).optional(),
+  start_time: numberish,
   side_data_list: z
     .array(z.looseObject({ side_data_type: z.string().optional(), rotation: z.number().optional() }))
     .optional(),
@@ -46,6 +47,7 @@ const ffprobeOutput = z.looseObject({
     .looseObject({
       format_name: z.string().optional(),
       duration: numberish,
+      start_time: numberish,
       size: numberish,
       bit_rate: numberish,
     })
@@ -83,7 +85,9 @@ export function parseFfprobeJson(
   );
   const audio = streams.filter((s) => s.codec_type === 'audio' && (s.channels ?? 0) > 0).map(toAudioInfo);
   const subtitles = streams.filter((s) => s.codec_type === 'subtitle').map(toSubtitleInfo);
-  const video = videoStream ? toVideoInfo(file, videoStream, sampledFps) : undefined;
+  const video = videoStream
+    ? toVideoInfo(file, videoStream, sampledFps, num(format?.start_time) ?? 0)
+    : undefined;
   if (!video && audio.length === 0) {
     throw new StudioError('NO_MEDIA_STREAMS', `${file}: has no video or audio stream to encode`, { file });
   }
@@ -100,7 +104,12 @@ export function parseFfprobeJson(
   };
 }
 
-function toVideoInfo(file: string, s: FfprobeStream, sampledFps: number | undefined): VideoInfo {
+function toVideoInfo(
+  file: string,
+  s: FfprobeStream,
+  sampledFps: number | undefined,
+  fileStart: number,
+): VideoInfo {
   const width = s.width!;
   const height = s.height!;
   const sar = parseRational(s.sample_aspect_ratio) ?? { num: 1, den: 1 };
@@ -140,6 +149,7 @@ function toVideoInfo(file: string, s: FfprobeStream, sampledFps: number | undefi
     fieldOrder,
     // DV and some TS files say nothing in the container; only decoded frames know (bwdif deint=interlaced asks them).
     interlaced: fieldOrder !== 'progressive',
+    startOffsetSec: Math.max(0, (num(s.start_time) ?? fileStart) - fileStart),
   };
 }
 

@@ -34,6 +34,11 @@ export interface VideoInfo {
   fieldOrder: FieldOrder;
   /** Deinterlace before scaling (interlaced or not known to be progressive). */
   interlaced: boolean;
+  /**
+   * Seconds from the file's start to the first picture. ffmpeg counts time from the file's start, while
+   * subtitles are shown relative to the picture: embedded cues are shifted by this much.
+   */
+  startOffsetSec: number;
 }
 
 export interface AudioInfo {

@@ -86,6 +86,8 @@ export interface VideoPlan {
   preFilters: string[];
   rungs: VideoRungPlan[];
   burnIn?: BurnInPlan;
+  /** Seconds from the file's start to the first picture (see VideoInfo.startOffsetSec). */
+  startOffsetSec: number;
 }
 
 /** Everything the argument builder and packager need; pure data, made by ladder-plan.ts. */

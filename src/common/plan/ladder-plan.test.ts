@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureSource } from '../../../test/helpers/ffprobe-fixture.js';
 import { source } from '../../../test/helpers/sources.js';
 import { parsePreset, type Preset } from '../presets/preset-schema.js';
-import { fitInside, planEncode } from './ladder-plan.js';
+import { fitInside, languageFromFileName, normalizeLanguage, planEncode } from './ladder-plan.js';
 
 const preset = (() => {
   const parsed = parsePreset({
@@ -101,13 +101,13 @@ describe('planEncode', () => {
   it('audio only: no video plan, an audio-only package; 5.1 is downmixed to stereo', () => {
     const plan = planEncode(fixtureSource('audio-only-opus-51'), preset);
     expect(plan.video).toBeUndefined();
-    expect(plan.audio).toMatchObject({ channels: 2, sourceChannels: 6 });
+    expect(plan.audio).toEqual([expect.objectContaining({ channels: 2, sourceChannels: 6 })]);
     expect(plan.notes.join()).toMatch(/audio-only package.*|stereo downmix/);
   });
 
   it('no audio: a video-only package', () => {
     const plan = planEncode(source({}, { audio: [] }), preset);
-    expect(plan.audio).toBeUndefined();
+    expect(plan.audio).toEqual([]);
     expect(plan.notes).toContain('no audio: a video-only package');
   });
 
@@ -132,6 +132,129 @@ describe('fitInside', () => {
     expect(fitInside({ displayWidth: 1920, displayHeight: 804 }, 1280, 720)).toEqual({
       width: 1280,
       height: 536,
+    });
+  });
+});
+
+describe('renditions', () => {
+  it('every audio track becomes a rendition; ISO 639-2 codes become RFC 5646 tags; one DEFAULT; names unique', () => {
+    const plan = planEncode(
+      source(
+        {},
+        {
+          audio: [
+            { index: 1, codec: 'eac3', channels: 2, sampleRate: 48000, language: 'fre', isDefault: false },
+            { index: 2, codec: 'eac3', channels: 6, sampleRate: 48000, language: 'fra', isDefault: true },
+            { index: 3, codec: 'aac', channels: 2, sampleRate: 48000, language: 'ger', isDefault: false },
+          ],
+        },
+      ),
+      preset,
+    );
+    expect(plan.audio.map((a) => [a.id, a.language, a.name, a.isDefault])).toEqual([
+      ['audio-0', 'fr', 'French', false],
+      ['audio-1', 'fr', 'French 2', true],
+      ['audio-2', 'de', 'German', false],
+    ]);
+  });
+
+  it('--audio keeps only the chosen tracks', () => {
+    const plan = planEncode(
+      source(
+        {},
+        {
+          audio: [1, 2].map((index) => ({
+            index,
+            codec: 'aac',
+            channels: 2,
+            sampleRate: 48000,
+            isDefault: false,
+          })),
+        },
+      ),
+      preset,
+      { audioStreams: [2] },
+    );
+    expect(plan.audio.map((a) => a.streamIndex)).toEqual([2]);
+    expect(plan.audio[0]!.isDefault).toBe(true);
+  });
+
+  it('text subtitle streams and sidecar files become subtitle renditions; bitmap ones are reported', () => {
+    const plan = planEncode(fixtureSource('mkv-h264-ac3-srt'), preset, {
+      subtitleFiles: [{ path: '/subs/film.de.srt' }],
+    });
+    expect(plan.subtitles.map((s) => [s.id, s.language, s.name])).toEqual([
+      ['sub-0', 'en', expect.any(String)],
+      ['sub-1', 'de', 'German'],
+    ]);
+    const dvb = planEncode(
+      source(
+        {},
+        { subtitles: [{ index: 4, codec: 'dvb_subtitle', bitmap: true, forced: false, isDefault: false }] },
+      ),
+      preset,
+    );
+    expect(dvb.subtitles).toEqual([]);
+    expect(dvb.notes.join()).toMatch(/bitmap format: not convertible/);
+  });
+
+  it('a burnt-in stream is not also a rendition, and a bitmap one is overlaid in the graph', () => {
+    const plan = planEncode(
+      source(
+        {},
+        { subtitles: [{ index: 4, codec: 'dvb_subtitle', bitmap: true, forced: false, isDefault: false }] },
+      ),
+      preset,
+      { burnIn: { streamIndex: 4 } },
+    );
+    expect(plan.video!.burnIn).toEqual({ source: { kind: 'stream', streamIndex: 4 }, bitmap: true });
+    expect(plan.notes.join()).not.toMatch(/not convertible/);
+  });
+
+  it('burning a stream that does not exist is a clear error', () => {
+    expect(() => planEncode(source({}), preset, { burnIn: { streamIndex: 9 } })).toThrow(
+      /no subtitle stream 9/,
+    );
+  });
+
+  it('language helpers', () => {
+    expect(languageFromFileName('/a/film.en.srt')).toBe('en');
+    expect(languageFromFileName('/a/film.fra.forced.srt')).toBe('fra');
+    expect(languageFromFileName('/a/film.srt')).toBeUndefined();
+    expect(normalizeLanguage('eng')).toBe('en');
+    expect(normalizeLanguage('und')).toBeUndefined();
+  });
+});
+
+describe('images and encryption', () => {
+  it('poster at the top rung size; storyboard sheets no larger than needed; preview a few seconds in', () => {
+    const plan = planEncode(source({}, { durationSec: 23 }), preset);
+    expect(plan.images!.poster).toMatchObject({ width: 1920, height: 1080, sampleRate: '24000/23000' });
+    expect(plan.images!.storyboard).toMatchObject({
+      intervalSec: 5,
+      tileWidth: 160,
+      tileHeight: 90,
+      columns: 5,
+      rows: 1,
+    });
+    expect(plan.images!.preview).toMatchObject({ startSec: 2.3, durationSec: 3 });
+  });
+
+  it('a portrait source gets portrait storyboard tiles', () => {
+    const plan = planEncode(source({ rotation: 90, displayWidth: 1080, displayHeight: 1920 }), preset);
+    const sb = plan.images!.storyboard!;
+    expect(sb.tileHeight).toBeGreaterThan(sb.tileWidth);
+  });
+
+  it('audio-only packages have no images', () => {
+    expect(planEncode(source(undefined), preset).images).toBeUndefined();
+  });
+
+  it('encryption comes from options over the preset, with the default key URI outside the package', () => {
+    expect(planEncode(source({}), preset).encryption).toBeUndefined();
+    expect(planEncode(source({}), preset, { encrypt: true, keyRotationSegments: 2 }).encryption).toEqual({
+      keyUriTemplate: '../../{package}.keys/{key}',
+      rotateEverySegments: 2,
     });
   });
 });

@@ -150,7 +150,7 @@ function planVideo(
   // Text is rendered after tone-mapping, at SDR; a bitmap overlay is applied in the graph head instead.
   if (burnIn && !burnIn.bitmap) preFilters.push(`subtitles=filename=${BURN_IN_FILE}`);
   const rungs = kept.map(({ rung, size }, i) => planRung(i, rung, size, v.frameRate, keyframeIntervalSec));
-  return { streamIndex: v.index, preFilters, rungs, burnIn };
+  return { streamIndex: v.index, preFilters, rungs, burnIn, startOffsetSec: v.startOffsetSec };
 }
 
 function planRung(
@@ -203,8 +203,9 @@ function planAudio(tracks: AudioInfo[], preset: Preset, options: PlanOptions, no
   const names = new Map<string, number>();
   return chosen.map((a, i) => {
     if (a.channels > 2) notes.push(`${a.channelLayout ?? `${a.channels} channels`} audio → stereo downmix`);
+    const language = normalizeLanguage(a.language);
     const base =
-      a.title ?? (a.language ? languageName(a.language) : chosen.length > 1 ? `Audio ${i + 1}` : 'Audio');
+      a.title ?? (language ? languageName(language) : chosen.length > 1 ? `Audio ${i + 1}` : 'Audio');
     // NAME must be unique within a group (RFC 8216 4.3.4.1.1).
     const seen = names.get(base) ?? 0;
     names.set(base, seen + 1);
@@ -215,7 +216,7 @@ function planAudio(tracks: AudioInfo[], preset: Preset, options: PlanOptions, no
       sampleRate: preset.audio.sampleRate,
       channels: 2,
       sourceChannels: a.channels,
-      language: a.language,
+      language,
       name: seen ? `${base} ${seen + 1}` : base,
       isDefault: a === defaultTrack,
       loudness: lufs === undefined ? undefined : { targetLufs: lufs, truePeakDb: -1.5, lra: 11 },
@@ -243,15 +244,17 @@ function planSubtitles(
       .filter((s) => !s.bitmap)
       .map((s) => ({
         source: { kind: 'stream' as const, streamIndex: s.index },
-        language: s.language,
-        name: s.title ?? (s.language ? languageName(s.language) : 'Subtitles'),
+        language: normalizeLanguage(s.language),
+        name:
+          s.title ??
+          (normalizeLanguage(s.language) ? languageName(normalizeLanguage(s.language)!) : 'Subtitles'),
         forced: s.forced,
         wantsDefault: s.isDefault,
       })),
     ...(options.subtitleFiles ?? [])
       .filter((f) => !(burnt?.kind === 'file' && burnt.path === f.path))
       .map((f) => {
-        const language = f.language ?? languageFromFileName(f.path);
+        const language = normalizeLanguage(f.language ?? languageFromFileName(f.path));
         return {
           source: { kind: 'file' as const, path: f.path },
           language,
@@ -337,6 +340,19 @@ export function languageFromFileName(file: string): string | undefined {
     .slice(1)
     .reverse()
     .find((p) => /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/.test(p) && languageName(p) !== p);
+}
+
+/**
+ * RFC 8216 LANGUAGE is an RFC 5646 tag: ISO 639-2 codes from containers ("fre", "ger", "eng") become
+ * their canonical short form ("fr", "de", "en"); "und" means none.
+ */
+export function normalizeLanguage(code: string | undefined): string | undefined {
+  if (!code || code === 'und') return undefined;
+  try {
+    return Intl.getCanonicalLocales(code)[0] ?? code;
+  } catch {
+    return undefined;
+  }
 }
 
 function languageName(code: string): string {

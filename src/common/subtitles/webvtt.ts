@@ -27,7 +27,10 @@ export function parseVtt(text: string): VttCue[] {
       start: seconds(m[1], m[2]!, m[3]!, m[4]!),
       end: seconds(m[5], m[6]!, m[7]!, m[8]!),
       settings: m[9]!.trim(),
-      text: lines.slice(timingLine + 1).join('\n'),
+      text: lines
+        .slice(timingLine + 1)
+        .join('\n')
+        .replace(/\s+$/, ''),
     });
   }
   return cues;

@@ -27,7 +27,8 @@ export function summarizeResults(target: string, results: RuleResult[], now = ne
   const failed = results.filter((r) => r.status === 'fail');
   const mustFailures = failed.filter((r) => r.level === 'MUST').length;
   // Failures first, MUST before SHOULD: what a reader should look at comes first.
-  const rank = (r: RuleResult) => (r.status === 'fail' ? (r.level === 'MUST' ? 0 : 1) : r.status === 'skip' ? 3 : 2);
+  const rank = (r: RuleResult) =>
+    r.status === 'fail' ? (r.level === 'MUST' ? 0 : 1) : r.status === 'skip' ? 3 : 2;
   return {
     target,
     valid: mustFailures === 0,

@@ -15,8 +15,23 @@ export async function measureLoudness(
 ): Promise<LoudnessMeasurement | undefined> {
   const l = audio.loudness!;
   const { ffmpeg } = await binaries();
-  const args = ['-hide_banner', '-nostdin', '-protocol_whitelist', 'file', '-i', ffmpegInputUrl(input), '-vn', '-sn', '-dn'];
-  args.push('-map', `0:${audio.streamIndex}`, '-af', `loudnorm=I=${l.targetLufs}:TP=${l.truePeakDb}:LRA=${l.lra}:print_format=json`);
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-protocol_whitelist',
+    'file',
+    '-i',
+    ffmpegInputUrl(input),
+    '-vn',
+    '-sn',
+    '-dn',
+  ];
+  args.push(
+    '-map',
+    `0:${audio.streamIndex}`,
+    '-af',
+    `loudnorm=I=${l.targetLufs}:TP=${l.truePeakDb}:LRA=${l.lra}:print_format=json`,
+  );
   args.push('-f', 'null', '-');
   const result = await runProcess({
     bin: ffmpeg.path,

@@ -1,48 +1,17 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import HLS from 'hls-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clip, scratchDir } from '../../../test/helpers/clips.js';
+import {
+  encodeInto,
+  readPlaylist,
+  testPreset,
+  type MasterPlaylist,
+  type MediaPlaylist,
+} from '../../../test/helpers/encode.js';
 import { firstStream, firstVideoFrame } from '../../../test/helpers/ffprobe.js';
 import type { EncodeEvent, PackageResult } from '../../common/encode-events.js';
-import { parsePreset, type Preset } from '../../common/presets/preset-schema.js';
 import { encodePackage } from './encode-package.js';
-
-type MasterPlaylist = InstanceType<typeof HLS.types.MasterPlaylist>;
-type MediaPlaylist = InstanceType<typeof HLS.types.MediaPlaylist>;
-
-/** Three small rungs, 2 s segments, fastest x264: a real ladder that encodes in about a second. */
-function testPreset(overrides: Record<string, unknown> = {}): Preset {
-  const parsed = parsePreset({
-    id: 'test-ladder',
-    name: 'test ladder',
-    video: { speedPreset: 'ultrafast' },
-    segment: { durationSec: 2 },
-    startBitrateKbps: 500,
-    rungs: [
-      { width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 },
-      { width: 480, height: 270, bitrateKbps: 500 },
-      { width: 640, height: 360, bitrateKbps: 900 },
-    ],
-    ...overrides,
-  });
-  if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
-  return parsed.preset;
-}
-
-async function readPlaylist<T>(file: string): Promise<T> {
-  return HLS.parse(await readFile(file, 'utf8')) as T;
-}
-
-async function encodeInto(input: string, preset = testPreset(), planOptions = {}) {
-  const out = await scratchDir('encode-');
-  const events: EncodeEvent[] = [];
-  const result = await encodePackage(
-    { input, packageDir: path.join(out, 'pkg'), preset, planOptions },
-    { onEvent: (e) => events.push(e) },
-  );
-  return { out, result, events };
-}
 
 describe('a 3-rung TS ladder from a 59.94 fps clip, checked by independent means', () => {
   let result: PackageResult;
@@ -58,9 +27,11 @@ describe('a 3-rung TS ladder from a 59.94 fps clip, checked by independent means
       durationSec: 5,
     });
     ({ result, events } = await encodeInto(input));
-    master = await readPlaylist(result.multivariantPlaylist);
+    const parsed = await readPlaylist<MasterPlaylist>(result.multivariantPlaylist);
+    // The I-frame playlists are checked in their own test; here the playable variants.
+    master = { ...parsed, variants: parsed.variants.filter((v) => !v.isIFrameOnly) } as MasterPlaylist;
     media = new Map();
-    for (const uri of [...master.variants.map((v) => v.uri), 'audio/index.m3u8']) {
+    for (const uri of [...master.variants.map((v) => v.uri), 'audio-0/index.m3u8']) {
       media.set(uri, await readPlaylist(path.join(result.packageDir, uri)));
     }
   });
@@ -74,7 +45,7 @@ describe('a 3-rung TS ladder from a 59.94 fps clip, checked by independent means
 
   it('the multivariant playlist lists 3 variants and one audio rendition (Apple 9.5)', () => {
     expect(master.variants).toHaveLength(3);
-    expect(master.variants.every((v) => v.audio[0]?.uri === 'audio/index.m3u8')).toBe(true);
+    expect(master.variants.every((v) => v.audio[0]?.uri === 'audio-0/index.m3u8')).toBe(true);
   });
 
   it('every segment named exists, is non-empty, and starts with a keyframe (Apple 7.4)', async () => {
@@ -119,7 +90,7 @@ describe('a 3-rung TS ladder from a 59.94 fps clip, checked by independent means
   });
 
   it('declared AVERAGE-BANDWIDTH is within 10% of the bytes on disk (Apple 1.26), peak within 200% (1.30)', async () => {
-    const audio = media.get('audio/index.m3u8')!;
+    const audio = media.get('audio-0/index.m3u8')!;
     const bits = async (uri: string, p: MediaPlaylist) => {
       let total = 0;
       for (const s of p.segments)
@@ -127,7 +98,7 @@ describe('a 3-rung TS ladder from a 59.94 fps clip, checked by independent means
       return total;
     };
     const seconds = (p: MediaPlaylist) => p.segments.reduce((sum, s) => sum + s.duration, 0);
-    const audioRate = (await bits('audio/index.m3u8', audio)) / seconds(audio);
+    const audioRate = (await bits('audio-0/index.m3u8', audio)) / seconds(audio);
     for (const v of master.variants) {
       const p = media.get(v.uri)!;
       const measured = (await bits(v.uri, p)) / seconds(p) + audioRate;
@@ -166,7 +137,7 @@ describe('a 3-rung TS ladder from a 59.94 fps clip, checked by independent means
 
   it('the audio rendition is AAC-LC stereo', async () => {
     const s = await firstStream(
-      path.join(result.packageDir, 'audio', media.get('audio/index.m3u8')!.segments[0]!.uri),
+      path.join(result.packageDir, 'audio-0', media.get('audio-0/index.m3u8')!.segments[0]!.uri),
       'a:0',
     );
     expect(s).toMatchObject({ codec_name: 'aac', profile: 'LC', channels: 2 });
@@ -174,6 +145,11 @@ describe('a 3-rung TS ladder from a 59.94 fps clip, checked by independent means
 
   it('leaves no partial folder beside the package', async () => {
     expect(await readdir(path.dirname(result.packageDir))).toEqual(['pkg']);
+  });
+
+  it('the package validates, and video.json says so', () => {
+    expect(result.validation.valid).toBe(true);
+    expect(result.validation.mustFailures).toBe(0);
   });
 });
 
@@ -193,7 +169,7 @@ describe('odd sources become correct packages', () => {
   it('a 5.1 source is downmixed to a stereo rendition', async () => {
     const input = await clip('surround.mp4', { width: 320, height: 180, durationSec: 2, audioChannels: 6 });
     const { result } = await encodeInto(input);
-    const seg = path.join(result.packageDir, 'audio', 'seg_00000.ts');
+    const seg = path.join(result.packageDir, 'audio-0', 'seg_00000.ts');
     expect(await firstStream(seg, 'a:0')).toMatchObject({ channels: 2 });
   });
 
@@ -202,6 +178,7 @@ describe('odd sources become correct packages', () => {
     const { result } = await encodeInto(input);
     const master = await readPlaylist<MasterPlaylist>(result.multivariantPlaylist);
     expect(master.variants.every((v) => v.audio.length === 0 && !v.codecs!.includes('mp4a'))).toBe(true);
+    expect(result.validation.valid).toBe(true);
   });
 
   it('an audio-only source gives an audio-only package', async () => {
@@ -209,7 +186,7 @@ describe('odd sources become correct packages', () => {
     const { result } = await encodeInto(input);
     const master = await readPlaylist<MasterPlaylist>(result.multivariantPlaylist);
     expect(master.variants).toHaveLength(1);
-    expect(master.variants[0]).toMatchObject({ uri: 'audio/index.m3u8', codecs: 'mp4a.40.2' });
+    expect(master.variants[0]).toMatchObject({ uri: 'audio-0/index.m3u8', codecs: 'mp4a.40.2' });
     expect(master.variants[0]!.resolution).toBeUndefined();
   });
 
@@ -269,7 +246,7 @@ describe('odd sources become correct packages', () => {
     });
     const { result } = await encodeInto(input, preset);
     const master = await readPlaylist<MasterPlaylist>(result.multivariantPlaylist);
-    for (const v of master.variants) {
+    for (const v of master.variants.filter((v) => !v.isIFrameOnly)) {
       expect(v.codecs).toMatch(/^hvc1\.1\.6\.L\d+\.90,mp4a\.40\.2$/);
       const p = await readPlaylist<MediaPlaylist>(path.join(result.packageDir, v.uri));
       expect(p.segments[0]!.map?.uri).toMatch(/^init(_\d+)?\.mp4$/);

@@ -43,7 +43,10 @@ const STALL_TIMEOUT_MS = 120_000;
  * assemble (I-frames, subtitles, storyboard, encryption, measured multivariant playlist), validate, write
  * video.json, then move the package into place. On any failure nothing is left under the name.
  */
-export async function encodePackage(request: EncodeRequest, context: EncodeContext = {}): Promise<PackageResult> {
+export async function encodePackage(
+  request: EncodeRequest,
+  context: EncodeContext = {},
+): Promise<PackageResult> {
   const emit = context.onEvent ?? (() => {});
   const started = performance.now();
   try {
@@ -76,7 +79,12 @@ async function encodePlanned(
   const staging = await createStagingDir(path.resolve(request.packageDir), { overwrite: request.overwrite });
   const workDir = path.join(staging.path, '.work');
   try {
-    const plan = await prepareInputs(initialPlan, { packageDir: staging.path, workDir, signal: context.signal, onCommand });
+    const plan = await prepareInputs(initialPlan, {
+      packageDir: staging.path,
+      workDir,
+      signal: context.signal,
+      onCommand,
+    });
     const args = buildHlsArgs(plan);
     emit({ type: 'planned', plan, commandLine: formatCommandLine(ffmpeg.path, args) });
     const parser = createProgressParser((p) => {
@@ -105,7 +113,10 @@ async function encodePlanned(
       onCommand,
     });
     await rm(workDir, { recursive: true, force: true });
-    const validation = await validatePackage(staging.path, { signal: context.signal, keysDir: staging.keysPath });
+    const validation = await validatePackage(staging.path, {
+      signal: context.signal,
+      keysDir: staging.keysPath,
+    });
     emit({ type: 'validated', report: validation });
 
     const warnings = [...source.warnings];
@@ -140,7 +151,8 @@ async function encodePlanned(
       ffmpegVersion: await binaryVersion(ffmpeg),
       validation,
     });
-    if (context.signal?.aborted) throw new StudioError('CANCELLED', `${source.file}: cancelled`, { file: source.file });
+    if (context.signal?.aborted)
+      throw new StudioError('CANCELLED', `${source.file}: cancelled`, { file: source.file });
     await staging.commit();
     return {
       source: source.file,

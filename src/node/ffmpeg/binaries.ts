@@ -171,7 +171,9 @@ const versions = new Map<string, Promise<string>>();
 export function binaryVersion(bin: ResolvedBinary): Promise<string> {
   let version = versions.get(bin.path);
   if (!version) {
-    version = execFileAsync(bin.path, ['-hide_banner', '-version'], { timeout: 15_000 }).then((r) => firstLine(r.stdout));
+    version = execFileAsync(bin.path, ['-hide_banner', '-version'], { timeout: 15_000 }).then((r) =>
+      firstLine(r.stdout),
+    );
     versions.set(bin.path, version);
   }
   return version;

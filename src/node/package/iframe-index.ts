@@ -10,7 +10,14 @@ import { topLevelBoxes } from './mp4-boxes.js';
 
 const packetsSchema = z.object({
   packets: z
-    .array(z.object({ pts_time: z.string().optional(), pos: z.string().optional(), size: z.string(), flags: z.string() }))
+    .array(
+      z.object({
+        pts_time: z.string().optional(),
+        pos: z.string().optional(),
+        size: z.string(),
+        flags: z.string(),
+      }),
+    )
     .default([]),
 });
 
@@ -80,10 +87,22 @@ async function videoPackets(file: string, signal?: AbortSignal) {
   const { ffprobe } = await binaries();
   const args = ['-v', 'error', '-protocol_whitelist', 'file', '-select_streams', 'v:0'];
   args.push('-show_entries', 'packet=pts_time,pos,size,flags', '-of', 'json', ffmpegInputUrl(file));
-  const { stdout } = await runProcess({ bin: ffprobe.path, args, signal, captureStdout: true, timeoutMs: 60_000, file });
+  const { stdout } = await runProcess({
+    bin: ffprobe.path,
+    args,
+    signal,
+    captureStdout: true,
+    timeoutMs: 60_000,
+    file,
+  });
   return packetsSchema
     .parse(JSON.parse(stdout))
     .packets.filter((p) => p.pos !== undefined && p.pts_time !== undefined)
-    .map((p) => ({ pos: Number(p.pos), size: Number(p.size), pts: Number(p.pts_time), key: p.flags.startsWith('K') }))
+    .map((p) => ({
+      pos: Number(p.pos),
+      size: Number(p.size),
+      pts: Number(p.pts_time),
+      key: p.flags.startsWith('K'),
+    }))
     .sort((a, b) => a.pos - b.pos);
 }

@@ -1,10 +1,20 @@
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { PackagedAudio, PackagedImages, PackagedSubtitle, PackagedVariant } from '../../common/encode-events.js';
+import type {
+  PackagedAudio,
+  PackagedImages,
+  PackagedSubtitle,
+  PackagedVariant,
+} from '../../common/encode-events.js';
 import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
 import { storyboardVtt } from '../../common/images/storyboard-vtt.js';
 import { addBitrates, measureBitrate, type MeasuredBitrate } from '../../common/hls/bitrate-measure.js';
-import { iframeBitrate, writeIFramePlaylist, type IFrameEntry, type IFramePlaylistInput } from '../../common/hls/iframe-playlist.js';
+import {
+  iframeBitrate,
+  writeIFramePlaylist,
+  type IFrameEntry,
+  type IFramePlaylistInput,
+} from '../../common/hls/iframe-playlist.js';
 import { writeMultivariantPlaylist } from '../../common/hls/multivariant-writer.js';
 import { toNumber } from '../../common/media/rational.js';
 import type { EncodePlan } from '../../common/plan/encode-plan.js';
@@ -13,7 +23,12 @@ import { binaries } from '../ffmpeg/binaries.js';
 import { runProcess } from '../ffmpeg/runner.js';
 import { ffmpegInputUrl } from '../probe/probe-source.js';
 import { indexIFrames } from './iframe-index.js';
-import { mergeShortTail, readMediaPlaylist, unifyTargetDuration, type MediaPlaylistFacts } from './media-playlist-reader.js';
+import {
+  mergeShortTail,
+  readMediaPlaylist,
+  unifyTargetDuration,
+  type MediaPlaylistFacts,
+} from './media-playlist-reader.js';
 import { topLevelBoxes } from './mp4-boxes.js';
 import { encryptPackage, type PlaylistToEncrypt } from './segment-encryption.js';
 import { audioCodecString, videoCodecString } from './stream-codecs.js';
@@ -57,29 +72,45 @@ export async function assemblePackage(plan: EncodePlan, ctx: AssemblyContext): P
   // Everything that reads the streams happens before encryption.
   const codecFile = (p: MediaPlaylistFacts) => path.join(dir, p.initUri ?? p.segments[0]!.uri);
   const videoCodecs: string[] = [];
-  for (const p of videoPlaylists) videoCodecs.push(await videoCodecString(codecFile(p), plan.codec, ctx.signal));
+  for (const p of videoPlaylists)
+    videoCodecs.push(await videoCodecString(codecFile(p), plan.codec, ctx.signal));
   const audioCodecs: string[] = [];
   for (const p of audioPlaylists) audioCodecs.push(await audioCodecString(codecFile(p), ctx.signal));
   const iframes: IFrameIndex[] = [];
   for (const p of videoPlaylists) iframes.push(await indexIFrames(dir, p, ctx.workDir, ctx.signal));
-  const subtitles = videoPlaylists[0] ? await writeSubtitleRenditions(plan, videoPlaylists[0], targetDurationSec, ctx) : [];
-  const images = plan.images ? await writeStoryboard(plan, ctx) : undefined;
+  const subtitles = videoPlaylists[0]
+    ? await writeSubtitleRenditions(plan, videoPlaylists[0], targetDurationSec, ctx)
+    : [];
+  const images = plan.images
+    ? await writeStoryboard(plan, videoPlaylists[0]?.durationSec ?? 0, ctx)
+    : undefined;
 
   if (plan.encryption) {
     // Whole-segment AES-128 cannot be decrypted from the middle of a file, so each I-frame becomes a file.
     for (const [i, p] of videoPlaylists.entries()) iframes[i] = await materializeIFrames(dir, p, iframes[i]!);
   }
-  const iframeUris = videoPlaylists.map((p) => `${path.posix.dirname(p.uri)}/${PACKAGE_NAMES.iframePlaylist}`);
+  const iframeUris = videoPlaylists.map(
+    (p) => `${path.posix.dirname(p.uri)}/${PACKAGE_NAMES.iframePlaylist}`,
+  );
   for (const [i, p] of videoPlaylists.entries()) {
-    await writeFile(path.join(dir, iframeUris[i]!), writeIFramePlaylist({ version: p.version, ...iframes[i]! }));
+    await writeFile(
+      path.join(dir, iframeUris[i]!),
+      writeIFramePlaylist({ version: p.version, ...iframes[i]! }),
+    );
   }
   let keyCount = 0;
   if (plan.encryption) {
     const toEncrypt: PlaylistToEncrypt[] = [
-      ...media.map((p) => ({ uri: p.uri, files: p.segments.map((s, segmentIndex) => ({ uri: s.uri, segmentIndex })) })),
+      ...media.map((p) => ({
+        uri: p.uri,
+        files: p.segments.map((s, segmentIndex) => ({ uri: s.uri, segmentIndex })),
+      })),
       ...videoPlaylists.map((p, i) => ({
         uri: iframeUris[i]!,
-        files: iframes[i]!.entries.map((e) => ({ uri: `${path.posix.dirname(p.uri)}/${e.uri}`, segmentIndex: e.segmentIndex })),
+        files: iframes[i]!.entries.map((e) => ({
+          uri: `${path.posix.dirname(p.uri)}/${e.uri}`,
+          segmentIndex: e.segmentIndex,
+        })),
       })),
     ];
     keyCount = (await encryptPackage(dir, ctx.keysDir, ctx.packageName, toEncrypt, plan.encryption)).length;
@@ -161,9 +192,7 @@ export async function assemblePackage(plan: EncodePlan, ctx: AssemblyContext): P
       resolution: { width: v.rung.width, height: v.rung.height },
       videoRange: 'SDR',
     })),
-    audio: hasVideo
-      ? audio.map((a) => ({ ...a, groupId: 'audio', channels: a.channels }))
-      : [],
+    audio: hasVideo ? audio.map((a) => ({ ...a, groupId: 'audio', channels: a.channels })) : [],
     subtitles: subtitles.map((s) => ({ ...s, groupId: 'subs' })),
   });
   await writeFile(path.join(dir, PACKAGE_NAMES.multivariantPlaylist), text);
@@ -190,10 +219,21 @@ async function writeSubtitleRenditions(
   const durations = timeline.segments.map((s) => s.durationSec);
   const result: PackagedSubtitle[] = [];
   for (const sub of plan.subtitles) {
-    const cues = parseVtt(await readFile(path.join(ctx.workDir, `${sub.id}.vtt`), 'utf8'));
+    // Embedded cues are timed from the file's start; the timeline starts at the first picture.
+    const shift = sub.source.kind === 'stream' ? (plan.video?.startOffsetSec ?? 0) : 0;
+    const cues = parseVtt(await readFile(path.join(ctx.workDir, `${sub.id}.vtt`), 'utf8')).map((c) => ({
+      ...c,
+      start: Math.max(0, c.start - shift),
+      end: Math.max(0, c.end - shift),
+    }));
     const segments = segmentVtt(cues, durations, mpegtsAtZero);
     await mkdir(path.join(ctx.packageDir, sub.id), { recursive: true });
-    const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${targetDurationSec}`, '#EXT-X-MEDIA-SEQUENCE:0'];
+    const lines = [
+      '#EXTM3U',
+      '#EXT-X-VERSION:3',
+      `#EXT-X-TARGETDURATION:${targetDurationSec}`,
+      '#EXT-X-MEDIA-SEQUENCE:0',
+    ];
     lines.push('#EXT-X-PLAYLIST-TYPE:VOD');
     for (const [i, body] of segments.entries()) {
       const name = `seg_${String(i).padStart(5, '0')}.vtt`;
@@ -229,20 +269,51 @@ async function timestampAtZero(timeline: MediaPlaylistFacts, ctx: AssemblyContex
     file = joined;
   }
   const { ffprobe } = await binaries();
-  const args = ['-v', 'error', '-protocol_whitelist', 'file', '-select_streams', 'v:0', '-read_intervals', '%+#1'];
+  const args = [
+    '-v',
+    'error',
+    '-protocol_whitelist',
+    'file',
+    '-select_streams',
+    'v:0',
+    '-read_intervals',
+    '%+#1',
+  ];
   args.push('-show_entries', 'packet=pts', '-of', 'csv=p=0', ffmpegInputUrl(file));
-  const { stdout } = await runProcess({ bin: ffprobe.path, args, captureStdout: true, signal: ctx.signal, timeoutMs: 30_000, file });
+  const { stdout } = await runProcess({
+    bin: ffprobe.path,
+    args,
+    captureStdout: true,
+    signal: ctx.signal,
+    timeoutMs: 30_000,
+    file,
+  });
   const pts = Number.parseInt(stdout.trim().split('\n')[0] ?? '0', 10);
   // TS time base is already 90 kHz; fMP4's is the track timescale, and ffprobe reports pts in it.
   if (!timeline.initUri) return Number.isFinite(pts) ? pts : 0;
-  const args2 = ['-v', 'error', '-protocol_whitelist', 'file', '-select_streams', 'v:0', '-show_entries', 'stream=time_base'];
+  const args2 = [
+    '-v',
+    'error',
+    '-protocol_whitelist',
+    'file',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=time_base',
+  ];
   args2.push('-of', 'csv=p=0', ffmpegInputUrl(file));
-  const tb = (await runProcess({ bin: ffprobe.path, args: args2, captureStdout: true, timeoutMs: 30_000, file })).stdout.trim();
+  const tb = (
+    await runProcess({ bin: ffprobe.path, args: args2, captureStdout: true, timeoutMs: 30_000, file })
+  ).stdout.trim();
   const [num, den] = tb.split('/').map(Number);
   return Number.isFinite(pts) && num && den ? Math.round((pts * num * 90000) / den) : 0;
 }
 
-async function writeStoryboard(plan: EncodePlan, ctx: AssemblyContext): Promise<PackagedImages> {
+async function writeStoryboard(
+  plan: EncodePlan,
+  videoDurationSec: number,
+  ctx: AssemblyContext,
+): Promise<PackagedImages> {
   const images = plan.images!;
   const result: PackagedImages = {
     posterJpeg: PACKAGE_NAMES.posterJpeg,
@@ -253,10 +324,12 @@ async function writeStoryboard(plan: EncodePlan, ctx: AssemblyContext): Promise<
   };
   const sb = images.storyboard;
   if (!sb) return result;
-  const sprites = (await readdir(path.join(ctx.packageDir, PACKAGE_NAMES.storyboardDir))).filter((f) => f.endsWith('.jpg')).sort();
+  const sprites = (await readdir(path.join(ctx.packageDir, PACKAGE_NAMES.storyboardDir)))
+    .filter((f) => f.endsWith('.jpg'))
+    .sort();
   const perSheet = sb.columns * sb.rows;
   // Never point at a sheet ffmpeg did not write (a source shorter than its probed duration).
-  const duration = Math.min(plan.durationSec, sprites.length * perSheet * sb.intervalSec);
+  const duration = Math.min(videoDurationSec, sprites.length * perSheet * sb.intervalSec);
   const vtt = storyboardVtt(sb, duration, PACKAGE_NAMES.storyboardSprite);
   await writeFile(path.join(ctx.packageDir, PACKAGE_NAMES.storyboardVtt), vtt);
   result.storyboard = {
@@ -275,7 +348,11 @@ type IFrameIndex = Omit<IFramePlaylistInput, 'version'>;
  * Copies each I-frame into a file of its own (TS: PAT/PMT + the frame; fMP4: moof + an mdat cut to the
  * first sample), so it can be encrypted and fetched whole.
  */
-async function materializeIFrames(dir: string, p: MediaPlaylistFacts, index: IFrameIndex): Promise<IFrameIndex> {
+async function materializeIFrames(
+  dir: string,
+  p: MediaPlaylistFacts,
+  index: IFrameIndex,
+): Promise<IFrameIndex> {
   const folder = path.join(dir, path.posix.dirname(p.uri));
   const ext = p.initUri ? 'm4s' : 'ts';
   const mapBytes = index.map?.byteRange

@@ -46,7 +46,8 @@ export async function encryptPackage(
     await writeFile(key.file, key.key, { mode: 0o600 });
     keys.push(key);
   }
-  const keyLine = (n: number) => `#EXT-X-KEY:METHOD=AES-128,URI="${keys[n]!.uri}",IV=0x${keys[n]!.iv.toString('hex')}`;
+  const keyLine = (n: number) =>
+    `#EXT-X-KEY:METHOD=AES-128,URI="${keys[n]!.uri}",IV=0x${keys[n]!.iv.toString('hex')}`;
   for (const playlist of playlists) {
     for (const f of playlist.files) {
       const k = keys[keyIndexFor(f.segmentIndex, plan.rotateEverySegments)]!;
@@ -57,7 +58,10 @@ export async function encryptPackage(
     const playlistFile = path.join(packageDir, playlist.uri);
     const text = await readFile(playlistFile, 'utf8');
     const bySegment = playlist.files.map((f) => keyIndexFor(f.segmentIndex, plan.rotateEverySegments));
-    await writeFile(playlistFile, insertKeyTags(text, (i) => bySegment[i] ?? 0, keyLine));
+    await writeFile(
+      playlistFile,
+      insertKeyTags(text, (i) => bySegment[i] ?? 0, keyLine),
+    );
   }
   return keys;
 }

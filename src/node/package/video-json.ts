@@ -3,7 +3,12 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PackagedAudio, PackagedImages, PackagedSubtitle, PackagedVariant } from '../../common/encode-events.js';
+import type {
+  PackagedAudio,
+  PackagedImages,
+  PackagedSubtitle,
+  PackagedVariant,
+} from '../../common/encode-events.js';
 import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
@@ -42,7 +47,10 @@ export interface VideoJson {
   files: { path: string; bytes: number; sha256: string }[];
 }
 
-export type VideoJsonInput = Omit<VideoJson, 'schema' | 'id' | 'createdAt' | 'tool' | 'files' | 'totalBytes' | 'validation'> & {
+export type VideoJsonInput = Omit<
+  VideoJson,
+  'schema' | 'id' | 'createdAt' | 'tool' | 'files' | 'totalBytes' | 'validation'
+> & {
   ffmpegVersion: string;
   validation: ValidationReport;
 };

@@ -20,10 +20,22 @@ export async function extractSubtitle(
   const from = source.kind === 'file' ? source.path : input;
   if (source.kind === 'file') await checkSubtitleFile(source.path);
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-protocol_whitelist', 'file'];
-  args.push('-i', ffmpegInputUrl(from), '-map', source.kind === 'stream' ? `0:${source.streamIndex}` : '0:s:0');
+  args.push(
+    '-i',
+    ffmpegInputUrl(from),
+    '-map',
+    source.kind === 'stream' ? `0:${source.streamIndex}` : '0:s:0',
+  );
   args.push('-c:s', codec, '-f', codec === 'webvtt' ? 'webvtt' : 'ass', `file:${outFile}`);
   try {
-    await runProcess({ bin: ffmpeg.path, args, signal: context.signal, onCommand: context.onCommand, file: from, timeoutMs: 600_000 });
+    await runProcess({
+      bin: ffmpeg.path,
+      args,
+      signal: context.signal,
+      onCommand: context.onCommand,
+      file: from,
+      timeoutMs: 600_000,
+    });
   } catch (error) {
     if (error instanceof StudioError && error.code === 'FFMPEG_FAILED') {
       throw new StudioError('NOT_MEDIA', `${from}: this subtitle could not be read (${error.message})`, {

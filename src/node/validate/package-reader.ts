@@ -20,7 +20,9 @@ const MULTIVARIANT = 'master.m3u8';
 /** A package folder, a playlist file, or an http(s) URL of a multivariant playlist. */
 export function openPackage(target: string, options: { keysDir?: string } = {}): PackageReader {
   const remote = /^https?:\/\//i.test(target);
-  const root = remote ? new URL(target) : pathToFileURL(target.endsWith('.m3u8') ? path.resolve(target) : path.resolve(target, MULTIVARIANT));
+  const root = remote
+    ? new URL(target)
+    : pathToFileURL(target.endsWith('.m3u8') ? path.resolve(target) : path.resolve(target, MULTIVARIANT));
   return remote ? httpReader(root) : fileReader(root, options.keysDir);
 }
 
@@ -69,12 +71,16 @@ function httpReader(root: URL): PackageReader {
       return (await get(url).then((r) => r.arrayBuffer())).byteLength;
     },
     bytes: async (url, range) => {
-      const headers: Record<string, string> = range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {};
+      const headers: Record<string, string> = range
+        ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` }
+        : {};
       const response = await get(url, { headers });
       if (!response.ok) throw new Error(`${url.href}: HTTP ${response.status}`);
       const data = Buffer.from(await response.arrayBuffer());
       // A server that ignores Range answers 200 with everything.
-      return range && response.status === 200 ? data.subarray(range.offset, range.offset + range.length) : data;
+      return range && response.status === 200
+        ? data.subarray(range.offset, range.offset + range.length)
+        : data;
     },
   };
 }

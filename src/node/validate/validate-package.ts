@@ -3,7 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import HLS from 'hls-parser';
-import { summarizeResults, type RuleResult, type ValidationReport } from '../../common/validate/validation-report.js';
+import {
+  summarizeResults,
+  type RuleResult,
+  type ValidationReport,
+} from '../../common/validate/validation-report.js';
 import { binaries } from '../ffmpeg/binaries.js';
 import { runProcess } from '../ffmpeg/runner.js';
 import { ffmpegInputUrl } from '../probe/probe-source.js';
@@ -20,7 +24,13 @@ export interface LoadedMedia {
   url: URL;
   kind: MediaKind;
   /** The variant or rendition that names this playlist. */
-  attributes: { bandwidth?: number; averageBandwidth?: number; codecs?: string; resolution?: unknown; frameRate?: number };
+  attributes: {
+    bandwidth?: number;
+    averageBandwidth?: number;
+    codecs?: string;
+    resolution?: unknown;
+    frameRate?: number;
+  };
   text?: string;
   playlist?: MediaPlaylist;
   error?: string;
@@ -36,8 +46,10 @@ export interface ValidationContext {
   segmentUrl(media: LoadedMedia, segment: Segment): URL;
   /** Bytes a segment occupies (its byte range, or the whole file); undefined when missing. */
   segmentSize(media: LoadedMedia, segment: Segment): Promise<number | undefined>;
-  /** Decodes the first picture of a segment (decrypting it first when needed): is it a keyframe? */
+  /** Is the first video packet of a segment (decrypted first when needed) a keyframe? */
   startsWithKeyframe(media: LoadedMedia, segment: Segment): Promise<boolean>;
+  /** Does the segment (an I-frame entry) decode to a keyframe picture on its own? */
+  decodesAsKeyframe(media: LoadedMedia, segment: Segment): Promise<boolean>;
   /** The 16 bytes of an AES-128 key, or undefined when unreachable. */
   key(url: URL): Promise<Buffer | undefined>;
   /** Up to `max` evenly spread items (first and last included), so huge packages stay quick to check. */
@@ -54,7 +66,10 @@ export interface ValidateOptions {
  * Checks a package rule by rule against RFC 8216 and Apple's HLS Authoring Specification. Works on a
  * folder or on a published URL (the same rules; only how bytes are read differs).
  */
-export async function validatePackage(target: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+export async function validatePackage(
+  target: string,
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
   const reader = openPackage(target, { keysDir: options.keysDir });
   const work = await mkdtemp(path.join(os.tmpdir(), 'hls-studio-validate-'));
   try {
@@ -66,7 +81,11 @@ export async function validatePackage(target: string, options: ValidateOptions =
         const outcome = await check(ctx);
         results.push({ ...meta, ...outcome });
       } catch (error) {
-        results.push({ ...meta, status: 'fail', message: `could not be checked: ${(error as Error).message}` });
+        results.push({
+          ...meta,
+          status: 'fail',
+          message: `could not be checked: ${(error as Error).message}`,
+        });
       }
     }
     return summarizeResults(target, results);
@@ -75,7 +94,11 @@ export async function validatePackage(target: string, options: ValidateOptions =
   }
 }
 
-async function loadPackage(reader: PackageReader, work: string, signal?: AbortSignal): Promise<ValidationContext> {
+async function loadPackage(
+  reader: PackageReader,
+  work: string,
+  signal?: AbortSignal,
+): Promise<ValidationContext> {
   const sizes = new Map<string, Promise<number | undefined>>();
   const keys = new Map<string, Promise<Buffer | undefined>>();
   const sizeOf = (url: URL) => {
@@ -108,36 +131,61 @@ async function loadPackage(reader: PackageReader, work: string, signal?: AbortSi
       }
       return key;
     },
-    startsWithKeyframe: async (media, segment) => {
-      const url = ctx.segmentUrl(media, segment);
-      let data: Buffer = await reader.bytes(url, segment.byterange);
-      if (segment.key?.method === 'AES-128' && segment.key.uri) {
-        const key = await ctx.key(new URL(segment.key.uri, media.url));
-        if (!key) return false;
-        const iv = segment.key.iv ? Buffer.from(segment.key.iv) : ivFromSequence(segment.mediaSequenceNumber);
-        const decipher = createDecipheriv('aes-128-cbc', key, iv);
-        data = Buffer.concat([decipher.update(data), decipher.final()]);
-      }
-      if (segment.map) {
-        const mapUrl = new URL(segment.map.uri, media.url);
-        const map = await reader.bytes(mapUrl, segment.map.byterange);
-        data = Buffer.concat([map, data]);
-      }
-      const file = path.join(work, `probe-${probeCount++}.bin`);
-      await writeFile(file, data);
-      const { ffprobe } = await binaries();
-      const args = ['-v', 'error', '-protocol_whitelist', 'file', '-select_streams', 'v:0', '-read_intervals', '%+#1'];
-      args.push('-show_entries', 'frame=key_frame', '-of', 'csv=p=0', ffmpegInputUrl(file));
-      const { stdout } = await runProcess({ bin: ffprobe.path, args, signal, captureStdout: true, timeoutMs: 30_000, file });
-      await rm(file, { force: true });
-      return stdout.trim().split('\n')[0]?.replace(/,$/, '') === '1';
-    },
+    startsWithKeyframe: async (media, segment) =>
+      (await probeSegment(media, segment, ['-show_entries', 'packet=flags'])).startsWith('K'),
+    decodesAsKeyframe: async (media, segment) =>
+      (await probeSegment(media, segment, ['-show_frames', '-show_entries', 'frame=key_frame'])) === '1',
     sample: (items, max) => {
       if (items.length <= max) return items;
       const step = (items.length - 1) / (max - 1);
       return Array.from({ length: max }, (_, i) => items[Math.round(i * step)]!);
     },
   };
+  /** The whole segment as a player would get it (map + bytes, decrypted), then one ffprobe question. */
+  async function probeSegment(media: LoadedMedia, segment: Segment, question: string[]): Promise<string> {
+    const url = ctx.segmentUrl(media, segment);
+    let data: Buffer = await reader.bytes(url, segment.byterange);
+    if (segment.key?.method === 'AES-128' && segment.key.uri) {
+      const key = await ctx.key(new URL(segment.key.uri, media.url));
+      if (!key) return '';
+      const iv = segment.key.iv ? Buffer.from(segment.key.iv) : ivFromSequence(segment.mediaSequenceNumber);
+      const decipher = createDecipheriv('aes-128-cbc', key, iv);
+      data = Buffer.concat([decipher.update(data), decipher.final()]);
+    }
+    if (segment.map)
+      data = Buffer.concat([
+        await reader.bytes(new URL(segment.map.uri, media.url), segment.map.byterange),
+        data,
+      ]);
+    const file = path.join(work, `probe-${probeCount++}.bin`);
+    await writeFile(file, data);
+    try {
+      const { ffprobe } = await binaries();
+      const args = [
+        '-v',
+        'error',
+        '-protocol_whitelist',
+        'file',
+        '-select_streams',
+        'v:0',
+        '-read_intervals',
+        '%+#1',
+      ];
+      args.push(...question, '-of', 'csv=p=0', ffmpegInputUrl(file));
+      const { stdout } = await runProcess({
+        bin: ffprobe.path,
+        args,
+        signal,
+        captureStdout: true,
+        timeoutMs: 30_000,
+        file,
+      });
+      // csv with side data appends more fields ("1,H.26[45] User Data Unregistered SEI message"): the first is ours.
+      return (stdout.trim().split('\n')[0] ?? '').split(',')[0] ?? '';
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
   try {
     ctx.masterText = await reader.text(reader.root);
     const parsed = HLS.parse(ctx.masterText);
