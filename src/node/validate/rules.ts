@@ -65,6 +65,20 @@ async function variantRates(ctx: ValidationContext) {
   return rates;
 }
 
+/** Runs `fn` over items a few at a time (each is an ffprobe process), keeping the order of results. */
+async function inParallel<T, R>(items: T[], fn: (item: T) => Promise<R>, width = 4): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return results;
+}
+
 export const RULES: Rule[] = [
   {
     id: 'rfc8216-parse',
@@ -105,16 +119,11 @@ export const RULES: Rule[] = [
     async check(ctx) {
       const videos = loaded(ctx, 'video');
       if (videos.length === 0) return skip('no video');
-      const problems: string[] = [];
-      let checked = 0;
-      let total = 0;
-      for (const m of videos) {
-        total += m.playlist!.segments.length;
-        for (const s of ctx.sample(m.playlist!.segments, 12)) {
-          checked++;
-          if (!(await ctx.startsWithKeyframe(m, s).catch(() => false))) problems.push(`${name(m)}: ${s.uri}`);
-        }
-      }
+      const jobs = videos.flatMap((m) => ctx.sample(m.playlist!.segments, 12).map((s) => ({ m, s })));
+      const total = videos.reduce((sum, m) => sum + m.playlist!.segments.length, 0);
+      const checked = jobs.length;
+      const starts = await inParallel(jobs, ({ m, s }) => ctx.startsWithKeyframe(m, s).catch(() => false));
+      const problems = jobs.filter((_, i) => !starts[i]).map(({ m, s }) => `${name(m)}: ${s.uri}`);
       const result = verdict(problems.map((p) => `${p} does not start with a keyframe`));
       return checked < total && result.status === 'pass'
         ? { status: 'pass', message: `checked ${checked} of ${total}` }

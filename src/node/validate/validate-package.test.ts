@@ -1,0 +1,246 @@
+import { cp, readFile, rm, appendFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clip, scratchDir } from '../../../test/helpers/clips.js';
+import { encodeInto, testPreset } from '../../../test/helpers/encode.js';
+import { richClip } from '../../../test/helpers/rich-clip.js';
+import type { ValidationReport } from '../../common/validate/validation-report.js';
+import { validatePackage } from './validate-package.js';
+
+let good: string;
+
+beforeAll(async () => {
+  const preset = testPreset({
+    images: { previewDurationSec: 0 },
+    rungs: [
+      { width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 },
+      { width: 640, height: 360, bitrateKbps: 900 },
+    ],
+  });
+  good = (await encodeInto(await richClip(), preset)).result.packageDir;
+});
+
+const status = (report: ValidationReport, id: string) => report.results.find((r) => r.id === id)?.status;
+
+/** A copy of the good package with one thing broken. */
+async function broken(breakIt: (dir: string) => Promise<void>): Promise<ValidationReport> {
+  const dir = path.join(await scratchDir('broken-'), 'pkg');
+  await cp(good, dir, { recursive: true });
+  await breakIt(dir);
+  return validatePackage(dir);
+}
+
+const edit = async (file: string, change: (text: string) => string) =>
+  writeFile(file, change(await readFile(file, 'utf8')));
+
+describe('validatePackage on a good package', () => {
+  it('passes every MUST (a 2 s target only misses the 6 s SHOULD)', async () => {
+    const report = await validatePackage(good);
+    expect(report.results.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual(['apple-7.5']);
+    expect(report.valid).toBe(true);
+  });
+});
+
+describe('each rule fails on a package broken in exactly its way', () => {
+  it('rfc8216-6.2.1: "every segment a playlist names must be downloadable" — a deleted segment', async () => {
+    const report = await broken((d) => rm(path.join(d, 'v1-360p/seg_00001.ts')));
+    expect(status(report, 'rfc8216-6.2.1')).toBe('fail');
+    expect(report.valid).toBe(false);
+  });
+
+  it('rfc8216-parse: a playlist that is not a playlist', async () => {
+    const report = await broken((d) => writeFile(path.join(d, 'v0-180p/index.m3u8'), 'not a playlist\n'));
+    expect(status(report, 'rfc8216-parse')).toBe('fail');
+  });
+
+  it('apple-1.26: "AVERAGE-BANDWIDTH within 10% of measured" — a doubled declaration', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'master.m3u8'), (t) =>
+        t.replace(/AVERAGE-BANDWIDTH=(\d+)/, (_, n) => `AVERAGE-BANDWIDTH=${Number(n) * 2}`),
+      ),
+    );
+    expect(status(report, 'apple-1.26')).toBe('fail');
+  });
+
+  it('apple-1.27: "BANDWIDTH within 10% of the measured peak" — a halved declaration', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'master.m3u8'), (t) =>
+        t.replace(/(STREAM-INF:BANDWIDTH=)(\d+)/, (_, k, n) => `${k}${Math.round(Number(n) / 2)}`),
+      ),
+    );
+    expect(status(report, 'apple-1.27')).toBe('fail');
+  });
+
+  it('apple-1.30: "peak at most 200% of average" — one segment padded to 5x its size', async () => {
+    const report = await broken(async (d) => {
+      const file = path.join(d, 'v1-360p/seg_00001.ts');
+      const size = (await readFile(file)).length;
+      await appendFile(file, Buffer.alloc(size * 4, 0xff));
+    });
+    expect(status(report, 'apple-1.30')).toBe('fail');
+  });
+
+  it('apple-9.x-attributes: "every EXT-X-STREAM-INF has CODECS" — CODECS dropped', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'master.m3u8'), (t) => t.replace(/,CODECS="[^"]*"(?=,RESOLUTION=\d+x\d+,FRAME)/, '')),
+    );
+    expect(status(report, 'apple-9.x-attributes')).toBe('fail');
+  });
+
+  it('apple-7.4: "every segment starts with an IDR" — a segment cut mid-GOP', async () => {
+    const report = await broken(async (d) => {
+      const { execFile } = await import('node:child_process');
+      const file = path.join(d, 'v1-360p/seg_00001.ts');
+      const cut = path.join(d, 'cut.ts');
+      // Stream copy from 0.5 s into the segment: the first packet is not a keyframe.
+      await new Promise<void>((resolve, reject) =>
+        execFile(
+          'ffmpeg',
+          ['-v', 'error', '-i', file, '-ss', '0.5', '-c', 'copy', '-f', 'mpegts', cut],
+          (e) => (e ? reject(e) : resolve()),
+        ),
+      );
+      await cp(cut, file);
+      await rm(cut);
+    });
+    expect(status(report, 'apple-7.4')).toBe('fail');
+  });
+
+  it('rfc8216-4.3.3.1: "EXTINF rounded at most the target duration" — a segment declared too long', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'v0-180p/index.m3u8'), (t) => t.replace(/#EXTINF:[\d.]+,/, '#EXTINF:4.000000,')),
+    );
+    expect(status(report, 'rfc8216-4.3.3.1')).toBe('fail');
+    expect(status(report, 'apple-7.7')).toBe('fail');
+  });
+
+  it('apple-8.6: "one target duration for audio and video" — the audio playlist says 3', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'audio-0/index.m3u8'), (t) => t.replace(/TARGETDURATION:\d+/, 'TARGETDURATION:3')),
+    );
+    expect(status(report, 'apple-8.6')).toBe('fail');
+  });
+
+  it('apple-8.x-vod: "VOD playlists end with EXT-X-ENDLIST" — the end tag removed', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'v0-180p/index.m3u8'), (t) => t.replace('#EXT-X-ENDLIST', '')),
+    );
+    expect(status(report, 'apple-8.x-vod')).toBe('fail');
+  });
+
+  it('apple-9.11: "EXT-X-INDEPENDENT-SEGMENTS" — the tag removed', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'master.m3u8'), (t) => t.replace('#EXT-X-INDEPENDENT-SEGMENTS\n', '')),
+    );
+    expect(status(report, 'apple-9.11')).toBe('fail');
+  });
+
+  it('apple-6.1: "I-frame playlists must exist" — their lines removed', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'master.m3u8'), (t) => t.replace(/^#EXT-X-I-FRAME-STREAM-INF.*\n/gm, '')),
+    );
+    expect(status(report, 'apple-6.1')).toBe('fail');
+  });
+
+  it('rfc8216-4.3.3.6: I-frame byte ranges must point at keyframes — ranges shifted', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'v1-360p/iframes.m3u8'), (t) =>
+        t.replace(/#EXT-X-BYTERANGE:(\d+)@(\d+)/g, (_, n, o) => `#EXT-X-BYTERANGE:${n}@${Number(o) + 1000}`),
+      ),
+    );
+    expect(status(report, 'rfc8216-4.3.3.6')).toBe('fail');
+  });
+
+  it('rfc8216-4.3.4.1.1: "at most one DEFAULT=YES per group" — both audio renditions DEFAULT', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'master.m3u8'), (t) =>
+        t.replace(/DEFAULT=NO(?=,AUTOSELECT=YES,LANGUAGE="de")/, 'DEFAULT=YES'),
+      ),
+    );
+    expect(status(report, 'rfc8216-4.3.4.1.1')).toBe('fail');
+  });
+
+  it('rfc8216-4.3.4.2-codecs: CODECS must list the audio codec of the AUDIO group', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'master.m3u8'), (t) => t.replaceAll(',mp4a.40.2"', '"')),
+    );
+    expect(status(report, 'rfc8216-4.3.4.2-codecs')).toBe('fail');
+  });
+
+  it('apple-5.x-subtitles: "WebVTT segments carry X-TIMESTAMP-MAP" — the header line removed', async () => {
+    const report = await broken(async (d) => {
+      for (const f of ['seg_00000.vtt', 'seg_00001.vtt', 'seg_00002.vtt', 'seg_00003.vtt']) {
+        await edit(path.join(d, 'sub-0', f), (t) => t.replace(/^X-TIMESTAMP-MAP=.*\n/m, '')).catch(
+          () => undefined,
+        );
+      }
+    });
+    expect(status(report, 'apple-5.x-subtitles')).toBe('fail');
+  });
+
+  it('rfc8216-7-version: "EXT-X-BYTERANGE needs version 4" — an I-frame playlist claiming version 3', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'v0-180p/iframes.m3u8'), (t) => t.replace(/EXT-X-VERSION:\d+/, 'EXT-X-VERSION:3')),
+    );
+    expect(status(report, 'rfc8216-7-version')).toBe('fail');
+  });
+});
+
+describe('keys (RFC 8216 5.2)', () => {
+  it('an encrypted package whose key is gone fails the key rule and the keyframe checks', async () => {
+    const input = await clip('for-key-loss.mp4', { width: 320, height: 180, durationSec: 3 });
+    const { result } = await encodeInto(input, testPreset({ images: { previewDurationSec: 0 } }), {
+      encrypt: true,
+    });
+    expect(result.validation.valid).toBe(true);
+    await rm(result.keysDir!, { recursive: true });
+    const report = await validatePackage(result.packageDir);
+    expect(status(report, 'rfc8216-5.2-keys')).toBe('fail');
+    expect(status(report, 'apple-7.4')).toBe('fail');
+  });
+});
+
+describe('over HTTP', () => {
+  let server: Server;
+  let base: string;
+  let root: string;
+
+  beforeAll(async () => {
+    root = await scratchDir('http-');
+    await cp(good, path.join(root, 'pkg'), { recursive: true });
+    // A plain static server with Range support, like a bucket behind a CDN.
+    server = createServer(async (req, res) => {
+      const file = path.join(root, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
+      try {
+        const data = await readFile(file);
+        const range = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '');
+        if (range) {
+          const [start, end] = [Number(range[1]), Number(range[2])];
+          res.writeHead(206, { 'content-length': end - start + 1 });
+          res.end(req.method === 'HEAD' ? undefined : data.subarray(start, end + 1));
+        } else {
+          res.writeHead(200, { 'content-length': data.length });
+          res.end(req.method === 'HEAD' ? undefined : data);
+        }
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pkg`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('the same rules pass on the published copy', async () => {
+    const report = await validatePackage(`${base}/master.m3u8`);
+    expect(report.results.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual(['apple-7.5']);
+  });
+
+  it('a segment missing on the server fails rfc8216-6.2.1', async () => {
+    await rm(path.join(root, 'pkg/v0-180p/seg_00002.ts'));
+    const report = await validatePackage(`${base}/master.m3u8`);
+    expect(status(report, 'rfc8216-6.2.1')).toBe('fail');
+  });
+});
