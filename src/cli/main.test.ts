@@ -88,6 +88,22 @@ describe('hls-studio CLI', () => {
     expect(stderr).toMatch(/Allowed choices are ts, fmp4/);
   });
 
+  it('validate: a table with the rule ids; --json; exit 5 when a MUST fails', async () => {
+    const input = await clip('cli.mp4', { width: 320, height: 180, durationSec: 2 });
+    const out = await scratchDir('cli-');
+    expect((await cli(['encode', input, '--preset', 'mobile-light', '--out', out, '--speed', 'ultrafast'])).code).toBe(0);
+    const pkg = path.join(out, 'cli');
+    const ok = await cli(['validate', pkg]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/✓ MUST\s+apple-7\.4\s+every video segment starts with a keyframe/);
+    await writeFile(path.join(pkg, 'master.m3u8'), '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nmissing/index.m3u8\n');
+    const bad = await cli(['validate', pkg, '--json']);
+    expect(bad.code).toBe(5);
+    const report = JSON.parse(bad.stdout) as { valid: boolean; results: { id: string; status: string }[] };
+    expect(report.valid).toBe(false);
+    expect(report.results[0]).toMatchObject({ status: 'fail' });
+  });
+
   it('presets, probe and doctor answer in JSON', async () => {
     const presets = JSON.parse((await cli(['presets', '--json'])).stdout) as { id: string }[];
     expect(presets.map((p) => p.id)).toContain('apple-h264');
