@@ -3,18 +3,17 @@ import path from 'node:path';
 import HLS from 'hls-parser';
 import type { EncodeEvent } from '../../src/common/encode-events.js';
 import type { PlanOptions } from '../../src/common/plan/ladder-plan.js';
-import { parsePreset, type Preset } from '../../src/common/presets/preset-schema.js';
+import type { Preset } from '../../src/common/presets/preset-schema.js';
 import { encodePackage } from '../../src/node/encode/encode-package.js';
 import { scratchDir } from './clips.js';
+import { presetFrom } from './presets.js';
 
 export type MasterPlaylist = InstanceType<typeof HLS.types.MasterPlaylist>;
 export type MediaPlaylist = InstanceType<typeof HLS.types.MediaPlaylist>;
 
 /** Three small rungs, 2 s segments, fastest x264: a real ladder that encodes in about a second. */
 export function testPreset(overrides: Record<string, unknown> = {}): Preset {
-  const parsed = parsePreset({
-    id: 'test-ladder',
-    name: 'test ladder',
+  return presetFrom({
     video: { speedPreset: 'ultrafast' },
     segment: { durationSec: 2 },
     startBitrateKbps: 500,
@@ -26,8 +25,6 @@ export function testPreset(overrides: Record<string, unknown> = {}): Preset {
     ],
     ...overrides,
   });
-  if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
-  return parsed.preset;
 }
 
 /** Encodes into a fresh scratch folder; the package is `<out>/pkg`. */

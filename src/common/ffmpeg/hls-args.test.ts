@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { presetFrom } from '../../../test/helpers/presets.js';
 import { source } from '../../../test/helpers/sources.js';
 import { planEncode } from '../plan/ladder-plan.js';
-import { parsePreset, type Preset } from '../presets/preset-schema.js';
 import { buildHlsArgs } from './hls-args.js';
 
-const preset = (() => {
-  const parsed = parsePreset({
-    id: 't',
-    name: 't',
-    rungs: [
-      { width: 640, height: 360, bitrateKbps: 600, maxFrameRate: 30 },
-      { width: 1280, height: 720, bitrateKbps: 2800 },
-    ],
-  });
-  if (!parsed.ok) throw new Error(parsed.issues.join());
-  return parsed.preset as Preset;
-})();
+const preset = presetFrom({
+  rungs: [
+    { width: 640, height: 360, bitrateKbps: 600, maxFrameRate: 30 },
+    { width: 1280, height: 720, bitrateKbps: 2800 },
+  ],
+});
 
 const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 

@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureSource } from '../../../test/helpers/ffprobe-fixture.js';
+import { presetFrom } from '../../../test/helpers/presets.js';
 import { source } from '../../../test/helpers/sources.js';
-import { parsePreset, type Preset } from '../presets/preset-schema.js';
 import { fitInside, languageFromFileName, normalizeLanguage, planEncode } from './ladder-plan.js';
 
-const preset = (() => {
-  const parsed = parsePreset({
-    id: 'test',
-    name: 'test',
-    rungs: [
-      { width: 640, height: 360, bitrateKbps: 600, maxFrameRate: 30 },
-      { width: 1280, height: 720, bitrateKbps: 2800 },
-      { width: 1920, height: 1080, bitrateKbps: 5000 },
-    ],
-  });
-  if (!parsed.ok) throw new Error(parsed.issues.join());
-  return parsed.preset as Preset;
-})();
+const preset = presetFrom({
+  rungs: [
+    { width: 640, height: 360, bitrateKbps: 600, maxFrameRate: 30 },
+    { width: 1280, height: 720, bitrateKbps: 2800 },
+    { width: 1920, height: 1080, bitrateKbps: 5000 },
+  ],
+});
 
 const sizes = (plan: ReturnType<typeof planEncode>) => plan.video!.rungs.map((r) => `${r.width}x${r.height}`);
 

@@ -2,9 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { IFrameEntry, IFramePlaylistInput } from '../../common/hls/iframe-playlist.js';
-import { binaries } from '../ffmpeg/binaries.js';
-import { runProcess } from '../ffmpeg/runner.js';
-import { ffmpegInputUrl } from '../probe/probe-source.js';
+import { ffprobeQuery } from '../ffmpeg/ffprobe-query.js';
 import type { MediaPlaylistFacts } from './media-playlist-reader.js';
 import { topLevelBoxes } from './mp4-boxes.js';
 
@@ -84,17 +82,8 @@ export async function indexIFrames(
 }
 
 async function videoPackets(file: string, signal?: AbortSignal) {
-  const { ffprobe } = await binaries();
-  const args = ['-v', 'error', '-protocol_whitelist', 'file', '-select_streams', 'v:0'];
-  args.push('-show_entries', 'packet=pts_time,pos,size,flags', '-of', 'json', ffmpegInputUrl(file));
-  const { stdout } = await runProcess({
-    bin: ffprobe.path,
-    args,
-    signal,
-    captureStdout: true,
-    timeoutMs: 60_000,
-    file,
-  });
+  const args = ['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,pos,size,flags', '-of', 'json'];
+  const stdout = await ffprobeQuery(file, args, { signal });
   return packetsSchema
     .parse(JSON.parse(stdout))
     .packets.filter((p) => p.pos !== undefined && p.pts_time !== undefined)

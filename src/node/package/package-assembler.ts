@@ -19,9 +19,7 @@ import { writeMultivariantPlaylist } from '../../common/hls/multivariant-writer.
 import { toNumber } from '../../common/media/rational.js';
 import type { EncodePlan } from '../../common/plan/encode-plan.js';
 import { parseVtt, segmentVtt } from '../../common/subtitles/webvtt.js';
-import { binaries } from '../ffmpeg/binaries.js';
-import { runProcess } from '../ffmpeg/runner.js';
-import { ffmpegInputUrl } from '../probe/probe-source.js';
+import { ffprobeQuery, firstCsvField } from '../ffmpeg/ffprobe-query.js';
 import { indexIFrames } from './iframe-index.js';
 import {
   mergeShortTail,
@@ -268,45 +266,19 @@ async function timestampAtZero(timeline: MediaPlaylistFacts, ctx: AssemblyContex
     );
     file = joined;
   }
-  const { ffprobe } = await binaries();
-  const args = [
-    '-v',
-    'error',
-    '-protocol_whitelist',
-    'file',
-    '-select_streams',
-    'v:0',
-    '-read_intervals',
-    '%+#1',
-  ];
-  args.push('-show_entries', 'packet=pts', '-of', 'csv=p=0', ffmpegInputUrl(file));
-  const { stdout } = await runProcess({
-    bin: ffprobe.path,
-    args,
-    captureStdout: true,
-    signal: ctx.signal,
-    timeoutMs: 30_000,
-    file,
-  });
-  const pts = Number.parseInt(stdout.trim().split('\n')[0] ?? '0', 10);
+  const query = (args: string[]) =>
+    ffprobeQuery(file, ['-select_streams', 'v:0', ...args, '-of', 'csv=p=0'], ctx);
+  const pts = Number.parseInt(
+    firstCsvField(await query(['-read_intervals', '%+#1', '-show_entries', 'packet=pts'])),
+    10,
+  );
+  if (!Number.isFinite(pts)) return 0;
   // TS time base is already 90 kHz; fMP4's is the track timescale, and ffprobe reports pts in it.
-  if (!timeline.initUri) return Number.isFinite(pts) ? pts : 0;
-  const args2 = [
-    '-v',
-    'error',
-    '-protocol_whitelist',
-    'file',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'stream=time_base',
-  ];
-  args2.push('-of', 'csv=p=0', ffmpegInputUrl(file));
-  const tb = (
-    await runProcess({ bin: ffprobe.path, args: args2, captureStdout: true, timeoutMs: 30_000, file })
-  ).stdout.trim();
-  const [num, den] = tb.split('/').map(Number);
-  return Number.isFinite(pts) && num && den ? Math.round((pts * num * 90000) / den) : 0;
+  if (!timeline.initUri) return pts;
+  const [num, den] = firstCsvField(await query(['-show_entries', 'stream=time_base']))
+    .split('/')
+    .map(Number);
+  return num && den ? Math.round((pts * num * 90000) / den) : 0;
 }
 
 async function writeStoryboard(

@@ -6,6 +6,7 @@ import {
   parseTraceHeaders,
 } from '../../common/hls/codec-string.js';
 import { binaries } from '../ffmpeg/binaries.js';
+import { ffprobeQuery, firstCsvField } from '../ffmpeg/ffprobe-query.js';
 import { runProcess } from '../ffmpeg/runner.js';
 import { ffmpegInputUrl } from '../probe/probe-source.js';
 
@@ -40,16 +41,6 @@ export async function videoCodecString(
 
 /** mp4a.40.x for the AAC in an encoded file, from ffprobe's profile name. */
 export async function audioCodecString(file: string, signal?: AbortSignal): Promise<string> {
-  const { ffprobe } = await binaries();
-  const args = ['-v', 'error', '-protocol_whitelist', 'file', '-select_streams', 'a:0'];
-  args.push('-show_entries', 'stream=profile', '-of', 'csv=p=0', ffmpegInputUrl(file));
-  const probed = await runProcess({
-    bin: ffprobe.path,
-    args,
-    signal,
-    captureStdout: true,
-    timeoutMs: TIMEOUT_MS,
-    file,
-  });
-  return aacCodecString(probed.stdout.trim());
+  const args = ['-select_streams', 'a:0', '-show_entries', 'stream=profile', '-of', 'csv=p=0'];
+  return aacCodecString(firstCsvField(await ffprobeQuery(file, args, { signal, timeoutMs: TIMEOUT_MS })));
 }

@@ -6,6 +6,7 @@ import { parseFfprobeJson } from '../../common/media/ffprobe-parse.js';
 import { frameRateFromTimestamps } from '../../common/media/frame-rate.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import { binaries } from '../ffmpeg/binaries.js';
+import { ffprobeQuery } from '../ffmpeg/ffprobe-query.js';
 import { runProcess } from '../ffmpeg/runner.js';
 
 const PROBE_TIMEOUT_MS = 60_000;
@@ -53,7 +54,7 @@ export async function probeSource(file: string, options: { signal?: AbortSignal 
   const hasVideo = (json as { streams?: { codec_type?: string }[] }).streams?.some(
     (s) => s.codec_type === 'video',
   );
-  const sampledFps = hasVideo ? await sampleFrameRate(ffprobe.path, absolute, options.signal) : undefined;
+  const sampledFps = hasVideo ? await sampleFrameRate(absolute, options.signal) : undefined;
   return parseFfprobeJson(absolute, json, warnings, sampledFps);
 }
 
@@ -61,31 +62,19 @@ export async function probeSource(file: string, options: { signal?: AbortSignal 
  * The picture rate measured from the first packets' timestamps (demuxing only, no decoding): the check on
  * r_frame_rate, which is a guess from time bases. Undefined when there are too few packets to tell.
  */
-async function sampleFrameRate(
-  ffprobe: string,
-  file: string,
-  signal?: AbortSignal,
-): Promise<number | undefined> {
+async function sampleFrameRate(file: string, signal?: AbortSignal): Promise<number | undefined> {
   const args = [
-    '-v',
-    'error',
-    '-protocol_whitelist',
-    'file',
     '-select_streams',
     'v:0',
     '-read_intervals',
     '%+#240',
+    '-show_entries',
+    'packet=pts_time',
+    '-of',
+    'csv=p=0',
   ];
-  args.push('-show_entries', 'packet=pts_time', '-of', 'csv=p=0', ffmpegInputUrl(file));
   try {
-    const { stdout } = await runProcess({
-      bin: ffprobe,
-      args,
-      signal,
-      timeoutMs: PROBE_TIMEOUT_MS,
-      captureStdout: true,
-      file,
-    });
+    const stdout = await ffprobeQuery(file, args, { signal, timeoutMs: PROBE_TIMEOUT_MS });
     return frameRateFromTimestamps(stdout.split('\n').map((l) => Number.parseFloat(l)));
   } catch {
     return undefined;

@@ -8,9 +8,7 @@ import {
   type RuleResult,
   type ValidationReport,
 } from '../../common/validate/validation-report.js';
-import { binaries } from '../ffmpeg/binaries.js';
-import { runProcess } from '../ffmpeg/runner.js';
-import { ffmpegInputUrl } from '../probe/probe-source.js';
+import { ffprobeQuery, firstCsvField } from '../ffmpeg/ffprobe-query.js';
 import { openPackage, type PackageReader } from './package-reader.js';
 import { RULES } from './rules.js';
 
@@ -160,28 +158,9 @@ async function loadPackage(
     const file = path.join(work, `probe-${probeCount++}.bin`);
     await writeFile(file, data);
     try {
-      const { ffprobe } = await binaries();
-      const args = [
-        '-v',
-        'error',
-        '-protocol_whitelist',
-        'file',
-        '-select_streams',
-        'v:0',
-        '-read_intervals',
-        '%+#1',
-      ];
-      args.push(...question, '-of', 'csv=p=0', ffmpegInputUrl(file));
-      const { stdout } = await runProcess({
-        bin: ffprobe.path,
-        args,
-        signal,
-        captureStdout: true,
-        timeoutMs: 30_000,
-        file,
-      });
+      const args = ['-select_streams', 'v:0', '-read_intervals', '%+#1', ...question, '-of', 'csv=p=0'];
       // csv with side data appends more fields ("1,H.26[45] User Data Unregistered SEI message"): the first is ours.
-      return (stdout.trim().split('\n')[0] ?? '').split(',')[0] ?? '';
+      return firstCsvField(await ffprobeQuery(file, args, { signal, timeoutMs: 30_000 }));
     } finally {
       await rm(file, { force: true });
     }
