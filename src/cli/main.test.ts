@@ -91,12 +91,17 @@ describe('hls-studio CLI', () => {
   it('validate: a table with the rule ids; --json; exit 5 when a MUST fails', async () => {
     const input = await clip('cli.mp4', { width: 320, height: 180, durationSec: 2 });
     const out = await scratchDir('cli-');
-    expect((await cli(['encode', input, '--preset', 'mobile-light', '--out', out, '--speed', 'ultrafast'])).code).toBe(0);
+    expect(
+      (await cli(['encode', input, '--preset', 'mobile-light', '--out', out, '--speed', 'ultrafast'])).code,
+    ).toBe(0);
     const pkg = path.join(out, 'cli');
     const ok = await cli(['validate', pkg]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/✓ MUST\s+apple-7\.4\s+every video segment starts with a keyframe/);
-    await writeFile(path.join(pkg, 'master.m3u8'), '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nmissing/index.m3u8\n');
+    await writeFile(
+      path.join(pkg, 'master.m3u8'),
+      '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nmissing/index.m3u8\n',
+    );
     const bad = await cli(['validate', pkg, '--json']);
     expect(bad.code).toBe(5);
     const report = JSON.parse(bad.stdout) as { valid: boolean; results: { id: string; status: string }[] };
