@@ -95,6 +95,9 @@ describe('hls-studio CLI', () => {
       (await cli(['encode', input, '--preset', 'mobile-light', '--out', out, '--speed', 'ultrafast'])).code,
     ).toBe(0);
     const pkg = path.join(out, 'cli');
+    const info = await cli(['info', pkg]);
+    expect(info.stdout).toMatch(/^cli — 0:02, \d+ files/);
+    expect(info.stdout).toMatch(/valid$/m);
     const ok = await cli(['validate', pkg]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/✓ MUST\s+apple-7\.4\s+every video segment starts with a keyframe/);

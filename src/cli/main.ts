@@ -8,11 +8,12 @@ import { SEGMENT_FORMATS, SPEED_PRESETS, VIDEO_CODECS } from '../common/presets/
 import { binaries, probeCapabilities } from '../node/ffmpeg/binaries.js';
 import { makeTestClip } from '../node/demo/test-clip.js';
 import { DEFAULT_PRESET_ID, listBuiltInPresets, loadPreset } from '../node/presets/preset-store.js';
+import { readVideoJson } from '../node/package/read-video-json.js';
 import { probeSource } from '../node/probe/probe-source.js';
 import { runEncodeCommand } from './commands/encode-command.js';
 import { runValidateCommand } from './commands/validate-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { formatDuration } from './progress-line.js';
+import { formatBitrate, formatBytes, formatDuration } from './progress-line.js';
 
 const program = new Command('hls-studio')
   .description('Turn videos into spec-correct HLS streaming packages, on your own machine.')
@@ -181,6 +182,35 @@ program
   .option('--json', 'print the report as JSON')
   .action(async (target: string, flags: { json?: boolean }) => {
     process.exitCode = await runValidateCommand(target, { json: flags.json === true });
+  });
+
+program
+  .command('info')
+  .description('summarize a package from its video.json')
+  .argument('<package>', 'package folder')
+  .option('--json', 'print video.json')
+  .action(async (dir: string, flags: { json?: boolean }) => {
+    const video = await readVideoJson(dir);
+    if (flags.json) return printJson(video);
+    console.log(
+      `${video.title} — ${formatDuration(video.durationSec)}, ${video.files.length} files, ${formatBytes(video.totalBytes)}`,
+    );
+    console.log(`  made ${video.createdAt} by hls-studio ${video.tool.version} (${video.tool.ffmpeg})`);
+    for (const v of video.variants) {
+      console.log(
+        `  ${v.uri}: ${v.width ?? '-'}x${v.height ?? '-'} avg ${formatBitrate(v.averageBandwidth)} ${v.codecs.join(',')}`,
+      );
+    }
+    for (const a of video.audio)
+      console.log(
+        `  audio "${a.name}"${a.language ? ` [${a.language}]` : ''}${a.isDefault ? ' default' : ''}`,
+      );
+    for (const s of video.subtitles)
+      console.log(`  subtitles "${s.name}"${s.language ? ` [${s.language}]` : ''}`);
+    if (video.encryption) console.log(`  AES-128, ${video.encryption.keys} key(s)`);
+    console.log(
+      `  ${video.validation.valid ? 'valid' : `INVALID: ${video.validation.failures.map((f) => f.id).join(', ')}`}`,
+    );
   });
 
 program

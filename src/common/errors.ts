@@ -21,6 +21,14 @@ export const ERROR_CODES = [
   'PACKAGE_INVALID',
   'INVALID_ARGUMENT',
   'IO_ERROR',
+  /** A publish target is misconfigured or unreachable (bad bucket, endpoint, region, options). */
+  'PUBLISH_CONFIG',
+  /** The store refused the credentials, or none were found. */
+  'PUBLISH_AUTH',
+  /** An upload failed for good (after retries). */
+  'PUBLISH_FAILED',
+  /** The store kept different bytes than were sent (hash, ETag or size mismatch). */
+  'PUBLISH_INTEGRITY',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

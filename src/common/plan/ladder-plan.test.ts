@@ -211,6 +211,11 @@ describe('renditions', () => {
     );
   });
 
+  it('a sidecar named *.forced.* is a FORCED rendition', () => {
+    const plan = planEncode(source({}), preset, { subtitleFiles: [{ path: '/s/film.en.forced.srt' }] });
+    expect(plan.subtitles[0]).toMatchObject({ language: 'en', forced: true });
+  });
+
   it('language helpers', () => {
     expect(languageFromFileName('/a/film.en.srt')).toBe('en');
     expect(languageFromFileName('/a/film.fra.forced.srt')).toBe('fra');

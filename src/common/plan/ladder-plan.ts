@@ -259,7 +259,8 @@ function planSubtitles(
           source: { kind: 'file' as const, path: f.path },
           language,
           name: f.name ?? (language ? languageName(language) : 'Subtitles'),
-          forced: f.forced ?? false,
+          // `film.en.forced.srt`: the usual way forced (foreign-parts-only) subtitles are named.
+          forced: f.forced ?? /\.forced\./i.test(f.path.split(/[\\/]/).pop() ?? ''),
           wantsDefault: f.isDefault ?? false,
         };
       }),

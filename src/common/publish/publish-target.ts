@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { checkBucketName, normalizePrefix } from './s3-url.js';
+import { fillTemplate, STORE_IDS, storePreset, type StoreId } from './store-presets.js';
+
+/** S3 canned ACLs that make sense for a video package. */
+export const OBJECT_ACLS = ['private', 'public-read', 'bucket-owner-full-control'] as const;
+
+// Anything that smells like a secret is refused with a message, not just as an unknown key.
+const SECRET_KEY = /secret|password|passwd|token|credential|access.?key|hmac|private.?key/i;
+
+const httpUrl = z
+  .string()
+  .refine((v) => /^https?:\/\/[^/]/i.test(v) && URL.canParse(v), { message: 'must be an http(s) URL' })
+  .transform((v) => v.replace(/\/+$/, ''));
+
+/**
+ * A publish target as saved by name in the config file or given inline. It never holds credentials:
+ * those come from the AWS chain (env, shared config/profiles, SSO) or env S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY.
+ */
+export const s3TargetSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((raw, ctx) => {
+    for (const key of Object.keys(raw))
+      if (SECRET_KEY.test(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message:
+            'secrets are never stored in a target; use the AWS credential chain (AWS_PROFILE, ~/.aws, SSO) ' +
+            'or env S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY',
+        });
+  })
+  .pipe(
+    z.strictObject({
+      store: z.enum(STORE_IDS).default('s3'),
+      bucket: z.string().superRefine((b, ctx) => {
+        try {
+          checkBucketName(b);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
+      prefix: z
+        .string()
+        .default('')
+        .transform((p, ctx) => {
+          try {
+            return normalizePrefix(p);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+            return z.NEVER;
+          }
+        }),
+      region: z
+        .string()
+        .regex(/^[a-z0-9-]+$/, 'must look like us-east-1 or auto')
+        .optional(),
+      endpoint: httpUrl.optional(),
+      /** Cloudflare account id (R2's endpoint template). */
+      accountId: z
+        .string()
+        .regex(/^[a-f0-9]{32}$/i, 'must be the 32-character Cloudflare account id')
+        .optional(),
+      pathStyle: z.boolean().optional(),
+      /** URL that serves the bucket root to players (CDN, custom domain, r2.dev). */
+      publicBaseUrl: httpUrl.optional(),
+      /** A profile of the shared AWS config files (a name, not a secret). */
+      profile: z.string().min(1).optional(),
+      acl: z.enum(OBJECT_ACLS).optional(),
+      storageClass: z
+        .string()
+        .regex(/^[A-Z_]+$/, 'must be a storage class like STANDARD_IA')
+        .optional(),
+      /** Cache lifetime of playlists and video.json (they may be republished). */
+      playlistMaxAgeSec: z.number().int().min(0).max(31_536_000).default(60),
+      gzipPlaylists: z.boolean().default(false),
+    }),
+  );
+
+export type S3TargetConfig = z.output<typeof s3TargetSchema>;
+export type S3TargetInput = z.input<typeof s3TargetSchema>;
+
+/** The saved-targets file: names → targets. */
+export const targetsFileSchema = z.strictObject({
+  version: z.literal(1),
+  targets: z.record(z.string(), z.unknown()),
+});
+
+export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+export function parseTarget(
+  input: unknown,
+): { ok: true; target: S3TargetConfig } | { ok: false; issues: string[] } {
+  const result = s3TargetSchema.safeParse(input);
+  if (!result.success)
+    return {
+      ok: false,
+      issues: result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'target'}: ${i.message}`),
+    };
+  const issues = resolutionIssues(result.data);
+  return issues.length ? { ok: false, issues } : { ok: true, target: result.data };
+}
+
+/** Where and how to talk to the store, with every default filled in. */
+export interface ResolvedStore {
+  store: StoreId;
+  /** Undefined only for Amazon S3 itself. */
+  endpoint: string | undefined;
+  region: string;
+  pathStyle: boolean;
+  /** True for Amazon S3 itself (no custom endpoint). */
+  aws: boolean;
+  corsApi: boolean;
+  /** URL serving the bucket root to players. */
+  publicBaseUrl: string;
+}
+
+export function resolveStore(target: S3TargetConfig): ResolvedStore {
+  const preset = storePreset(target.store);
+  const region = target.region ?? preset.defaultRegion;
+  const values = { region, accountId: target.accountId, bucket: target.bucket };
+  const endpoint =
+    target.endpoint ?? (preset.endpoint === undefined ? undefined : fillTemplate(preset.endpoint, values));
+  const aws = preset.aws && endpoint === undefined;
+  return {
+    store: target.store,
+    endpoint,
+    region,
+    pathStyle: target.pathStyle ?? preset.pathStyle,
+    aws,
+    corsApi: preset.corsApi,
+    publicBaseUrl:
+      target.publicBaseUrl ??
+      (aws || target.endpoint === undefined
+        ? fillTemplate(preset.publicUrl, { ...values, endpoint })
+        : `${endpoint}/${target.bucket}`),
+  };
+}
+
+function resolutionIssues(target: S3TargetConfig): string[] {
+  const preset = storePreset(target.store);
+  const issues: string[] = [];
+  if (preset.needs?.includes('endpoint') && !target.endpoint)
+    issues.push(`endpoint: ${preset.title} needs --endpoint (e.g. http://127.0.0.1:9000)`);
+  if (preset.needs?.includes('accountId') && !target.accountId && !target.endpoint)
+    issues.push(`accountId: ${preset.title} needs --account-id (or --endpoint)`);
+  if (issues.length) return issues;
+  try {
+    resolveStore(target);
+  } catch (error) {
+    issues.push(`target: ${(error as Error).message}`);
+  }
+  return issues;
+}
