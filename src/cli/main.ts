@@ -10,6 +10,7 @@ import { makeTestClip } from '../node/demo/test-clip.js';
 import { DEFAULT_PRESET_ID, listBuiltInPresets, loadPreset } from '../node/presets/preset-store.js';
 import { readVideoJson } from '../node/package/read-video-json.js';
 import { probeSource } from '../node/probe/probe-source.js';
+import { openInBrowser, startStudioServer } from '../node/server/studio-server.js';
 import { runEncodeCommand } from './commands/encode-command.js';
 import { runValidateCommand } from './commands/validate-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -211,6 +212,28 @@ program
     console.log(
       `  ${video.validation.valid ? 'valid' : `INVALID: ${video.validation.failures.map((f) => f.id).join(', ')}`}`,
     );
+  });
+
+program
+  .command('serve')
+  .description('browser mode: the studio UI and API on 127.0.0.1, protected by a random token')
+  .option('--port <port>', 'port (default: a free one)', (v) => Number(v), 0)
+  .option('-o, --out <dir>', 'folder for the packages', 'hls-studio-out')
+  .option('--open', 'open the page in the default browser')
+  .action(async (flags: { port: number; out: string; open?: boolean }) => {
+    const server = await startStudioServer({
+      port: flags.port,
+      outDir: path.resolve(flags.out),
+      uploadDir: path.join(os.tmpdir(), `hls-studio-uploads-${process.pid}`),
+    });
+    console.log(`HLS Studio is at ${server.url}`);
+    console.log('(only this machine can reach it, and only with the token in that address; Ctrl-C stops it)');
+    if (flags.open) openInBrowser(server.url);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
   });
 
 program

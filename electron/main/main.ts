@@ -1,0 +1,174 @@
+import { appendFile, mkdir, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  protocol,
+  session,
+  shell,
+} from 'electron';
+import { JobQueue } from '../../src/node/studio/job-queue.js';
+import { EVENT_CHANNEL, registerStudioIpc } from './ipc-handlers.js';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  CONTENT_SECURITY_POLICY,
+  PACKAGE_SCHEME,
+  secureWebPreferences,
+} from './window-security.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RENDERER_DIR = path.resolve(here, '../../../renderer'); // dist/electron-build/electron/main → dist/renderer
+const PRELOAD = path.join(here, '../preload/preload.cjs');
+const VIDEO_EXTENSIONS =
+  /\.(mp4|mov|m4v|mkv|webm|avi|ts|m2ts|mts|mpg|mpeg|dv|mxf|wmv|flv|3gp|mka|m4a|wav|flac|mp3)$/i;
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  {
+    scheme: PACKAGE_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true },
+  },
+]);
+
+const logFile = () => path.join(app.getPath('logs'), 'hls-studio.log');
+const log = (line: string) =>
+  void appendFile(logFile(), `${new Date().toISOString()} ${line}\n`).catch(() => undefined);
+
+let queue: JobQueue;
+let window: BrowserWindow | undefined;
+const recent: string[] = [];
+
+app.whenReady().then(async () => {
+  const outDir = path.join(app.getPath('videos'), 'HLS Studio');
+  await mkdir(outDir, { recursive: true });
+  queue = new JobQueue({
+    outDir,
+    packageBaseUrl: `${PACKAGE_SCHEME}://p`,
+    onCommand: (line) => log(`run: ${line}`),
+  });
+  registerStudioIpc(ipcMain, queue);
+  queue.onEvent((event) => {
+    window?.webContents.send(EVENT_CHANNEL, event);
+    if (event.type === 'job' && (event.job.status === 'done' || event.job.status === 'failed')) {
+      log(
+        `${event.job.fileName}: ${event.job.status}${event.job.error ? ` — ${event.job.error.message}` : ''}`,
+      );
+      if (Notification.isSupported()) {
+        new Notification({
+          title: event.job.status === 'done' ? 'Package ready' : 'Encoding failed',
+          body:
+            event.job.status === 'done'
+              ? event.job.fileName
+              : `${event.job.fileName}: ${event.job.error?.message ?? ''}`,
+        }).show();
+      }
+    }
+  });
+
+  // Pages come from the app protocol (no file://); packages only from folders the queue produced.
+  protocol.handle(APP_SCHEME, (request) => serveFrom(RENDERER_DIR, new URL(request.url).pathname));
+  protocol.handle(PACKAGE_SCHEME, (request) => {
+    const [, jobId, ...rest] = new URL(request.url).pathname.split('/');
+    const dir = jobId ? queue.packageDirOf(jobId) : undefined;
+    return dir ? serveFrom(dir, '/' + rest.join('/')) : new Response('not found', { status: 404 });
+  });
+
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  buildMenu();
+  createWindow();
+});
+
+app.on('window-all-closed', () => {
+  void queue?.close();
+  if (process.platform !== 'darwin') app.quit();
+});
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    title: 'HLS Studio',
+    webPreferences: secureWebPreferences(PRELOAD),
+  });
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  window.on('closed', () => (window = undefined));
+}
+
+async function serveFrom(root: string, pathname: string): Promise<Response> {
+  const file = path.resolve(root, '.' + path.posix.normalize(decodeURIComponent(pathname)));
+  if (!file.startsWith(path.resolve(root) + path.sep)) return new Response('forbidden', { status: 403 });
+  return net.fetch(pathToFileURL(file).href);
+}
+
+/** Files, and every video inside dropped or picked folders (recursively), into the queue. */
+async function addPaths(paths: string[]): Promise<void> {
+  const files: string[] = [];
+  const walk = async (p: string) => {
+    const info = await stat(p).catch(() => undefined);
+    if (info?.isDirectory()) for (const entry of await readdir(p)) await walk(path.join(p, entry));
+    else if (info?.isFile() && (VIDEO_EXTENSIONS.test(p) || paths.includes(p))) files.push(p);
+  };
+  for (const p of paths) await walk(p);
+  if (files.length === 0) return;
+  recent.unshift(...files);
+  recent.splice(10);
+  buildMenu();
+  await queue.addJobs({ paths: files, presetId: 'web-compact' });
+}
+
+function buildMenu(): void {
+  const template: Electron.MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        {
+          label: 'Open…',
+          accelerator: 'CmdOrCtrl+O',
+          click: async () => {
+            const picked = await dialog.showOpenDialog({
+              properties: ['openFile', 'openDirectory', 'multiSelections'],
+            });
+            if (!picked.canceled) await addPaths(picked.filePaths);
+          },
+        },
+        {
+          label: 'Recent',
+          submenu: recent.length
+            ? recent.map((file) => ({ label: path.basename(file), click: () => void addPaths([file]) }))
+            : [{ label: 'None', enabled: false }],
+        },
+        {
+          label: process.platform === 'darwin' ? 'Reveal Packages in Finder' : 'Show Packages Folder',
+          click: () => void shell.openPath(path.join(app.getPath('videos'), 'HLS Studio')),
+        },
+        { label: 'Show Log', click: () => void shell.openPath(logFile()) },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}

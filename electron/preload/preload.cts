@@ -1,0 +1,30 @@
+// Sandboxed preloads run as CommonJS with a small, safe subset of Electron: only this bridge reaches the page.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a sandboxed preload is CommonJS: this is its import
+import electron = require('electron');
+
+const { contextBridge, ipcRenderer, webUtils } = electron;
+
+type Listener = (event: unknown) => void;
+const call = async (method: string, payload: object = {}) => {
+  const result = (await ipcRenderer.invoke('studio:call', method, payload)) as
+    { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; detail?: string } };
+  if (!result.ok) throw Object.assign(new Error(result.error.message), { data: result.error });
+  return result.value;
+};
+
+contextBridge.exposeInMainWorld('studio', {
+  listPresets: () => call('listPresets'),
+  listJobs: () => call('listJobs'),
+  addJobs: (request: object) => call('addJobs', request),
+  cancelJob: (request: object) => call('cancelJob', request),
+  retryJob: (request: object) => call('retryJob', request),
+  removeJob: (request: object) => call('removeJob', request),
+  moveJob: (request: object) => call('moveJob', request),
+  setConcurrency: (request: object) => call('setConcurrency', request),
+  onEvent(listener: Listener) {
+    const relay = (_e: unknown, event: unknown) => listener(event);
+    ipcRenderer.on('studio:event', relay);
+    return () => ipcRenderer.removeListener('studio:event', relay);
+  },
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+});

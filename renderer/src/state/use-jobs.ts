@@ -1,0 +1,41 @@
+import { useEffect, useState } from 'react';
+import type { JobView, StudioApi } from '../../../src/common/api/studio-api';
+
+export interface QueueState {
+  jobs: JobView[];
+  /** Shown when the queue drains: "3 done, 1 failed". */
+  summary?: { done: number; failed: number; cancelled: number };
+}
+
+/** The job list, kept current from the API's event stream. */
+export function useJobs(api: StudioApi): QueueState {
+  const [state, setState] = useState<QueueState>({ jobs: [] });
+  useEffect(() => {
+    let alive = true;
+    const unsubscribe = api.onEvent((event) => {
+      setState((s) => {
+        switch (event.type) {
+          case 'job': {
+            const exists = s.jobs.some((j) => j.id === event.job.id);
+            const jobs = exists
+              ? s.jobs.map((j) => (j.id === event.job.id ? event.job : j))
+              : [...s.jobs, event.job];
+            return { jobs, summary: event.job.status === 'queued' ? undefined : s.summary };
+          }
+          case 'removed':
+            return { ...s, jobs: s.jobs.filter((j) => j.id !== event.id) };
+          case 'order':
+            return { ...s, jobs: event.ids.flatMap((id) => s.jobs.filter((j) => j.id === id)) };
+          case 'drained':
+            return { ...s, summary: { done: event.done, failed: event.failed, cancelled: event.cancelled } };
+        }
+      });
+    });
+    void api.listJobs().then((jobs) => alive && setState((s) => ({ ...s, jobs })));
+    return () => {
+      alive = false;
+      unsubscribe();
+    };
+  }, [api]);
+  return state;
+}

@@ -1,0 +1,234 @@
+import { spawn } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { dispatchCall } from '../../common/api/dispatch.js';
+import { StudioError } from '../../common/errors.js';
+import { packageNameFor } from '../../common/package-name.js';
+import { JobQueue } from '../studio/job-queue.js';
+import { contentTypeFor } from './content-types.js';
+
+export interface StudioServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Defaults to a fresh random token. */
+  token?: string;
+  outDir: string;
+  /** Where dropped files are streamed to. */
+  uploadDir: string;
+  rendererDir?: string;
+}
+
+export interface StudioServer {
+  url: string;
+  port: number;
+  token: string;
+  queue: JobQueue;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const COOKIE = 'hls_studio_token';
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
+
+/**
+ * Browser mode: the built UI and the StudioApi over HTTP + WebSocket, on 127.0.0.1 only. Every request
+ * needs the random token (in the URL once, then an HttpOnly SameSite=Strict cookie) and a Host/Origin
+ * of this very server, so other sites and other users' browsers cannot drive it (DNS rebinding included).
+ */
+export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
+  if (!(await stat(path.join(rendererDir, 'index.html')).catch(() => undefined))) {
+    throw new StudioError(
+      'IO_ERROR',
+      `the UI is not built (${rendererDir} has no index.html): run npm run build`,
+    );
+  }
+  await mkdir(options.uploadDir, { recursive: true });
+  await mkdir(options.outDir, { recursive: true });
+  const queue = new JobQueue({ outDir: options.outDir, packageBaseUrl: '/packages' });
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, { error: String((error as Error).message) });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    const refusal = refuse(req, url);
+    if (refusal) return send(res, refusal.status, { error: refusal.reason });
+    if (url.searchParams.get('token') === token) {
+      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    if (req.method === 'POST' && url.pathname.startsWith('/api/call/')) {
+      const body = await readJson(req);
+      return send(res, 200, await dispatchCall(queue, url.pathname.slice('/api/call/'.length), body));
+    }
+    if (req.method === 'PUT' && url.pathname === '/api/upload') return upload(req, res, url);
+    if (req.method === 'GET' && url.pathname.startsWith('/packages/')) return servePackage(res, url);
+    if (req.method === 'GET')
+      return serveStatic(res, rendererDir, url.pathname === '/' ? '/index.html' : url.pathname, true);
+    send(res, 405, { error: 'method not allowed' });
+  }
+
+  /** Host must be this server (DNS rebinding), Origin when present too, and the token must match. */
+  function refuse(req: IncomingMessage, url: URL): { status: number; reason: string } | undefined {
+    const allowedHosts = [`${HOST}:${port}`, `localhost:${port}`];
+    if (!allowedHosts.includes(req.headers.host ?? '')) return { status: 403, reason: 'foreign Host header' };
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHosts.map((h) => `http://${h}`).includes(origin)) {
+      return { status: 403, reason: 'foreign Origin' };
+    }
+    const given = url.searchParams.get('token') ?? cookie(req.headers.cookie, COOKIE);
+    if (!given || !sameSecret(given, token)) return { status: 401, reason: 'missing or wrong token' };
+    return undefined;
+  }
+
+  async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const name = url.searchParams.get('name') ?? 'upload';
+    const ext = path
+      .extname(name)
+      .replace(/[^.\w]/g, '')
+      .slice(0, 10);
+    // The file keeps a recognisable, safe name; its bytes are never interpreted here.
+    const file = path.join(
+      options.uploadDir,
+      `${randomBytes(4).toString('hex')}-${packageNameFor(name)}${ext}`,
+    );
+    await pipeline(req, createWriteStream(file));
+    send(res, 200, { path: file });
+  }
+
+  async function servePackage(res: ServerResponse, url: URL): Promise<void> {
+    const [, , jobId, ...rest] = url.pathname.split('/');
+    const dir = jobId ? queue.packageDirOf(jobId) : undefined;
+    if (!dir) return send(res, 404, { error: 'no such package' });
+    return serveStatic(res, dir, '/' + rest.map(decodeURIComponent).join('/'), false);
+  }
+
+  async function serveStatic(
+    res: ServerResponse,
+    root: string,
+    pathname: string,
+    page: boolean,
+  ): Promise<void> {
+    const file = path.resolve(root, '.' + path.posix.normalize(pathname));
+    if (!file.startsWith(path.resolve(root) + path.sep))
+      return send(res, 403, { error: 'outside the served folder' });
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return send(res, 404, { error: 'not found' });
+    res.writeHead(200, {
+      'Content-Type': contentTypeFor(file),
+      'Content-Length': info.size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      ...(page ? { 'Content-Security-Policy': CSP } : {}),
+    });
+    await pipeline(createReadStream(file), res);
+  }
+
+  const events = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    if (url.pathname !== '/api/events' || refuse(req, url)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    events.handleUpgrade(req, socket, head, (ws) => {
+      const unsubscribe = queue.onEvent((event) => ws.send(JSON.stringify(event)));
+      ws.on('close', unsubscribe);
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, HOST, resolve));
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${HOST}:${port}/?token=${token}`,
+    port,
+    token,
+    queue,
+    async close() {
+      await queue.close();
+      for (const client of events.clients) client.terminate();
+      events.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+// hls.js runs its transmuxer in a blob: worker and plays through blob: media sources.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1024 * 1024) throw new Error('request too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return undefined;
+  }
+}
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  return header
+    ?.split(';')
+    .map((c) => c.trim().split('='))
+    .find(([k]) => k === name)?.[1];
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Opens a URL in the default browser: argument arrays, no shell. */
+export function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+        : ['xdg-open', [url]];
+  spawn(command, args, { detached: true, stdio: 'ignore' })
+    .on('error', () => undefined)
+    .unref();
+}
