@@ -24,11 +24,11 @@ describe('layering is enforced by lint (STYLE.md "One core, three faces")', () =
   });
   it('the renderer may not import Node built-ins or the Node engine', async () => {
     expect(
-      await messages('renderer/x.ts', "import path from 'path';\nexport const a = path;\n"),
+      await messages('renderer/src/x.ts', "import path from 'path';\nexport const a = path;\n"),
     ).toContainEqual(expect.stringMatching(/runs in a browser/));
     expect(
       await messages(
-        'renderer/x.ts',
+        'renderer/src/x.ts',
         "import { probeSource } from '../src/node/probe/probe-source.js';\nexport const a = probeSource;\n",
       ),
     ).toContainEqual(expect.stringMatching(/only imports src\/common/));

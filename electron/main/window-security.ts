@@ -38,12 +38,19 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Only the app's own pages may call the API: the sender frame's URL must be on the app origin. */
-export function isTrustedFrameUrl(url: string | undefined): boolean {
+/**
+ * Is this one of the app's own pages? Compared by scheme and host: for a custom scheme, URL.origin is
+ * "null", so an origin comparison would not tell pages apart.
+ */
+export function isAppUrl(url: string | undefined): boolean {
   if (!url) return false;
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    const u = new URL(url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === 'app';
   } catch {
     return false;
   }
 }
+
+/** Only the app's own pages may call the API. */
+export const isTrustedFrameUrl = isAppUrl;

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { StudioApi } from '../../src/common/api/studio-api.js';
+import { CALL_CHANNEL, registerStudioIpc } from './ipc-handlers.js';
+import { CONTENT_SECURITY_POLICY, secureWebPreferences } from './window-security.js';
+
+type Handler = (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => Promise<unknown>;
+
+/** The real handler, registered on a stand-in ipcMain: no Electron binary needed. */
+function handler(api: Partial<StudioApi>): Handler {
+  let registered: Handler | undefined;
+  registerStudioIpc(
+    { handle: (channel, fn) => channel === CALL_CHANNEL && (registered = fn) },
+    api as StudioApi,
+  );
+  return registered!;
+}
+
+const app = { senderFrame: { url: 'studio://app/index.html' } };
+
+describe('Electron IPC handler', () => {
+  const calls: unknown[] = [];
+  const call = handler({
+    listJobs: async () => [],
+    cancelJob: async (request) => void calls.push(request),
+  });
+
+  it('runs a valid call from the app page', async () => {
+    expect(await call(app, 'listJobs', {})).toEqual({ ok: true, value: [] });
+    expect(await call(app, 'cancelJob', { id: 'abc123' })).toEqual({ ok: true, value: null });
+    expect(calls).toEqual([{ id: 'abc123' }]);
+  });
+
+  it('rejects malformed payloads and unknown calls without running anything', async () => {
+    const before = calls.length;
+    expect(await call(app, 'cancelJob', { id: 42 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await call(app, 'cancelJob', { id: 'abc', extra: true })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await call(app, '__proto__', {})).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await call(app, 'constructor', {})).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(calls.length).toBe(before);
+  });
+
+  it('rejects calls from foreign frames (a navigated or embedded page)', async () => {
+    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'studio://app.evil/x', '']) {
+      expect(await call({ senderFrame: { url } }, 'listJobs', {})).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT' },
+      });
+    }
+    expect(await call({ senderFrame: null }, 'listJobs', {})).toMatchObject({ ok: false });
+  });
+});
+
+describe('window security', () => {
+  it('isolated, sandboxed, no Node integration, web security on', () => {
+    expect(secureWebPreferences('/p.cjs')).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
+  });
+  it('the CSP allows no remote scripts and no inline scripts', () => {
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/script-src[^;]*unsafe-inline/);
+  });
+});
