@@ -13,6 +13,7 @@ import {
   session,
   shell,
 } from 'electron';
+import { findUp } from '../../src/node/find-up.js';
 import { JobQueue } from '../../src/node/studio/job-queue.js';
 import { EVENT_CHANNEL, registerStudioIpc } from './ipc-handlers.js';
 import {
@@ -25,7 +26,7 @@ import {
 } from './window-security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const RENDERER_DIR = path.resolve(here, '../../../renderer'); // dist/electron-build/electron/main → dist/renderer
+const RENDERER_DIR = findUp(import.meta.url, 'dist/renderer') ?? path.resolve(here, '../../../renderer');
 const PRELOAD = path.join(here, '../preload/preload.cjs');
 const VIDEO_EXTENSIONS =
   /\.(mp4|mov|m4v|mkv|webm|avi|ts|m2ts|mts|mpg|mpeg|dv|mxf|wmv|flv|3gp|mka|m4a|wav|flac|mp3)$/i;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';

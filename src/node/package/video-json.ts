@@ -13,6 +13,7 @@ import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
 import type { ValidationReport } from '../../common/validate/validation-report.js';
+import { findUp } from '../find-up.js';
 
 /** The delivery description a CMS reads: what a delivery API would return for the video. */
 export interface VideoJson {
@@ -108,8 +109,9 @@ export function sha256File(file: string): Promise<string> {
 
 let version: Promise<string> | undefined;
 async function toolVersion(): Promise<string> {
-  version ??= readFile(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8').then(
-    (text) => (JSON.parse(text) as { version: string }).version,
-  );
+  const file =
+    findUp(import.meta.url, 'package.json') ??
+    fileURLToPath(new URL('../../../package.json', import.meta.url));
+  version ??= readFile(file, 'utf8').then((text) => (JSON.parse(text) as { version: string }).version);
   return version;
 }

@@ -3,9 +3,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../common/errors.js';
 import { parsePreset, type Preset } from '../../common/presets/preset-schema.js';
+import { findUp } from '../find-up.js';
 
-/** presets/ at the package root (src/node/presets → ../../../presets, and the same from dist/node/presets). */
-export const BUILT_IN_PRESET_DIR = fileURLToPath(new URL('../../../presets/', import.meta.url));
+/** presets/ at the package root, wherever this module was built to (HLS_STUDIO_PRESETS_DIR overrides). */
+export const BUILT_IN_PRESET_DIR =
+  process.env.HLS_STUDIO_PRESETS_DIR ??
+  path.dirname(
+    findUp(import.meta.url, 'presets/web-compact.json') ??
+      fileURLToPath(new URL('../../../presets/x', import.meta.url)),
+  );
 export const DEFAULT_PRESET_ID = 'web-compact';
 
 /** The built-in presets, sorted by id. A broken built-in file is a bug, so it throws. */

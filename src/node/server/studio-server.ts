@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { dispatchCall } from '../../common/api/dispatch.js';
 import { StudioError } from '../../common/errors.js';
 import { packageNameFor } from '../../common/package-name.js';
+import { findUp } from '../find-up.js';
 import { JobQueue } from '../studio/job-queue.js';
 import { contentTypeFor } from './content-types.js';
 
@@ -35,7 +36,9 @@ export interface StudioServer {
 
 const HOST = '127.0.0.1';
 const COOKIE = 'hls_studio_token';
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
+export const DEFAULT_RENDERER_DIR =
+  findUp(import.meta.url, 'dist/renderer') ??
+  fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
 
 /**
  * Browser mode: the built UI and the StudioApi over HTTP + WebSocket, on 127.0.0.1 only. Every request
