@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'electron/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/src/**/*.test.tsx'],
     // Real ffmpeg on a 2-core machine: two test files at a time.
     maxWorkers: 2,
     testTimeout: 120_000,
