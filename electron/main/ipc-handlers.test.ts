@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StudioApi } from '../../src/common/api/studio-api.js';
 import { CALL_CHANNEL, registerStudioIpc } from './ipc-handlers.js';
-import { CONTENT_SECURITY_POLICY, secureWebPreferences } from './window-security.js';
+import { CONTENT_SECURITY_POLICY } from './window-security.js';
 
 type Handler = (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => Promise<unknown>;
 
@@ -63,15 +63,6 @@ describe('Electron IPC handler', () => {
 });
 
 describe('window security', () => {
-  it('isolated, sandboxed, no Node integration, web security on', () => {
-    expect(secureWebPreferences('/p.cjs')).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      webviewTag: false,
-    });
-  });
   it('the CSP allows no remote scripts and no inline scripts', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/script-src[^;]*unsafe-inline/);

@@ -22,7 +22,6 @@ import {
   CONTENT_SECURITY_POLICY,
   isAppUrl,
   PACKAGE_SCHEME,
-  secureWebPreferences,
 } from './window-security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -107,11 +106,26 @@ app.on('window-all-closed', () => {
 });
 
 function createWindow(): void {
+  // Written out here, at the constructor, so Electronegativity's static checks can see every value.
   window = new BrowserWindow({
     width: 1280,
     height: 860,
     title: 'HLS Studio',
-    webPreferences: secureWebPreferences(PRELOAD),
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   window.on('closed', () => (window = undefined));

@@ -1,28 +1,8 @@
-import type { WebPreferences } from 'electron';
-
 /** The renderer's own pages are served from this origin by the app protocol, never from file://. */
 export const APP_SCHEME = 'studio';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
 /** Finished packages are served under this scheme, only for packages the app produced. */
 export const PACKAGE_SCHEME = 'studio-package';
-
-/** Electron's security checklist: isolated, sandboxed, no Node in the page, web security on. */
-export function secureWebPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-  };
-}
 
 /** The page may load its own code, media from the package protocol, and blob: (hls.js workers, MSE). */
 export const CONTENT_SECURITY_POLICY = [
