@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -27,8 +27,6 @@ import {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = findUp(import.meta.url, 'dist/renderer') ?? path.resolve(here, '../../../renderer');
 const PRELOAD = path.join(here, '../preload/preload.cjs');
-const VIDEO_EXTENSIONS =
-  /\.(mp4|mov|m4v|mkv|webm|avi|ts|m2ts|mts|mpg|mpeg|dv|mxf|wmv|flv|3gp|mka|m4a|wav|flac|mp3)$/i;
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -137,20 +135,13 @@ async function serveFrom(root: string, pathname: string): Promise<Response> {
   return net.fetch(pathToFileURL(file).href);
 }
 
-/** Files, and every video inside dropped or picked folders (recursively), into the queue. */
+/** Files and folders picked in the menu, into the queue (the queue expands folders, as for drops). */
 async function addPaths(paths: string[]): Promise<void> {
-  const files: string[] = [];
-  const walk = async (p: string) => {
-    const info = await stat(p).catch(() => undefined);
-    if (info?.isDirectory()) for (const entry of await readdir(p)) await walk(path.join(p, entry));
-    else if (info?.isFile() && (VIDEO_EXTENSIONS.test(p) || paths.includes(p))) files.push(p);
-  };
-  for (const p of paths) await walk(p);
-  if (files.length === 0) return;
-  recent.unshift(...files);
+  if (paths.length === 0) return;
+  recent.unshift(...paths);
   recent.splice(10);
   buildMenu();
-  await queue.addJobs({ paths: files, presetId: 'web-compact' });
+  await queue.addJobs({ paths, presetId: 'web-compact' });
 }
 
 function buildMenu(): void {

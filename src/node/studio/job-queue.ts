@@ -16,6 +16,7 @@ import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
 import { packageNameFor } from '../../common/package-name.js';
 import { encodePackage } from '../encode/encode-package.js';
 import { listBuiltInPresets, loadPreset } from '../presets/preset-store.js';
+import { expandPaths } from './expand-paths.js';
 
 export interface JobQueueOptions {
   /** Folder that receives one package folder per job. */
@@ -63,7 +64,7 @@ export class JobQueue implements StudioApi {
 
   async addJobs(request: AddJobsRequest): Promise<JobView[]> {
     await loadPreset(request.presetId); // an unknown preset fails here, before anything is queued
-    const added = request.paths.map((input) => {
+    const added = (await expandPaths(request.paths)).map((input) => {
       const id = randomBytes(6).toString('hex');
       const job: Job = {
         input,
