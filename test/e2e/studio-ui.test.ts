@@ -63,6 +63,29 @@ describe('the studio UI in real Chromium against hls-studio serve', () => {
       .poll(() => page.getByTestId('stats').first().getAttribute('data-level'), { timeout: 30_000 })
       .toBe('0');
     await page.screenshot({ path: path.join(ARTIFACTS, 'preview.png') });
+
+    // Scrubbing shows the storyboard thumbnail of the time under the pointer.
+    const box = (await page.getByTestId('storyboard-slider').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    const thumbnail = page.getByTestId('storyboard-thumbnail');
+    await thumbnail.waitFor();
+    expect(await thumbnail.evaluate((el) => getComputedStyle(el).backgroundImage)).toMatch(
+      /storyboard\/sprite_000\.jpg/,
+    );
+    await page.mouse.up();
+
+    // A/B: a second player pinned to one rung plays beside the first.
+    await page.getByRole('switch', { name: /A\/B/ }).check({ force: true });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="ab-video"]') as HTMLVideoElement | null)?.readyState! >= 2,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'preview-ab.png') });
   });
 
   it('cancel a running job: it says cancelled and leaves no package behind', async () => {
