@@ -12,6 +12,7 @@ import { readVideoJson } from '../node/package/read-video-json.js';
 import { probeSource } from '../node/probe/probe-source.js';
 import { openInBrowser, startStudioServer } from '../node/server/studio-server.js';
 import { runEncodeCommand } from './commands/encode-command.js';
+import { registerPublishCommand } from './commands/publish-command.js';
 import { runValidateCommand } from './commands/validate-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatBitrate, formatBytes, formatDuration } from './progress-line.js';
@@ -303,6 +304,8 @@ program
       await rm(work, { recursive: true, force: true });
     }
   });
+
+registerPublishCommand(program);
 
 async function withInterrupt(run: (signal: AbortSignal) => Promise<number>): Promise<number> {
   const controller = new AbortController();

@@ -79,7 +79,9 @@ describe('the studio UI in real Chromium against hls-studio serve', () => {
     // A/B: a second player pinned to one rung plays beside the first.
     await page.getByRole('switch', { name: /A\/B/ }).check({ force: true });
     await page.waitForFunction(
-      () => (document.querySelector('[data-testid="ab-video"]') as HTMLVideoElement | null)?.readyState! >= 2,
+      () =>
+        ((document.querySelector('[data-testid="ab-video"]') as HTMLVideoElement | null)?.readyState ?? 0) >=
+        2,
       null,
       {
         timeout: 30_000,

@@ -4,8 +4,8 @@
  * Field names follow the S3 API so rules pass straight to and from the SDK.
  */
 export interface CorsRule {
-  AllowedOrigins?: string[];
-  AllowedMethods?: string[];
+  AllowedOrigins: string[] | undefined;
+  AllowedMethods: string[] | undefined;
   AllowedHeaders?: string[];
   ExposeHeaders?: string[];
   MaxAgeSeconds?: number;

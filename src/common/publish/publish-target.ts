@@ -17,7 +17,7 @@ const httpUrl = z
  * A publish target as saved by name in the config file or given inline. It never holds credentials:
  * those come from the AWS chain (env, shared config/profiles, SSO) or env S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY.
  */
-export const s3TargetSchema = z
+const baseTargetSchema = z
   .record(z.string(), z.unknown())
   .superRefine((raw, ctx) => {
     for (const key of Object.keys(raw))
@@ -77,8 +77,13 @@ export const s3TargetSchema = z
     }),
   );
 
-export type S3TargetConfig = z.output<typeof s3TargetSchema>;
-export type S3TargetInput = z.input<typeof s3TargetSchema>;
+/** A target with every store-specific requirement checked (R2's account id, an endpoint for MinIO, …). */
+export const s3TargetSchema = baseTargetSchema.superRefine((target, ctx) => {
+  for (const issue of resolutionIssues(target)) ctx.addIssue({ code: 'custom', ...issue });
+});
+
+export type S3TargetConfig = z.output<typeof baseTargetSchema>;
+export type S3TargetInput = z.input<typeof baseTargetSchema>;
 
 /** The saved-targets file: names → targets. */
 export const targetsFileSchema = z.strictObject({
@@ -92,13 +97,11 @@ export function parseTarget(
   input: unknown,
 ): { ok: true; target: S3TargetConfig } | { ok: false; issues: string[] } {
   const result = s3TargetSchema.safeParse(input);
-  if (!result.success)
-    return {
-      ok: false,
-      issues: result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'target'}: ${i.message}`),
-    };
-  const issues = resolutionIssues(result.data);
-  return issues.length ? { ok: false, issues } : { ok: true, target: result.data };
+  if (result.success) return { ok: true, target: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'target'}: ${i.message}`),
+  };
 }
 
 /** Where and how to talk to the store, with every default filled in. */
@@ -137,18 +140,18 @@ export function resolveStore(target: S3TargetConfig): ResolvedStore {
   };
 }
 
-function resolutionIssues(target: S3TargetConfig): string[] {
+function resolutionIssues(target: S3TargetConfig): { path: string[]; message: string }[] {
   const preset = storePreset(target.store);
-  const issues: string[] = [];
+  const issues: { path: string[]; message: string }[] = [];
   if (preset.needs?.includes('endpoint') && !target.endpoint)
-    issues.push(`endpoint: ${preset.title} needs --endpoint (e.g. http://127.0.0.1:9000)`);
+    issues.push({ path: ['endpoint'], message: `${preset.title} needs an endpoint (--endpoint URL)` });
   if (preset.needs?.includes('accountId') && !target.accountId && !target.endpoint)
-    issues.push(`accountId: ${preset.title} needs --account-id (or --endpoint)`);
+    issues.push({ path: ['accountId'], message: `${preset.title} needs --account-id (or --endpoint)` });
   if (issues.length) return issues;
   try {
     resolveStore(target);
   } catch (error) {
-    issues.push(`target: ${(error as Error).message}`);
+    issues.push({ path: [], message: (error as Error).message });
   }
   return issues;
 }

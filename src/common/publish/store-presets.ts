@@ -18,7 +18,9 @@ export interface StorePreset {
   /** Does the store read and write CORS through the S3 `?cors` API? (GCS's XML API uses its own format.) */
   corsApi: boolean;
   /** Placeholders a user must supply (besides bucket), e.g. R2's account id. */
-  needs?: ('endpoint' | 'accountId' | 'publicBaseUrl')[];
+  needs?: ('endpoint' | 'accountId')[];
+  /** The API endpoint never serves anonymous reads: players need a public base URL (r2.dev, a domain). */
+  privateEndpoint?: boolean;
 }
 
 export const STORE_PRESETS = [
@@ -52,6 +54,7 @@ export const STORE_PRESETS = [
     aws: false,
     corsApi: true,
     needs: ['accountId'],
+    privateEndpoint: true,
   },
   {
     id: 'minio',

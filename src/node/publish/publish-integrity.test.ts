@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headerPolicy } from '../../common/publish/object-headers.js';
+import { makeFakePackage, removeFakePackages } from '../../../test/helpers/publish-fixture.js';
+import { startS3Server, type TestS3 } from '../../../test/helpers/s3-server.js';
+import { readLocalPackage } from './local-package.js';
+import { publishPackage } from './publish-package.js';
+import { verifyRemote } from './remote-verify.js';
+import { compareHead } from './remote-state.js';
+
+let s3: TestS3;
+beforeAll(async () => {
+  s3 = await startS3Server();
+});
+afterAll(async () => {
+  await removeFakePackages();
+  await s3?.stop();
+});
+
+/**
+ * HLS-NOTES: since v3.729.0 the SDK sends CRC32 checksums with aws-chunked streaming bodies by default;
+ * S3-compatible servers reject that (radosgw: 411) or store the chunk framing as content (s3rver). Either
+ * way the publish must fail or the mismatch must be found; it must never pass silently.
+ */
+describe('the SDK default-checksum trap', () => {
+  it('publishing with the SDK defaults and streamed bodies fails; it never reports success', async () => {
+    const pkg = await makeFakePackage({ rungs: 1, segments: 2 });
+    const run = publishPackage(
+      {
+        packageDir: pkg.packageDir,
+        target: {
+          store: 's3-compatible',
+          bucket: s3.bucket,
+          prefix: 'trap',
+          endpoint: s3.endpoint,
+          acl: 'public-read',
+        },
+        options: { validate: false, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 10 } },
+      },
+      { credentials: s3.credentials, checksums: 'sdk-default' },
+    );
+    // s3rver stores other bytes: our ETag-vs-Content-MD5 check names it. radosgw refuses the body (411).
+    await expect(run).rejects.toMatchObject({
+      code: s3.kind === 's3rver' ? 'PUBLISH_INTEGRITY' : 'PUBLISH_FAILED',
+    });
+  });
+
+  it('an object stored that way is caught by the HEAD comparison and by hashing it back', async ({
+    skip,
+  }) => {
+    if (s3.kind !== 's3rver') skip('radosgw refuses such uploads outright (411), see above');
+    const pkg = await makeFakePackage({ rungs: 1, segments: 2 });
+    const local = await readLocalPackage(pkg.packageDir, { includeKeys: false, policy: headerPolicy() });
+    const file = local.files.find((f) => f.relPath === 'v0-180p/seg_00000.ts')!;
+    const key = `raw/${pkg.name}/${file.relPath}`;
+    // A naive uploader: default client, streamed body, our metadata claiming the right hash.
+    await s3.client({ requestChecksumCalculation: undefined, responseChecksumValidation: undefined }).send(
+      new PutObjectCommand({
+        Bucket: s3.bucket,
+        Key: key,
+        Body: createReadStream(file.absPath),
+        ContentLength: (await stat(file.absPath)).size,
+        ContentType: file.headers.contentType,
+        CacheControl: file.headers.cacheControl,
+        Metadata: { sha256: file.sha256 },
+        ACL: 'public-read',
+      }),
+    );
+    const { headObject } = await import('../../../test/helpers/s3-server.js');
+    expect(compareHead(await headObject(s3.client(), s3.bucket, key), file)).toBe('changed');
+
+    const report = await verifyRemote({
+      packageUrl: `${s3.endpoint}/${s3.bucket}/raw/${pkg.name}/`,
+      files: [file],
+      origin: '*',
+      expectCors: false,
+      validate: false,
+      keysElsewhere: false,
+      hashSample: 1,
+    });
+    expect(report.ok).toBe(false);
+    expect(report.failures.map((f) => f.problem).join('\n')).toMatch(/bytes differ from the local file/);
+    const stored = Buffer.from(await (await fetch(`${s3.endpoint}/${s3.bucket}/${key}`)).arrayBuffer());
+    const original = await readFile(path.join(pkg.packageDir, file.relPath));
+    expect(createHash('sha256').update(stored).digest('hex')).not.toBe(
+      createHash('sha256').update(original).digest('hex'),
+    );
+  });
+});

@@ -1,0 +1,82 @@
+import http from 'node:http';
+import https from 'node:https';
+import { S3Client } from '@aws-sdk/client-s3';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { ResolvedStore, S3TargetConfig } from '../../common/publish/publish-target.js';
+
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface S3ClientOptions {
+  /** Parallel requests the client must carry without queueing on sockets. */
+  concurrency: number;
+  /** Given by a program (tests, the desktop app's keychain); never read from the targets file. */
+  credentials?: StaticCredentials;
+  /** A socket idle this long is a stalled request (ms). */
+  socketTimeoutMs?: number;
+  /**
+   * 'sdk-default' keeps the SDK's CRC32 + aws-chunked streaming bodies: the known trap with
+   * S3-compatible stores, kept only so tests can show that verification catches it.
+   */
+  checksums?: 'when-required' | 'sdk-default';
+  env?: NodeJS.ProcessEnv;
+}
+
+// We pin the SDK (package-lock) to a release that supports Node 20; its warning is about later releases.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * One client for every S3-protocol store. Integrity comes from our own Content-MD5 on every PUT and
+ * part, so the SDK's default CRC32/aws-chunked bodies are switched off (aws/aws-sdk-js-v3#6810: R2
+ * answers 501, GCS 412, local servers store wrong bytes). The SDK does not retry: streamed bodies cannot
+ * be replayed, so the uploader's own retry loop is the one that counts.
+ */
+export function createS3Client(
+  target: S3TargetConfig,
+  store: ResolvedStore,
+  options: S3ClientOptions,
+): S3Client {
+  const agentOptions = { keepAlive: true, maxSockets: options.concurrency + 4 };
+  return new S3Client({
+    region: store.region,
+    ...(store.endpoint ? { endpoint: store.endpoint } : {}),
+    forcePathStyle: store.pathStyle,
+    followRegionRedirects: store.aws,
+    credentials: credentialsFor(target, store, options),
+    maxAttempts: 1,
+    logger: silentLogger,
+    ...(options.checksums === 'sdk-default'
+      ? {}
+      : {
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+          responseChecksumValidation: 'WHEN_REQUIRED' as const,
+        }),
+    requestHandler: {
+      connectionTimeout: 10_000,
+      socketTimeout: options.socketTimeoutMs ?? 60_000,
+      httpAgent: new http.Agent(agentOptions),
+      httpsAgent: new https.Agent(agentOptions),
+    },
+  });
+}
+
+/**
+ * Explicit credentials, then (for stores other than AWS) env S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY,
+ * then the standard AWS chain: env AWS_*, shared config and credentials files (profile), SSO, IMDS.
+ */
+function credentialsFor(target: S3TargetConfig, store: ResolvedStore, options: S3ClientOptions) {
+  if (options.credentials) return options.credentials;
+  const env = options.env ?? process.env;
+  if (!store.aws && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)
+    return {
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      ...(env.S3_SESSION_TOKEN ? { sessionToken: env.S3_SESSION_TOKEN } : {}),
+    };
+  return fromNodeProviderChain(target.profile ? { profile: target.profile } : {});
+}

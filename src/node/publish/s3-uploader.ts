@@ -1,0 +1,189 @@
+import { setMaxListeners } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { PutObjectCommand, type ObjectCannedACL, type S3Client, type StorageClass } from '@aws-sdk/client-s3';
+import { StudioError } from '../../common/errors.js';
+import type { RetryPolicy } from '../../common/publish/backoff.js';
+import { ProgressMeter } from '../../common/publish/progress-meter.js';
+import type { PublishEvent } from '../../common/publish/publish-events.js';
+import type { PublishPhase } from '../../common/publish/upload-order.js';
+import { digestBuffer, digestFile } from './file-digest.js';
+import type { PublishFile } from './local-package.js';
+import { SHA256_META } from './remote-state.js';
+import { uploadMultipart } from './s3-multipart.js';
+import { toPublishError } from './s3-errors.js';
+import {
+  checkEtag,
+  confirmByHead,
+  fileBody,
+  isMd5Etag,
+  retried,
+  type UploadContext,
+} from './upload-context.js';
+import { runLimited, Semaphore } from './upload-pool.js';
+
+export interface UploadEntry {
+  file: PublishFile;
+  key: string;
+}
+
+export interface UploadOptions {
+  client: S3Client;
+  bucket: string;
+  endpoint?: string;
+  concurrency: number;
+  retry: RetryPolicy;
+  signal: AbortSignal;
+  emit: (event: PublishEvent) => void;
+  /** Files left out because the store already has them, for the progress counts. */
+  skipped?: number;
+  acl?: string;
+  storageClass?: string;
+  /** Files at least this big go multipart (default 16 MiB). */
+  multipartThresholdBytes?: number;
+  /** Part size (default 8 MiB; S3's minimum of 5 MiB is enforced). */
+  partSizeBytes?: number;
+  progressIntervalMs?: number;
+  random?: () => number;
+}
+
+export interface UploadStats {
+  uploaded: number;
+  bytesSent: number;
+  multipart: number;
+}
+
+export const MIB = 1024 * 1024;
+export const DEFAULT_MULTIPART_THRESHOLD = 16 * MIB;
+
+/**
+ * Uploads phase by phase (a barrier between phases keeps playlists behind what they name), up to
+ * `concurrency` requests at once, every body streamed from disk with its Content-MD5. The first file
+ * that fails for good cancels the rest; cancelling stops in-flight requests at once.
+ */
+export async function uploadInPhases(
+  phases: { phase: PublishPhase; entries: UploadEntry[] }[],
+  options: UploadOptions,
+): Promise<UploadStats> {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onAbort = () => controller.abort(options.signal.reason);
+  if (options.signal.aborted) throw new StudioError('CANCELLED', 'publish cancelled');
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  const all = phases.flatMap((p) => p.entries);
+  const meter = new ProgressMeter({
+    bytes: all.reduce((sum, e) => sum + e.file.bytes, 0),
+    files: all.length,
+    skipped: options.skipped ?? 0,
+  });
+  const ctx: UploadContext = {
+    client: options.client,
+    bucket: options.bucket,
+    concurrency: options.concurrency,
+    requests: new Semaphore(options.concurrency),
+    retry: options.retry,
+    signal: controller.signal,
+    meter,
+    emit: options.emit,
+    acl: options.acl,
+    storageClass: options.storageClass,
+    random: options.random,
+  };
+  const threshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD;
+  const partSize = options.partSizeBytes ?? 8 * MIB;
+  const stats: UploadStats = { uploaded: 0, bytesSent: 0, multipart: 0 };
+  const timer = setInterval(() => {
+    const p = meter.poll();
+    if (p) options.emit({ type: 'progress', ...p });
+  }, options.progressIntervalMs ?? 250);
+  try {
+    for (const { phase, entries } of phases) {
+      meter.setPhase(phase);
+      options.emit({ type: 'phase', phase, files: entries.length });
+      await runLimited(entries, options.concurrency, async (entry) => {
+        const { file, key } = entry;
+        const multipart = file.headers.contentEncoding !== 'gzip' && file.bytes >= threshold;
+        meter.fileStarted(file.relPath, file.bytes);
+        try {
+          const attempts = multipart
+            ? await uploadMultipart(ctx, entry, partSize)
+            : await putWhole(ctx, entry);
+          meter.fileDone(file.relPath);
+          stats.uploaded++;
+          stats.bytesSent += file.bytes;
+          if (multipart) stats.multipart++;
+          options.emit({ type: 'uploaded', path: file.relPath, key, bytes: file.bytes, multipart, attempts });
+        } catch (error) {
+          meter.fileAbandoned(file.relPath);
+          controller.abort(error);
+          throw options.signal.aborted
+            ? new StudioError('CANCELLED', 'publish cancelled')
+            : toPublishError(error, {
+                bucket: options.bucket,
+                endpoint: options.endpoint,
+                what: `uploading ${file.relPath}`,
+              });
+        }
+      });
+    }
+    return stats;
+  } finally {
+    clearInterval(timer);
+    options.signal.removeEventListener('abort', onAbort);
+    options.emit({ type: 'progress', ...meter.snapshot() });
+  }
+}
+
+/** One PutObject, retried with a fresh stream and a fresh digest each time. Returns the attempts used. */
+async function putWhole(ctx: UploadContext, { file, key }: UploadEntry): Promise<number> {
+  const gzip = file.headers.contentEncoding === 'gzip';
+  let attempts = 1;
+  await retried(ctx, file.relPath, async (n) => {
+    attempts = n;
+    ctx.meter.fileRestarted(file.relPath);
+    let body: Buffer | ReturnType<typeof fileBody>;
+    let digest;
+    if (gzip) {
+      // Playlists are small: compressed in memory, deterministically (gzip mtime 0), so reruns skip them.
+      const source = await readFile(file.absPath);
+      if (digestBuffer(source).sha256 !== file.sha256) throw changedOnDisk(file);
+      body = gzipSync(source, { level: 9 });
+      digest = digestBuffer(body);
+    } else {
+      digest = await digestFile(file.absPath);
+      if (digest.sha256 !== file.sha256) throw changedOnDisk(file);
+      body = fileBody(file.absPath, undefined, (b) => ctx.meter.addBytes(file.relPath, b));
+    }
+    try {
+      const out = await ctx.requests.use(() =>
+        ctx.client.send(
+          new PutObjectCommand({
+            Bucket: ctx.bucket,
+            Key: key,
+            Body: body,
+            ContentLength: digest.bytes,
+            ContentMD5: digest.md5.toString('base64'),
+            ContentType: file.headers.contentType,
+            CacheControl: file.headers.cacheControl,
+            ...(gzip ? { ContentEncoding: 'gzip' } : {}),
+            Metadata: { [SHA256_META]: file.sha256 },
+            ...(ctx.acl ? { ACL: ctx.acl as ObjectCannedACL } : {}),
+            ...(ctx.storageClass ? { StorageClass: ctx.storageClass as StorageClass } : {}),
+          }),
+          { abortSignal: ctx.signal },
+        ),
+      );
+      checkEtag(out.ETag, digest.md5, file.relPath);
+      if (!isMd5Etag(out.ETag)) await confirmByHead(ctx, key, file, digest.bytes);
+    } finally {
+      if (!Buffer.isBuffer(body)) body.destroy();
+    }
+  });
+  return attempts;
+}
+
+function changedOnDisk(file: PublishFile): StudioError {
+  return new StudioError('PUBLISH_FAILED', `${file.relPath} changed on disk while publishing`, {
+    file: file.absPath,
+  });
+}

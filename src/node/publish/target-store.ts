@@ -1,0 +1,104 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { StudioError } from '../../common/errors.js';
+import {
+  parseTarget,
+  TARGET_NAME,
+  targetsFileSchema,
+  type S3TargetConfig,
+} from '../../common/publish/publish-target.js';
+
+const FILE_NAME = 'targets.json';
+
+/**
+ * Where HLS Studio keeps its settings: env HLS_STUDIO_CONFIG_DIR, else the OS's config folder
+ * ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows).
+ */
+export function configDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = os.homedir(),
+): string {
+  if (env.HLS_STUDIO_CONFIG_DIR) return path.resolve(env.HLS_STUDIO_CONFIG_DIR);
+  if (platform === 'win32')
+    return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'hls-studio');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'hls-studio');
+  return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'hls-studio');
+}
+
+export function targetsFile(dir = configDir()): string {
+  return path.join(dir, FILE_NAME);
+}
+
+/** Saved targets by name, as written (each is validated when used, so one bad entry spoils only itself). */
+export async function loadTargets(dir = configDir()): Promise<Record<string, unknown>> {
+  const file = targetsFile(dir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new StudioError('IO_ERROR', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new StudioError('PUBLISH_CONFIG', `${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = targetsFileSchema.safeParse(json);
+  if (!parsed.success)
+    throw new StudioError('PUBLISH_CONFIG', `${file} is not a targets file`, {
+      detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'),
+    });
+  return parsed.data.targets;
+}
+
+/** The saved target `name`, validated. */
+export async function getTarget(name: string, dir = configDir()): Promise<S3TargetConfig> {
+  const targets = await loadTargets(dir);
+  if (!Object.hasOwn(targets, name))
+    throw new StudioError(
+      'PUBLISH_CONFIG',
+      `no publish target named "${name}" in ${targetsFile(dir)} (see \`hls-studio targets list\`)`,
+    );
+  const parsed = parseTarget(targets[name]);
+  if (!parsed.ok)
+    throw new StudioError('PUBLISH_CONFIG', `target "${name}" is invalid: ${parsed.issues.join('; ')}`, {
+      detail: parsed.issues.join('\n'),
+    });
+  return parsed.target;
+}
+
+/** Validates and saves a target under `name` (replacing one of that name). Secrets are refused by the schema. */
+export async function saveTarget(name: string, target: unknown, dir = configDir()): Promise<S3TargetConfig> {
+  if (!TARGET_NAME.test(name))
+    throw new StudioError('INVALID_ARGUMENT', `"${name}" is not a target name (letters, digits, . _ -)`);
+  const parsed = parseTarget(target);
+  if (!parsed.ok)
+    throw new StudioError('PUBLISH_CONFIG', `target "${name}" is invalid: ${parsed.issues.join('; ')}`, {
+      detail: parsed.issues.join('\n'),
+    });
+  const targets = await loadTargets(dir);
+  targets[name] = target;
+  await writeTargets(dir, targets);
+  return parsed.target;
+}
+
+export async function removeTarget(name: string, dir = configDir()): Promise<boolean> {
+  const targets = await loadTargets(dir);
+  if (!Object.hasOwn(targets, name)) return false;
+  delete targets[name];
+  await writeTargets(dir, targets);
+  return true;
+}
+
+async function writeTargets(dir: string, targets: Record<string, unknown>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const file = targetsFile(dir);
+  const temp = `${file}.${process.pid}.tmp`;
+  // Written whole and renamed, so a crash never leaves half a file.
+  await writeFile(temp, JSON.stringify({ version: 1, targets }, null, 2) + '\n', { mode: 0o600 });
+  await rename(temp, file);
+}
