@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type {
+  PackageResult,
   PackagedAudio,
   PackagedImages,
   PackagedSubtitle,
@@ -41,15 +42,11 @@ export interface AssemblyContext {
   onCommand?: (line: string) => void;
 }
 
-export interface AssembledPackage {
-  durationSec: number;
-  targetDurationSec: number;
-  variants: PackagedVariant[];
-  audio: PackagedAudio[];
-  subtitles: PackagedSubtitle[];
-  images?: PackagedImages;
-  keyCount: number;
-}
+/** The package-level facts of PackageResult, plus how many AES-128 keys were made. */
+export type AssembledPackage = Pick<
+  PackageResult,
+  'durationSec' | 'targetDurationSec' | 'variants' | 'audio' | 'subtitles' | 'images'
+> & { keyCount: number };
 
 const playlistUri = (id: string) => `${id}/${PACKAGE_NAMES.mediaPlaylist}`;
 
