@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { PackagedVariant } from '../encode-events.js';
 import type { StudioErrorData } from '../errors.js';
 import type { SourceInfo } from '../media/source-info.js';
+import type { Preset } from '../presets/preset-schema.js';
+import type { PublishProgress, PublishSummary } from '../publish/publish-events.js';
 import type { ValidationReport } from '../validate/validation-report.js';
 
 /**
@@ -10,7 +12,14 @@ import type { ValidationReport } from '../validate/validation-report.js';
  * back as data (`StudioErrorData`), never as stack traces.
  */
 export interface StudioApi {
-  listPresets(): Promise<PresetSummary[]>;
+  /** Built-in presets first (read-only), then the user's, each sorted by name. */
+  listPresets(): Promise<PresetEntry[]>;
+  /** Validates and saves a user preset (`replaceId`: the id it had, for a rename). Built-ins are read-only. */
+  savePreset(request: SavePresetRequest): Promise<PresetEntry>;
+  deletePreset(request: PresetRequest): Promise<void>;
+  /** Encodes a short excerpt of a job's source with an unsaved preset, outside the queue. One at a time. */
+  encodeExcerpt(request: ExcerptRequest): Promise<JobResult>;
+  cancelExcerpt(request: Record<string, never>): Promise<void>;
   listJobs(): Promise<JobView[]>;
   /** Queue files the back end can read (paths on its side: uploaded or picked). */
   addJobs(request: AddJobsRequest): Promise<JobView[]>;
@@ -19,6 +28,25 @@ export interface StudioApi {
   removeJob(request: JobRequest): Promise<void>;
   moveJob(request: MoveJobRequest): Promise<void>;
   setConcurrency(request: ConcurrencyRequest): Promise<void>;
+  getSettings(): Promise<StudioSettings>;
+  setDefaultPreset(request: PresetRequest): Promise<void>;
+
+  listTargets(): Promise<TargetView[]>;
+  /** Saves a target; credentials go one way, into the main process's encrypted store. */
+  saveTarget(request: SaveTargetRequest): Promise<TargetView>;
+  removeTarget(request: TargetRequest): Promise<void>;
+  setDefaultTarget(request: TargetRequest): Promise<void>;
+  /** Lists, puts, reads back and deletes a probe object; checks CORS. */
+  testTarget(request: TargetRequest): Promise<TargetTestReport>;
+  /** Sets the bucket's CORS rules so browsers can play from it. */
+  fixCors(request: TargetRequest): Promise<void>;
+  /** Publishes a finished job's package (again: only what is missing is sent). */
+  publishJob(request: PublishJobRequest): Promise<void>;
+  cancelPublish(request: JobRequest): Promise<void>;
+
+  listWatchFolders(): Promise<WatchFolderView[]>;
+  addWatchFolder(request: AddWatchFolderRequest): Promise<WatchFolderView>;
+  removeWatchFolder(request: WatchFolderRequest): Promise<void>;
   /** Every change of the queue, as it happens. Returns the unsubscribe function. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }
@@ -34,11 +62,11 @@ export const JOB_STATUSES = [
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export interface PresetSummary {
+export interface PresetEntry {
   id: string;
   name: string;
-  description: string;
-  rungs: { width: number; height: number; bitrateKbps: number }[];
+  builtIn: boolean;
+  preset: Preset;
 }
 
 export interface JobProgress {
@@ -59,6 +87,28 @@ export interface JobView {
   progress?: JobProgress;
   error?: StudioErrorData;
   result?: JobResult;
+  /** The job was running when the app stopped (crash, kill); it was queued again on restart. */
+  interrupted?: boolean;
+  /** Queued by a watch folder (its id). */
+  watchFolderId?: string;
+  /** Publish this job when it is done (a preset's or a watch folder's auto-publish). */
+  autoPublishTarget?: string;
+  publish?: PublishView;
+  /** When the job was added (ms since the epoch). */
+  addedAt: number;
+}
+
+export const PUBLISH_STATUSES = ['publishing', 'published', 'failed', 'cancelled', 'interrupted'] as const;
+export type PublishStatus = (typeof PUBLISH_STATUSES)[number];
+
+export interface PublishView {
+  status: PublishStatus;
+  target: string;
+  progress?: Omit<PublishProgress, 'current'>;
+  summary?: PublishSummary;
+  error?: StudioErrorData;
+  /** The bucket's CORS does not let browsers play from it; `fixCors` can set it. */
+  corsProblem?: string;
 }
 
 export interface JobResult {
@@ -73,11 +123,71 @@ export interface JobResult {
   elapsedSec: number;
 }
 
+export interface StudioSettings {
+  /** 'desktop': credentials can be saved (encrypted); 'browser': the server's AWS credential chain is used. */
+  face: 'desktop' | 'browser';
+  concurrency: number;
+  defaultPresetId: string;
+  defaultTarget?: string;
+  credentialStorage: CredentialStorageInfo;
+}
+
+export interface CredentialStorageInfo {
+  /** Credentials can be saved in the app at all. */
+  available: boolean;
+  /** Electron's safeStorage backend on Linux (`gnome_libsecret`, `kwallet5`, `basic_text`, …). */
+  backend?: string;
+  /** Saved secrets would be obfuscated, not encrypted (no keyring): ask before saving. */
+  plainText: boolean;
+  /** Why credentials cannot be saved, or how they are found instead. */
+  note: string;
+}
+
+export interface TargetView {
+  name: string;
+  /** The target's settings as saved (never any secret). */
+  target: Record<string, unknown>;
+  store: string;
+  /** Where `master.m3u8` of a package named `<name>` would be: the URL base players fetch from. */
+  publicBaseUrl: string;
+  /** Credentials are saved for it in the app's encrypted store. */
+  hasCredentials: boolean;
+  isDefault: boolean;
+  /** Why the saved settings are not usable (validated when listed). */
+  problem?: string;
+}
+
+export interface TargetTestStep {
+  step: 'list' | 'put' | 'get' | 'delete' | 'cors';
+  ok: boolean;
+  message: string;
+}
+
+export interface TargetTestReport {
+  ok: boolean;
+  steps: TargetTestStep[];
+  elapsedMs: number;
+}
+
+export interface WatchFolderView {
+  id: string;
+  path: string;
+  presetId: string;
+  target?: string;
+  /** Files seen and queued so far. */
+  queued: number;
+  /** Why the folder cannot be watched right now (missing, unreadable). */
+  problem?: string;
+}
+
 export type StudioEvent =
   | { type: 'job'; job: JobView }
   | { type: 'removed'; id: string }
   | { type: 'order'; ids: string[] }
-  | { type: 'drained'; done: number; failed: number; cancelled: number };
+  | { type: 'drained'; done: number; failed: number; cancelled: number }
+  | { type: 'excerpt'; state: 'encoding' | 'done' | 'failed' | 'cancelled'; ratio?: number }
+  /** Presets, targets, watch folders or settings changed: refetch that list. */
+  | { type: 'changed'; what: 'presets' | 'targets' | 'watch' | 'settings' };
 
 // Requests are validated where they enter the back end (IPC handler, HTTP route).
 export const addJobsRequest = z
@@ -92,15 +202,70 @@ export const moveJobRequest = z
   .strict();
 export const concurrencyRequest = z.object({ jobs: z.number().int().min(1).max(8) }).strict();
 export const emptyRequest = z.object({}).strict();
+const presetId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
+export const presetRequest = z.object({ id: presetId }).strict();
+/** The preset itself is validated by presetSchema in the back end, for messages that name the field. */
+export const savePresetRequest = z
+  .object({ preset: z.record(z.string(), z.unknown()), replaceId: presetId.optional() })
+  .strict();
+export const excerptRequest = z
+  .object({
+    jobId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    preset: z.record(z.string(), z.unknown()),
+    startSec: z.number().min(0).max(1e6).optional(),
+    durationSec: z.number().min(1).max(60).default(10),
+  })
+  .strict();
+const targetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ -');
+export const targetRequest = z.object({ name: targetName }).strict();
+export const saveTargetRequest = z
+  .object({
+    name: targetName,
+    /** Validated by the target schema in the back end (which refuses secret-looking fields). */
+    target: z.record(z.string(), z.unknown()),
+    replaceName: targetName.optional(),
+    credentials: z
+      .object({
+        accessKeyId: z.string().min(1).max(256),
+        secretAccessKey: z.string().min(1).max(1024),
+        sessionToken: z.string().min(1).max(4096).optional(),
+      })
+      .strict()
+      .optional(),
+    /** The user agreed to store secrets without a keyring (Linux `basic_text`). */
+    allowPlainTextStorage: z.boolean().optional(),
+    /** Forget credentials saved earlier (use the AWS chain instead). */
+    clearCredentials: z.boolean().optional(),
+  })
+  .strict();
+export const publishJobRequest = z
+  .object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), target: targetName.optional() })
+  .strict();
+export const addWatchFolderRequest = z
+  .object({ path: z.string().min(1).max(4096), presetId, target: targetName.optional() })
+  .strict();
+export const watchFolderRequest = z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict();
 
 export type AddJobsRequest = z.infer<typeof addJobsRequest>;
 export type JobRequest = z.infer<typeof jobRequest>;
 export type MoveJobRequest = z.infer<typeof moveJobRequest>;
 export type ConcurrencyRequest = z.infer<typeof concurrencyRequest>;
+export type PresetRequest = z.infer<typeof presetRequest>;
+export type SavePresetRequest = z.infer<typeof savePresetRequest>;
+export type ExcerptRequest = z.input<typeof excerptRequest>;
+export type TargetRequest = z.infer<typeof targetRequest>;
+export type SaveTargetRequest = z.infer<typeof saveTargetRequest>;
+export type PublishJobRequest = z.infer<typeof publishJobRequest>;
+export type AddWatchFolderRequest = z.infer<typeof addWatchFolderRequest>;
+export type WatchFolderRequest = z.infer<typeof watchFolderRequest>;
 
 /** Every call, its request schema: the single list both transports dispatch from. */
 export const API_CALLS = {
   listPresets: emptyRequest,
+  savePreset: savePresetRequest,
+  deletePreset: presetRequest,
+  encodeExcerpt: excerptRequest,
+  cancelExcerpt: emptyRequest,
   listJobs: emptyRequest,
   addJobs: addJobsRequest,
   cancelJob: jobRequest,
@@ -108,6 +273,19 @@ export const API_CALLS = {
   removeJob: jobRequest,
   moveJob: moveJobRequest,
   setConcurrency: concurrencyRequest,
+  getSettings: emptyRequest,
+  setDefaultPreset: presetRequest,
+  listTargets: emptyRequest,
+  saveTarget: saveTargetRequest,
+  removeTarget: targetRequest,
+  setDefaultTarget: targetRequest,
+  testTarget: targetRequest,
+  fixCors: targetRequest,
+  publishJob: publishJobRequest,
+  cancelPublish: jobRequest,
+  listWatchFolders: emptyRequest,
+  addWatchFolder: addWatchFolderRequest,
+  removeWatchFolder: watchFolderRequest,
 } as const;
 export type ApiCall = keyof typeof API_CALLS;
 

@@ -90,6 +90,17 @@ export const presetSchema = z
       })
       .strict()
       .prefault({}),
+    /** Publish each package made with this preset as soon as it is done (to `target`, else the default target). */
+    publish: z
+      .object({
+        auto: z.boolean().default(false),
+        target: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/)
+          .optional(),
+      })
+      .strict()
+      .optional(),
     /** The variant listed first (the one players start on); Apple 1.32 suggests about 2000 kb/s. */
     startBitrateKbps: z.number().int().positive().default(2000),
     rungs: z.array(rungSchema).min(1).max(16),
