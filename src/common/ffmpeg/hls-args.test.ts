@@ -114,4 +114,34 @@ describe('buildHlsArgs', () => {
     expect(after(audioOnly, '-var_stream_map')).toBe('a:0,name:audio-0');
     expect(audioOnly.some((a) => a.endsWith('.jpg'))).toBe(false);
   });
+
+  it('an excerpt seeks as input options (-ss, -t before -i), and only there', () => {
+    const excerpt = buildHlsArgs(
+      planEncode(source({}, { durationSec: 120 }), preset, { excerpt: { startSec: 12.5, durationSec: 10 } }),
+    );
+    const input = excerpt.indexOf('-i');
+    expect(excerpt.slice(input - 4, input + 2)).toEqual([
+      '-ss',
+      '12.5',
+      '-t',
+      '10',
+      '-i',
+      'file:/in/clip.mp4',
+    ]);
+    expect(excerpt.filter((a) => a === '-ss' || a === '-t')).toHaveLength(2);
+    expect(excerpt.indexOf('-protocol_whitelist')).toBeLessThan(excerpt.indexOf('-ss'));
+    expect(args).not.toContain('-ss');
+    expect(args).not.toContain('-t');
+  });
+
+  it('an excerpt’s graph is timed on the excerpt (timestamps start at 0): poster samples and preview trim', () => {
+    const plan = planEncode(source({}, { durationSec: 120 }), preset, {
+      excerpt: { startSec: 60, durationSec: 10 },
+    });
+    const graph = after(buildHlsArgs(plan), '-filter_complex')!;
+    expect(graph).toContain('fps=24000/10000,scale=1280:720,setsar=1,thumbnail=n=24');
+    expect(graph).toContain('trim=start=1:duration=3,setpts=PTS-STARTPTS');
+    expect(graph).toContain('tile=2x1[storyboard]');
+    expect(graph).not.toContain('subtitles=');
+  });
 });

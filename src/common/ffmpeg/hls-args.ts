@@ -27,7 +27,12 @@ export const PACKAGE_NAMES = {
 export function buildHlsArgs(plan: EncodePlan): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
   // A user's path is always absolute and file:-prefixed, so `concat:a|b.mp4` or `-y.mp4` stay file names.
-  args.push('-protocol_whitelist', 'file', '-i', `file:${plan.input}`);
+  args.push('-protocol_whitelist', 'file');
+  // Input options: a fast keyframe seek, then frames up to the start are decoded and dropped (accurate
+  // seek), and timestamps start at 0, so keyframe times, trims and segment times count from the start.
+  const window = plan.inputWindow;
+  if (window) args.push('-ss', String(window.startSec), '-t', String(window.durationSec));
+  args.push('-i', `file:${plan.input}`);
   if (plan.video) args.push('-filter_complex', filterGraph(plan.video, plan.images));
 
   const streamMap: string[] = [];

@@ -93,6 +93,8 @@ export interface VideoPlan {
 /** Everything the argument builder and packager need; pure data, made by ladder-plan.ts. */
 export interface EncodePlan {
   input: string;
+  /** Only this window of the input is read (an excerpt); `durationSec` is then the window's length. */
+  inputWindow?: { startSec: number; durationSec: number };
   durationSec: number;
   codec: VideoCodec;
   encoder: string;

@@ -257,3 +257,123 @@ describe('images and encryption', () => {
     });
   });
 });
+
+describe('excerpts ("try before you encode")', () => {
+  const long = source({}, { durationSec: 120 });
+
+  it('the plan reads only the window, and its duration is the excerpt’s', () => {
+    const plan = planEncode(long, preset, { excerpt: { startSec: 12, durationSec: 10 } });
+    expect(plan.inputWindow).toEqual({ startSec: 12, durationSec: 10 });
+    expect(plan.durationSec).toBe(10);
+  });
+
+  it('without an excerpt there is no window and the whole source is planned', () => {
+    const plan = planEncode(long, preset);
+    expect(plan.inputWindow).toBeUndefined();
+    expect(plan.durationSec).toBe(120);
+  });
+
+  it.for([
+    ['negative start → 0', { startSec: -5, durationSec: 10 }, { startSec: 0, durationSec: 10 }],
+    [
+      'runs past the end → cut at the end',
+      { startSec: 115, durationSec: 10 },
+      { startSec: 115, durationSec: 5 },
+    ],
+    [
+      'starts past the end → the last second',
+      { startSec: 500, durationSec: 10 },
+      { startSec: 119, durationSec: 1 },
+    ],
+    [
+      'starts in the last second → what is left',
+      { startSec: 119.5, durationSec: 10 },
+      { startSec: 119, durationSec: 1 },
+    ],
+  ] as const)('clamps into the source: %s', ([, excerpt, expected]) => {
+    const plan = planEncode(long, preset, { excerpt });
+    expect(plan.inputWindow).toEqual(expected);
+    expect(plan.durationSec).toBe(expected.durationSec);
+  });
+
+  it('a source shorter than a second: from 0, no longer than the source', () => {
+    const plan = planEncode(source({}, { durationSec: 0.6 }), preset, {
+      excerpt: { startSec: 3, durationSec: 10 },
+    });
+    expect(plan.inputWindow).toEqual({ startSec: 0, durationSec: 0.6 });
+  });
+
+  it('a zero or non-numeric duration is a clear error', () => {
+    expect(() => planEncode(long, preset, { excerpt: { startSec: 0, durationSec: 0 } })).toThrow(
+      /positive duration/,
+    );
+    expect(() => planEncode(long, preset, { excerpt: { startSec: NaN, durationSec: 5 } })).toThrow(
+      /positive duration/,
+    );
+  });
+
+  it('images are timed on the excerpt: poster samples, storyboard sheet and preview within its 10 s', () => {
+    const plan = planEncode(long, preset, { excerpt: { startSec: 60, durationSec: 10 } });
+    expect(plan.images!.poster.sampleRate).toBe('24000/10000');
+    expect(plan.images!.storyboard).toMatchObject({ columns: 2, rows: 1 });
+    expect(plan.images!.preview).toMatchObject({ startSec: 1, durationSec: 3 });
+  });
+
+  it('subtitles (streams and sidecars) are left out, with a note', () => {
+    const withSubs = source(
+      {},
+      {
+        durationSec: 120,
+        subtitles: [
+          { index: 2, codec: 'subrip', language: 'eng', bitmap: false, forced: false, isDefault: false },
+        ],
+      },
+    );
+    const subtitleFiles = [{ path: '/subs/film.de.srt' }];
+    expect(planEncode(withSubs, preset, { subtitleFiles }).subtitles).toHaveLength(2);
+    const plan = planEncode(withSubs, preset, { subtitleFiles, excerpt: { startSec: 12, durationSec: 10 } });
+    expect(plan.subtitles).toEqual([]);
+    expect(plan.notes).toContain('excerpt 12–22 s: subtitles left out');
+    const sidecarOnly = planEncode(long, preset, { subtitleFiles, excerpt: { startSec: 0, durationSec: 5 } });
+    expect(sidecarOnly.subtitles).toEqual([]);
+    expect(sidecarOnly.notes).toContain('excerpt 0–5 s: subtitles left out');
+  });
+
+  it('burn-in is left out, with a note, and a bad stream index is not an error then', () => {
+    const plan = planEncode(long, preset, {
+      burnIn: { streamIndex: 9 },
+      excerpt: { startSec: 12, durationSec: 10 },
+    });
+    expect(plan.video!.burnIn).toBeUndefined();
+    expect(plan.video!.preFilters.join()).not.toContain('subtitles=');
+    expect(plan.notes).toContain('excerpt 12–22 s: burnt-in subtitles left out');
+    const file = planEncode(long, preset, {
+      burnIn: { file: '/subs/film.en.srt' },
+      excerpt: { startSec: 12, durationSec: 10 },
+    });
+    expect(file.video!.preFilters.join()).not.toContain('subtitles=');
+  });
+
+  it('the loudness passes are left out, with a note instead of the two-pass one', () => {
+    const plan = planEncode(long, preset, {
+      loudnessLufs: -16,
+      excerpt: { startSec: 12.25, durationSec: 10 },
+    });
+    expect(plan.audio[0]!.loudness).toBeUndefined();
+    expect(plan.notes).toContain('excerpt 12.3–22.3 s: loudness normalisation left out');
+    expect(plan.notes.join()).not.toMatch(/two passes/);
+  });
+
+  it('a source with nothing to leave out gets no excerpt note; the rest of the plan is the full one', () => {
+    const options = { crf: 22, encrypt: true, codec: 'hevc' as const };
+    const full = planEncode(long, preset, options);
+    const plan = planEncode(long, preset, { ...options, excerpt: { startSec: 12, durationSec: 10 } });
+    expect(plan.notes.join()).not.toMatch(/excerpt/);
+    const { inputWindow, durationSec, images, ...rest } = plan;
+    const { inputWindow: _w, durationSec: _d, images: _i, ...fullRest } = full;
+    expect(inputWindow).toBeDefined();
+    expect(durationSec).toBe(10);
+    expect(images?.poster).toMatchObject({ width: full.images!.poster.width });
+    expect(rest).toEqual(fullRest);
+  });
+});

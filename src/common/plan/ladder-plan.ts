@@ -38,6 +38,11 @@ export interface PlanOptions {
   encrypt?: boolean;
   keyUri?: string;
   keyRotationSegments?: number;
+  /**
+   * Encode only this window of the source ("try before you encode"). Start is clamped into the source
+   * and the duration to what is left of it; subtitles, burn-in and the loudness passes are left out.
+   */
+  excerpt?: { startSec: number; durationSec: number };
 }
 
 export interface SidecarSubtitle {
@@ -66,19 +71,24 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
   if (codec === 'hevc' && options.format === 'ts')
     notes.push('HEVC is packaged as fMP4 (Apple HLS 1.10), not TS');
 
-  const burnIn = source.video ? planBurnIn(source, options, notes) : undefined;
+  const inputWindow = options.excerpt ? excerptWindow(source, options.excerpt) : undefined;
+  const durationSec = inputWindow?.durationSec ?? source.durationSec;
+  const leftOut = inputWindow ? excerptLeftOut(source, options, preset, inputWindow) : [];
+  notes.push(...leftOut);
+  const burnIn = source.video && !inputWindow ? planBurnIn(source, options, notes) : undefined;
   const video = source.video
     ? planVideo(source.video, preset, keyframeIntervalSec, burnIn, notes)
     : undefined;
-  const audio = planAudio(source.audio, preset, options, notes);
-  const subtitles = video ? planSubtitles(source, options, burnIn, notes) : [];
+  const audio = planAudio(source.audio, preset, options, notes, !inputWindow);
+  const subtitles = video && !inputWindow ? planSubtitles(source, options, burnIn, notes) : [];
   if (!video) notes.push('audio only: an audio-only package');
   if (audio.length === 0) notes.push('no audio: a video-only package');
   const encrypt = options.encrypt ?? preset.encryption.enabled;
 
   return {
     input: source.file,
-    durationSec: source.durationSec,
+    inputWindow,
+    durationSec,
     codec,
     encoder: options.encoder ?? SOFTWARE_ENCODERS[codec],
     speedPreset: options.speedPreset ?? preset.video.speedPreset,
@@ -90,7 +100,7 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
     video,
     audio,
     subtitles,
-    images: video && source.video ? planImages(source.video, video, source.durationSec, preset) : undefined,
+    images: video && source.video ? planImages(source.video, video, durationSec, preset) : undefined,
     encryption: encrypt
       ? {
           keyUriTemplate: options.keyUri ?? preset.encryption.keyUri,
@@ -100,6 +110,58 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
     startBitrateKbps: preset.startBitrateKbps,
     notes,
   };
+}
+
+/**
+ * Clamps a requested excerpt into the source: the start to [0, duration − 1 s], the length to what is
+ * left after it. A source of unknown duration (0) keeps the request as it is.
+ */
+function excerptWindow(
+  source: SourceInfo,
+  excerpt: NonNullable<PlanOptions['excerpt']>,
+): { startSec: number; durationSec: number } {
+  if (
+    !Number.isFinite(excerpt.startSec) ||
+    !(excerpt.durationSec > 0) ||
+    !Number.isFinite(excerpt.durationSec)
+  )
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `${source.file}: an excerpt needs a start and a positive duration (got ${excerpt.startSec}, ${excerpt.durationSec})`,
+    );
+  const known = source.durationSec > 0;
+  const startSec = known
+    ? Math.min(Math.max(0, excerpt.startSec), Math.max(0, source.durationSec - 1))
+    : Math.max(0, excerpt.startSec);
+  const durationSec = known
+    ? Math.min(excerpt.durationSec, source.durationSec - startSec)
+    : excerpt.durationSec;
+  const ms = (x: number) => Math.round(x * 1000) / 1000;
+  return { startSec: ms(startSec), durationSec: ms(durationSec) };
+}
+
+/**
+ * What an excerpt leaves out, as notes. Subtitle timings and the loudness measurement are of the whole
+ * source; a 10 s try does not need them, and measuring a whole film for it would not be quick.
+ */
+function excerptLeftOut(
+  source: SourceInfo,
+  options: PlanOptions,
+  preset: Preset,
+  window: { startSec: number; durationSec: number },
+): string[] {
+  const sec = (x: number) => String(Math.round(x * 10) / 10);
+  const label = `excerpt ${sec(window.startSec)}–${sec(window.startSec + window.durationSec)} s`;
+  const notes: string[] = [];
+  const hasSubtitles = source.subtitles.length > 0 || (options.subtitleFiles?.length ?? 0) > 0;
+  if (source.video && hasSubtitles) notes.push(`${label}: subtitles left out`);
+  if (source.video && options.burnIn) notes.push(`${label}: burnt-in subtitles left out`);
+  const lufs = options.loudnessLufs ?? preset.audio.loudnessLufs;
+  const keptAudio = source.audio.filter(
+    (a) => !options.audioStreams || options.audioStreams.includes(a.index),
+  );
+  if (lufs !== undefined && keptAudio.length > 0) notes.push(`${label}: loudness normalisation left out`);
+  return notes;
 }
 
 function planVideo(
@@ -192,12 +254,18 @@ export function fitInside(
   return { width: Math.min(even(bh * aspect), even(bw)), height: even(bh) };
 }
 
-function planAudio(tracks: AudioInfo[], preset: Preset, options: PlanOptions, notes: string[]): AudioPlan[] {
+function planAudio(
+  tracks: AudioInfo[],
+  preset: Preset,
+  options: PlanOptions,
+  notes: string[],
+  normalise: boolean,
+): AudioPlan[] {
   const chosen = options.audioStreams
     ? tracks.filter((a) => options.audioStreams!.includes(a.index))
     : tracks;
   const defaultTrack = chosen.find((a) => a.isDefault) ?? chosen[0];
-  const lufs = options.loudnessLufs ?? preset.audio.loudnessLufs;
+  const lufs = normalise ? (options.loudnessLufs ?? preset.audio.loudnessLufs) : undefined;
   if (lufs !== undefined && chosen.length > 0)
     notes.push(`loudness normalised to ${lufs} LUFS (EBU R128, two passes)`);
   const names = new Map<string, number>();

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clip, scratchDir } from '../../../test/helpers/clips.js';
@@ -331,5 +331,28 @@ describe('failures leave nothing under the package name', () => {
     });
     expect(again.variants.length).toBeGreaterThan(0);
     expect(await readdir(out)).toEqual(['pkg']);
+  });
+});
+
+describe('an excerpt ("try before you encode")', () => {
+  it('2 s in, 3 s long from a 6 s clip: every media playlist lasts about 3 s, and the package validates', async () => {
+    const input = await clip('excerpt-6s.mp4', { width: 320, height: 180, durationSec: 6 });
+    const { result, events } = await encodeInto(input, testPreset(), {
+      excerpt: { startSec: 2, durationSec: 3 },
+    });
+    const master = await readPlaylist<MasterPlaylist>(result.multivariantPlaylist);
+    const uris = [...master.variants.filter((v) => !v.isIFrameOnly).map((v) => v.uri), 'audio-0/index.m3u8'];
+    for (const uri of uris) {
+      const playlist = await readPlaylist<MediaPlaylist>(path.join(result.packageDir, uri));
+      const total = playlist.segments.reduce((sum, s) => sum + s.duration, 0);
+      expect(total, uri).toBeGreaterThan(2.5);
+      expect(total, uri).toBeLessThan(3.5);
+    }
+    expect(result.validation.valid).toBe(true);
+    expect(result.warnings.join()).not.toMatch(/could be decoded/);
+    const planned = events.find((e) => e.type === 'planned');
+    expect(planned?.type === 'planned' && planned.plan.durationSec).toBe(3);
+    const json = JSON.parse(await readFile(result.videoJson, 'utf8')) as { excerpt?: unknown };
+    expect(json.excerpt).toEqual({ startSec: 2, durationSec: 3 });
   });
 });

@@ -120,10 +120,13 @@ async function encodePlanned(
     emit({ type: 'validated', report: validation });
 
     const warnings = [...source.warnings];
-    const missingSec = source.durationSec - assembled.durationSec;
-    if (missingSec > Math.max(1, source.durationSec * 0.1)) {
+    // Against the plan's duration: an excerpt is meant to be shorter than its source.
+    const expectedSec = plan.durationSec;
+    const missingSec = expectedSec - assembled.durationSec;
+    if (missingSec > Math.max(1, expectedSec * 0.1)) {
+      const of = plan.inputWindow ? 'excerpt' : 'source';
       warnings.push(
-        `only ${assembled.durationSec.toFixed(1)} s of the source's ${source.durationSec.toFixed(1)} s could be decoded`,
+        `only ${assembled.durationSec.toFixed(1)} s of the ${of}'s ${expectedSec.toFixed(1)} s could be decoded`,
       );
     }
     await writeVideoJson(staging.path, {
@@ -138,6 +141,7 @@ async function encodePlanned(
         subtitles: source.subtitles,
       },
       durationSec: assembled.durationSec,
+      excerpt: plan.inputWindow,
       multivariantPlaylist: PACKAGE_NAMES.multivariantPlaylist,
       variants: assembled.variants,
       audio: assembled.audio,

@@ -32,6 +32,8 @@ export interface VideoJson {
     subtitles: SourceInfo['subtitles'];
   };
   durationSec: number;
+  /** Set when only this window of the source was encoded (a try, not the delivery). */
+  excerpt?: { startSec: number; durationSec: number };
   multivariantPlaylist: string;
   variants: PackagedVariant[];
   audio: PackagedAudio[];
