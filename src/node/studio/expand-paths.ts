@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-const MEDIA_EXTENSIONS =
+export const MEDIA_EXTENSIONS =
   /\.(mp4|mov|m4v|mkv|webm|avi|ts|m2ts|mts|mpg|mpeg|vob|dv|mxf|wmv|flv|3gp|ogv|mka|m4a|wav|flac|mp3|aac|opus)$/i;
 
 /**
