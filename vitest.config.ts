@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +8,8 @@ export default defineConfig({
     // Real ffmpeg on a 2-core machine: two test files at a time.
     maxWorkers: 2,
     testTimeout: 120_000,
+    // No test may touch the real config folder (targets, queue, settings of the person running them).
+    env: { HLS_STUDIO_CONFIG_DIR: path.join(os.tmpdir(), `hls-studio-test-config-${process.pid}`) },
     hookTimeout: 180_000,
     // The JSON report is what .ci/run counts for its `tests: N passed, M failed` line.
     reporters: [

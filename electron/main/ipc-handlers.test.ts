@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { StudioApi } from '../../src/common/api/studio-api.js';
+import { API_CALLS, type StudioApi } from '../../src/common/api/studio-api.js';
 import { CALL_CHANNEL, registerStudioIpc } from './ipc-handlers.js';
 import { CONTENT_SECURITY_POLICY } from './window-security.js';
 
@@ -59,6 +60,28 @@ describe('Electron IPC handler', () => {
       });
     }
     expect(await call({ senderFrame: null }, 'listJobs', {})).toMatchObject({ ok: false });
+  });
+});
+
+describe('the preload bridge', () => {
+  it('exposes exactly the calls the API defines, no more', async () => {
+    const source = await readFile(new URL('../preload/preload.cts', import.meta.url), 'utf8');
+    const list = /const CALLS = \[([^\]]*)\]/.exec(source)?.[1] ?? '';
+    const names = [...list.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort();
+    expect(names).toEqual(Object.keys(API_CALLS).sort());
+  });
+
+  it('a secret in a saveTarget call is validated, not echoed in errors', async () => {
+    const canary = 'CANARY-secret-9f8e7d';
+    const reject = handler({});
+    const result = (await reject(app, 'saveTarget', {
+      name: 'x',
+      target: {},
+      credentials: { accessKeyId: 'AKIA', secretAccessKey: canary },
+      extra: canary,
+    })) as { ok: boolean };
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain(canary);
   });
 });
 

@@ -10,16 +10,19 @@ import {
   net,
   Notification,
   protocol,
+  safeStorage,
   session,
   shell,
 } from 'electron';
 import { findUp } from '../../src/node/find-up.js';
-import { JobQueue } from '../../src/node/studio/job-queue.js';
+import { configDir } from '../../src/node/publish/target-store.js';
+import { StudioBackend } from '../../src/node/studio/studio-backend.js';
 import { EVENT_CHANNEL, registerStudioIpc } from './ipc-handlers.js';
+import { safeStorageCipher } from './safe-storage-cipher.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
-  CONTENT_SECURITY_POLICY,
+  contentSecurityPolicy,
   isAppUrl,
   PACKAGE_SCHEME,
 } from './window-security.js';
@@ -40,20 +43,24 @@ const logFile = () => path.join(app.getPath('logs'), 'hls-studio.log');
 const log = (line: string) =>
   void appendFile(logFile(), `${new Date().toISOString()} ${line}\n`).catch(() => undefined);
 
-let queue: JobQueue;
+let backend: StudioBackend;
 let window: BrowserWindow | undefined;
 const recent: string[] = [];
 
 app.whenReady().then(async () => {
   const outDir = path.join(app.getPath('videos'), 'HLS Studio');
   await mkdir(outDir, { recursive: true });
-  queue = new JobQueue({
+  // The queue comes back as it was: interrupted jobs re-run, finished ones stay as history.
+  backend = await StudioBackend.open({
+    face: 'desktop',
+    stateDir: configDir(),
     outDir,
     packageBaseUrl: `${PACKAGE_SCHEME}://p`,
-    onCommand: (line) => log(`run: ${line}`),
+    cipher: safeStorageCipher(safeStorage),
+    log,
   });
-  registerStudioIpc(ipcMain, queue);
-  queue.onEvent((event) => {
+  registerStudioIpc(ipcMain, backend);
+  backend.onEvent((event) => {
     window?.webContents.send(EVENT_CHANNEL, event);
     if (event.type === 'job' && (event.job.status === 'done' || event.job.status === 'failed')) {
       log(
@@ -75,16 +82,21 @@ app.whenReady().then(async () => {
   protocol.handle(APP_SCHEME, (request) => serveFrom(RENDERER_DIR, new URL(request.url).pathname));
   protocol.handle(PACKAGE_SCHEME, (request) => {
     const [, jobId, ...rest] = new URL(request.url).pathname.split('/');
-    const dir = jobId ? queue.packageDirOf(jobId) : undefined;
+    const dir = jobId ? backend.packageDirOf(jobId) : undefined;
     return dir ? serveFrom(dir, '/' + rest.join('/')) : new Response('not found', { status: 404 });
   });
 
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
-    });
+    void backend.publicOrigins().then((origins) =>
+      callback({
+        responseHeaders: {
+          ...details.responseHeaders,
+          'Content-Security-Policy': [contentSecurityPolicy(origins)],
+        },
+      }),
+    );
   });
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (event, url) => {
@@ -99,7 +111,7 @@ app.whenReady().then(async () => {
 });
 
 app.on('window-all-closed', () => {
-  void queue?.close();
+  void backend?.close();
   if (process.platform !== 'darwin') app.quit();
 });
 
@@ -141,7 +153,8 @@ async function addPaths(paths: string[]): Promise<void> {
   recent.unshift(...paths);
   recent.splice(10);
   buildMenu();
-  await queue.addJobs({ paths, presetId: 'web-compact' });
+  const { defaultPresetId } = await backend.getSettings();
+  await backend.addJobs({ paths, presetId: defaultPresetId });
 }
 
 function buildMenu(): void {

@@ -1,22 +1,16 @@
+import { pageCsp } from '../../src/common/api/page-csp.js';
+
 /** The renderer's own pages are served from this origin by the app protocol, never from file://. */
 export const APP_SCHEME = 'studio';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
 /** Finished packages are served under this scheme, only for packages the app produced. */
 export const PACKAGE_SCHEME = 'studio-package';
 
-/** The page may load its own code, media from the package protocol, and blob: (hls.js workers, MSE). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  `img-src 'self' data: blob: ${PACKAGE_SCHEME}:`,
-  `media-src 'self' blob: ${PACKAGE_SCHEME}:`,
-  `connect-src 'self' ${PACKAGE_SCHEME}:`,
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The page's CSP: packages from the package protocol, published copies from the targets' origins. */
+export function contentSecurityPolicy(publicOrigins: string[] = []): string {
+  return pageCsp({ packageSources: [`${PACKAGE_SCHEME}:`], publicOrigins });
+}
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /**
  * Is this one of the app's own pages? Compared by scheme and host: for a custom scheme, URL.origin is

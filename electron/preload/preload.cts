@@ -12,15 +12,37 @@ const call = async (method: string, payload: object = {}) => {
   return result.value;
 };
 
+// The closed list of calls (src/common/api/studio-api.ts API_CALLS; a test keeps the two equal).
+const CALLS = [
+  'listPresets',
+  'savePreset',
+  'deletePreset',
+  'encodeExcerpt',
+  'cancelExcerpt',
+  'listJobs',
+  'addJobs',
+  'cancelJob',
+  'retryJob',
+  'removeJob',
+  'moveJob',
+  'setConcurrency',
+  'getSettings',
+  'setDefaultPreset',
+  'listTargets',
+  'saveTarget',
+  'removeTarget',
+  'setDefaultTarget',
+  'testTarget',
+  'fixCors',
+  'publishJob',
+  'cancelPublish',
+  'listWatchFolders',
+  'addWatchFolder',
+  'removeWatchFolder',
+] as const;
+
 contextBridge.exposeInMainWorld('studio', {
-  listPresets: () => call('listPresets'),
-  listJobs: () => call('listJobs'),
-  addJobs: (request: object) => call('addJobs', request),
-  cancelJob: (request: object) => call('cancelJob', request),
-  retryJob: (request: object) => call('retryJob', request),
-  removeJob: (request: object) => call('removeJob', request),
-  moveJob: (request: object) => call('moveJob', request),
-  setConcurrency: (request: object) => call('setConcurrency', request),
+  ...Object.fromEntries(CALLS.map((method) => [method, (request: object = {}) => call(method, request)])),
   onEvent(listener: Listener) {
     const relay = (_e: unknown, event: unknown) => listener(event);
     ipcRenderer.on('studio:event', relay);

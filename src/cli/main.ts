@@ -10,6 +10,7 @@ import { makeTestClip } from '../node/demo/test-clip.js';
 import { DEFAULT_PRESET_ID, listBuiltInPresets, loadPreset } from '../node/presets/preset-store.js';
 import { readVideoJson } from '../node/package/read-video-json.js';
 import { probeSource } from '../node/probe/probe-source.js';
+import { configDir } from '../node/publish/target-store.js';
 import { openInBrowser, startStudioServer } from '../node/server/studio-server.js';
 import { runEncodeCommand } from './commands/encode-command.js';
 import { registerPublishCommand } from './commands/publish-command.js';
@@ -220,12 +221,17 @@ program
   .description('browser mode: the studio UI and API on 127.0.0.1, protected by a random token')
   .option('--port <port>', 'port (default: a free one)', (v) => Number(v), 0)
   .option('-o, --out <dir>', 'folder for the packages', 'hls-studio-out')
+  .option('--state-dir <dir>', 'settings, queue, presets and targets (default: the config folder)')
+  .option('--token <token>', 'the access token (default: a new random one each start)')
   .option('--open', 'open the page in the default browser')
-  .action(async (flags: { port: number; out: string; open?: boolean }) => {
+  .action(async (flags: { port: number; out: string; stateDir?: string; token?: string; open?: boolean }) => {
+    const stateDir = path.resolve(flags.stateDir ?? configDir());
     const server = await startStudioServer({
       port: flags.port,
       outDir: path.resolve(flags.out),
-      uploadDir: path.join(os.tmpdir(), `hls-studio-uploads-${process.pid}`),
+      stateDir,
+      logFile: path.join(stateDir, 'hls-studio.log'),
+      ...(flags.token ? { token: flags.token } : {}),
     });
     console.log(`HLS Studio is at ${server.url}`);
     console.log('(only this machine can reach it, and only with the token in that address; Ctrl-C stops it)');

@@ -19,7 +19,12 @@ describe('the studio UI in real Chromium against hls-studio serve', () => {
   beforeAll(async () => {
     const [rendererDir, work] = await Promise.all([buildRenderer(), scratchDir('studio-e2e-')]);
     outDir = path.join(work, 'out');
-    server = await startStudioServer({ outDir, uploadDir: path.join(work, 'uploads'), rendererDir });
+    server = await startStudioServer({
+      outDir,
+      uploadDir: path.join(work, 'uploads'),
+      stateDir: path.join(work, 'state'),
+      rendererDir,
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await mkdir(ARTIFACTS, { recursive: true });

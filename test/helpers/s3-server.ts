@@ -148,3 +148,21 @@ async function deleteBucket(client: S3Client, bucket: string): Promise<void> {
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }
+
+/**
+ * Credentials the server accepts whose secret is unique to this call: with s3rver a fresh key pair is
+ * registered; with an external server (radosgw) its own random keys are used. For "the secret is found
+ * nowhere" tests, the secret must be real: publishing with it proves it was used.
+ */
+export function uniqueCredentials(s3: TestS3): TestS3['credentials'] {
+  if (s3.kind === 'external') return s3.credentials;
+  const { DUMMY_ACCOUNT } = createRequire(import.meta.url)('s3rver/lib/models/account') as {
+    DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void };
+  };
+  const credentials = {
+    accessKeyId: `CANARYID${randomBytes(4).toString('hex').toUpperCase()}`,
+    secretAccessKey: `canary-secret-${randomBytes(12).toString('hex')}`,
+  };
+  DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
+  return credentials;
+}

@@ -1,4 +1,10 @@
-import type { ApiCall, CallResult, StudioApi, StudioEvent } from '../../../src/common/api/studio-api';
+import {
+  API_CALLS,
+  type ApiCall,
+  type CallResult,
+  type StudioApi,
+  type StudioEvent,
+} from '../../../src/common/api/studio-api';
 import type { StudioErrorData } from '../../../src/common/errors';
 
 /** A failure that came back from the back end as data. */
@@ -34,14 +40,12 @@ export function createHttpStudioApi(): StudioApi & { upload(file: File): Promise
     return result.value as never;
   };
   return {
-    listPresets: () => call('listPresets'),
-    listJobs: () => call('listJobs'),
-    addJobs: (request) => call('addJobs', request),
-    cancelJob: (request) => call('cancelJob', request),
-    retryJob: (request) => call('retryJob', request),
-    removeJob: (request) => call('removeJob', request),
-    moveJob: (request) => call('moveJob', request),
-    setConcurrency: (request) => call('setConcurrency', request),
+    ...(Object.fromEntries(
+      Object.keys(API_CALLS).map((method) => [
+        method,
+        (request?: object) => call(method as ApiCall, request),
+      ]),
+    ) as Omit<StudioApi, 'onEvent'>),
     onEvent(listener) {
       if (!socket) connect();
       listeners.add(listener);

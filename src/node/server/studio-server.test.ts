@@ -17,6 +17,7 @@ beforeAll(async () => {
   server = await startStudioServer({
     outDir: path.join(work, 'out'),
     uploadDir: path.join(work, 'up'),
+    stateDir: path.join(work, 'state'),
     rendererDir,
   });
   base = `http://127.0.0.1:${server.port}`;

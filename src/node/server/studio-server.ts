@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -9,10 +9,13 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { dispatchCall } from '../../common/api/dispatch.js';
+import { pageCsp } from '../../common/api/page-csp.js';
 import { StudioError } from '../../common/errors.js';
 import { packageNameFor } from '../../common/package-name.js';
 import { findUp } from '../find-up.js';
-import { JobQueue } from '../studio/job-queue.js';
+import type { SecretCipher } from '../publish/credential-vault.js';
+import { configDir } from '../publish/target-store.js';
+import { StudioBackend, type StudioBackendOptions } from '../studio/studio-backend.js';
 import { contentTypeFor } from './content-types.js';
 
 export interface StudioServerOptions {
@@ -21,20 +24,28 @@ export interface StudioServerOptions {
   /** Defaults to a fresh random token. */
   token?: string;
   outDir: string;
-  /** Where dropped files are streamed to. */
-  uploadDir: string;
+  /** Settings, queue, presets, targets (default: the config folder, see configDir()). */
+  stateDir?: string;
+  /** Where dropped files are streamed to (default: `uploads` in the state folder, so a restart finds them). */
+  uploadDir?: string;
   rendererDir?: string;
+  /** Browser mode stores no secrets; tests may give a cipher to exercise the credential store. */
+  cipher?: SecretCipher;
+  /** Log file (one line per command run, publish, watch event; never a secret). */
+  logFile?: string;
+  watch?: StudioBackendOptions['watch'];
 }
 
 export interface StudioServer {
   url: string;
   port: number;
   token: string;
-  queue: JobQueue;
+  backend: StudioBackend;
   close(): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
+const WS_SOURCES = ['ws://127.0.0.1:*', 'ws://localhost:*'];
 const COOKIE = 'hls_studio_token';
 export const DEFAULT_RENDERER_DIR =
   findUp(import.meta.url, 'dist/renderer') ??
@@ -54,9 +65,24 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       `the UI is not built (${rendererDir} has no index.html): run npm run build`,
     );
   }
-  await mkdir(options.uploadDir, { recursive: true });
-  await mkdir(options.outDir, { recursive: true });
-  const queue = new JobQueue({ outDir: options.outDir, packageBaseUrl: '/packages' });
+  const stateDir = options.stateDir ?? configDir();
+  const uploadDir = options.uploadDir ?? path.join(stateDir, 'uploads');
+  await mkdir(uploadDir, { recursive: true });
+  const logFile = options.logFile;
+  const backend = await StudioBackend.open({
+    face: 'browser',
+    stateDir,
+    outDir: options.outDir,
+    packageBaseUrl: '/packages',
+    ...(options.cipher ? { cipher: options.cipher } : {}),
+    ...(options.watch ? { watch: options.watch } : {}),
+    ...(logFile
+      ? {
+          log: (line: string) =>
+            void appendFile(logFile, `${new Date().toISOString()} ${line}\n`).catch(() => undefined),
+        }
+      : {}),
+  });
   let port = 0;
 
   const server = createServer((req, res) => {
@@ -75,7 +101,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     }
     if (req.method === 'POST' && url.pathname.startsWith('/api/call/')) {
       const body = await readJson(req);
-      return send(res, 200, await dispatchCall(queue, url.pathname.slice('/api/call/'.length), body));
+      return send(res, 200, await dispatchCall(backend, url.pathname.slice('/api/call/'.length), body));
     }
     if (req.method === 'PUT' && url.pathname === '/api/upload') return upload(req, res, url);
     if (req.method === 'GET' && url.pathname.startsWith('/packages/')) return servePackage(res, url);
@@ -104,17 +130,14 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       .replace(/[^.\w]/g, '')
       .slice(0, 10);
     // The file keeps a recognisable, safe name; its bytes are never interpreted here.
-    const file = path.join(
-      options.uploadDir,
-      `${randomBytes(4).toString('hex')}-${packageNameFor(name)}${ext}`,
-    );
+    const file = path.join(uploadDir, `${randomBytes(4).toString('hex')}-${packageNameFor(name)}${ext}`);
     await pipeline(req, createWriteStream(file));
     send(res, 200, { path: file });
   }
 
   async function servePackage(res: ServerResponse, url: URL): Promise<void> {
     const [, , jobId, ...rest] = url.pathname.split('/');
-    const dir = jobId ? queue.packageDirOf(jobId) : undefined;
+    const dir = jobId ? backend.packageDirOf(jobId) : undefined;
     if (!dir) return send(res, 404, { error: 'no such package' });
     return serveStatic(res, dir, '/' + rest.map(decodeURIComponent).join('/'), false);
   }
@@ -135,7 +158,14 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       'Content-Length': info.size,
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
-      ...(page ? { 'Content-Security-Policy': CSP } : {}),
+      ...(page
+        ? {
+            'Content-Security-Policy': pageCsp({
+              connectSources: WS_SOURCES,
+              publicOrigins: await backend.publicOrigins(),
+            }),
+          }
+        : {}),
     });
     await pipeline(createReadStream(file), res);
   }
@@ -148,7 +178,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       return;
     }
     events.handleUpgrade(req, socket, head, (ws) => {
-      const unsubscribe = queue.onEvent((event) => ws.send(JSON.stringify(event)));
+      const unsubscribe = backend.onEvent((event) => ws.send(JSON.stringify(event)));
       ws.on('close', unsubscribe);
     });
   });
@@ -159,9 +189,9 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     url: `http://${HOST}:${port}/?token=${token}`,
     port,
     token,
-    queue,
+    backend,
     async close() {
-      await queue.close();
+      await backend.close();
       for (const client of events.clients) client.terminate();
       events.close();
       server.closeAllConnections();
@@ -169,20 +199,6 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     },
   };
 }
-
-// hls.js runs its transmuxer in a blob: worker and plays through blob: media sources.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "worker-src 'self' blob:",
-  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

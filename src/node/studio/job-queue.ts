@@ -1,22 +1,31 @@
 import { randomBytes } from 'node:crypto';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   AddJobsRequest,
-  ConcurrencyRequest,
-  JobRequest,
   JobView,
   MoveJobRequest,
-  PresetSummary,
-  StudioApi,
+  PublishView,
   StudioEvent,
 } from '../../common/api/studio-api.js';
-import type { EncodeEvent, PackageResult } from '../../common/encode-events.js';
+import type { EncodeEvent } from '../../common/encode-events.js';
 import { StudioError, toErrorData } from '../../common/errors.js';
 import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
 import { packageNameFor } from '../../common/package-name.js';
+import type { Preset } from '../../common/presets/preset-schema.js';
+import type { PublishEvent, PublishSummary } from '../../common/publish/publish-events.js';
 import { encodePackage } from '../encode/encode-package.js';
-import { listBuiltInPresets, loadPreset } from '../presets/preset-store.js';
+import { PARTIAL_MARKER } from '../package/staging-dir.js';
+import { createStateWriter, readStateFile } from '../state/state-file.js';
 import { expandPaths } from './expand-paths.js';
+import { toJobResult } from './job-result.js';
+import { queueFileSchema, type PersistedJob } from './queue-file.js';
+
+/** Publishes a package folder; resolves the target name first (`onTarget`) so the UI can show it. */
+export type PublishFn = (
+  request: { packageDir: string; target?: string },
+  context: { signal: AbortSignal; onTarget(name: string): void; onEvent(event: PublishEvent): void },
+) => Promise<PublishSummary>;
 
 export interface JobQueueOptions {
   /** Folder that receives one package folder per job. */
@@ -24,51 +33,70 @@ export interface JobQueueOptions {
   /** URL prefix under which a finished package is served to the UI, e.g. `/packages` or `studio-package://p`. */
   packageBaseUrl: string;
   concurrency?: number;
+  loadPreset(id: string): Promise<Preset>;
+  publish?: PublishFn;
+  /** queue.json: every change is written there, and a restart continues from it. */
+  stateFile?: string;
   /** Every ffmpeg/ffprobe command line run, for the log a user can replay. */
   onCommand?: (line: string) => void;
 }
 
-interface Job {
-  view: JobView;
-  input: string;
-  packageDir?: string;
+interface Job extends PersistedJob {
   controller?: AbortController;
+  publishController?: AbortController;
 }
+
+const RUNNING: readonly JobView['status'][] = ['probing', 'encoding', 'packaging'];
 
 /**
  * The encode queue behind every face: jobs run in order, `concurrency` at a time, each one a call of the
- * engine's encodePackage; every change is published as a StudioEvent. Implements StudioApi.
+ * engine's encodePackage, then (when asked) a publish. Every change is an event and is written to
+ * queue.json, so after a crash or a kill `open` brings the queue back: jobs that were running are
+ * queued again (marked interrupted), interrupted publishes resume, finished jobs stay as history.
  */
-export class JobQueue implements StudioApi {
+export class JobQueue {
   private readonly jobs = new Map<string, Job>();
   private order: string[] = [];
   private concurrency: number;
   private readonly listeners = new Set<(event: StudioEvent) => void>();
+  private readonly writer;
 
-  constructor(private readonly options: JobQueueOptions) {
+  private constructor(private readonly options: JobQueueOptions) {
     this.concurrency = options.concurrency ?? 1;
+    this.writer = options.stateFile
+      ? createStateWriter(options.stateFile, { minIntervalMs: 250 })
+      : undefined;
   }
 
-  async listPresets(): Promise<PresetSummary[]> {
-    return (await listBuiltInPresets()).map((p) => ({
-      id: p.id,
-      name: p.name,
-      description: p.description,
-      rungs: p.rungs.map((r) => ({ width: r.width, height: r.height, bitrateKbps: r.bitrateKbps })),
-    }));
+  static async open(options: JobQueueOptions): Promise<JobQueue> {
+    const queue = new JobQueue(options);
+    await queue.restore();
+    queue.pump();
+    return queue;
   }
 
-  async listJobs(): Promise<JobView[]> {
+  listJobs(): JobView[] {
     return this.order.map((id) => this.jobs.get(id)!.view);
   }
 
-  async addJobs(request: AddJobsRequest): Promise<JobView[]> {
-    await loadPreset(request.presetId); // an unknown preset fails here, before anything is queued
+  async addJobs(
+    request: AddJobsRequest & { watchFolderId?: string; autoPublishTarget?: string },
+  ): Promise<JobView[]> {
+    await this.options.loadPreset(request.presetId); // an unknown preset fails here, before anything is queued
     const added = (await expandPaths(request.paths)).map((input) => {
       const id = randomBytes(6).toString('hex');
       const job: Job = {
         input,
-        view: { id, fileName: path.basename(input), presetId: request.presetId, status: 'queued', notes: [] },
+        view: {
+          id,
+          fileName: path.basename(input),
+          presetId: request.presetId,
+          status: 'queued',
+          notes: [],
+          addedAt: Date.now(),
+          ...(request.watchFolderId ? { watchFolderId: request.watchFolderId } : {}),
+          ...(request.autoPublishTarget ? { autoPublishTarget: request.autoPublishTarget } : {}),
+        },
       };
       this.jobs.set(id, job);
       this.order.push(id);
@@ -80,13 +108,13 @@ export class JobQueue implements StudioApi {
   }
 
   /** Only the package is affected: a queued job is dropped from the run, a running one is stopped and its partial package removed. */
-  async cancelJob({ id }: JobRequest): Promise<void> {
+  cancelJob(id: string): void {
     const job = this.get(id);
     if (job.view.status === 'queued') this.update(job, { status: 'cancelled' });
     job.controller?.abort();
   }
 
-  async retryJob({ id }: JobRequest): Promise<void> {
+  retryJob(id: string): void {
     const job = this.get(id);
     if (job.view.status !== 'failed' && job.view.status !== 'cancelled') {
       throw new StudioError(
@@ -94,19 +122,26 @@ export class JobQueue implements StudioApi {
         `${job.view.fileName} is ${job.view.status}; only failed or cancelled jobs can be retried`,
       );
     }
-    this.update(job, { status: 'queued', error: undefined, progress: undefined, result: undefined });
+    this.update(job, {
+      status: 'queued',
+      error: undefined,
+      progress: undefined,
+      result: undefined,
+      interrupted: undefined,
+    });
     this.pump();
   }
 
-  async removeJob({ id }: JobRequest): Promise<void> {
+  removeJob(id: string): void {
     const job = this.get(id);
     job.controller?.abort();
+    job.publishController?.abort();
     this.jobs.delete(id);
     this.order = this.order.filter((x) => x !== id);
     this.emit({ type: 'removed', id });
   }
 
-  async moveJob({ id, toIndex }: MoveJobRequest): Promise<void> {
+  moveJob({ id, toIndex }: MoveJobRequest): void {
     this.get(id);
     const rest = this.order.filter((x) => x !== id);
     rest.splice(Math.min(toIndex, rest.length), 0, id);
@@ -114,9 +149,29 @@ export class JobQueue implements StudioApi {
     this.emit({ type: 'order', ids: [...this.order] });
   }
 
-  async setConcurrency({ jobs }: ConcurrencyRequest): Promise<void> {
+  setConcurrency(jobs: number): void {
     this.concurrency = jobs;
     this.pump();
+  }
+
+  /** Starts publishing a finished job's package; progress and the outcome arrive as job events. */
+  publishJob(id: string, target?: string): void {
+    const job = this.get(id);
+    if (job.view.status !== 'done' || !job.packageDir)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `${job.view.fileName} is not encoded yet: nothing to publish`,
+      );
+    if (job.publishController)
+      throw new StudioError('INVALID_ARGUMENT', `${job.view.fileName} is already being published`);
+    void this.runPublish(job, target);
+  }
+
+  cancelPublish(id: string): void {
+    const job = this.get(id);
+    if (!job.publishController)
+      throw new StudioError('INVALID_ARGUMENT', `${job.view.fileName} is not being published`);
+    job.publishController.abort();
   }
 
   onEvent(listener: (event: StudioEvent) => void): () => void {
@@ -130,9 +185,67 @@ export class JobQueue implements StudioApi {
     return job?.view.status === 'done' ? job.packageDir : undefined;
   }
 
-  /** Stops every running job (server shutdown). */
+  /** The source file of a job. */
+  inputOf(id: string): string {
+    return this.get(id).input;
+  }
+
+  /** After the bucket's CORS was fixed: jobs published to `target` no longer show the problem. */
+  clearCorsProblem(target: string): void {
+    for (const job of this.jobs.values())
+      if (job.view.publish?.target === target && job.view.publish.corsProblem)
+        this.update(job, { publish: { ...job.view.publish, corsProblem: undefined } });
+  }
+
+  /** Jobs queued from a watch folder, for its count. */
+  countFromWatchFolder(id: string): number {
+    return [...this.jobs.values()].filter((j) => j.view.watchFolderId === id).length;
+  }
+
+  /**
+   * Stops every running job and publish (shutdown) and writes the queue. Jobs stopped this way are
+   * written as they were, so the next start re-runs them, as after a crash.
+   */
   async close(): Promise<void> {
-    for (const job of this.jobs.values()) job.controller?.abort();
+    this.closing = true;
+    for (const job of this.jobs.values()) {
+      job.controller?.abort();
+      job.publishController?.abort();
+    }
+    await this.writer?.flush();
+  }
+
+  private closing = false;
+
+  private async restore(): Promise<void> {
+    if (!this.options.stateFile) return;
+    const { value } = await readStateFile(this.options.stateFile, queueFileSchema);
+    const resumePublish: Job[] = [];
+    for (const saved of value?.jobs ?? []) {
+      const job: Job = { input: saved.input, view: saved.view, packageDir: saved.packageDir };
+      const view = job.view;
+      if (RUNNING.includes(view.status)) {
+        job.view = { ...view, status: 'queued', progress: undefined, interrupted: true };
+        if (job.packageDir) await removePartials(job.packageDir);
+      } else if (view.status === 'done') {
+        const master = job.packageDir && path.join(job.packageDir, PACKAGE_NAMES.multivariantPlaylist);
+        if (!master || !(await stat(master).catch(() => undefined))) {
+          job.view = {
+            ...view,
+            status: 'failed',
+            result: undefined,
+            error: { code: 'IO_ERROR', message: `the package folder ${job.packageDir ?? ''} is gone` },
+          };
+        }
+      }
+      if (job.view.publish?.status === 'publishing') {
+        job.view = { ...job.view, publish: { ...job.view.publish, status: 'interrupted' } };
+        if (job.view.status === 'done') resumePublish.push(job);
+      }
+      this.jobs.set(view.id, job);
+      this.order.push(view.id);
+    }
+    for (const job of resumePublish) void this.runPublish(job, job.view.publish?.target);
   }
 
   private get(id: string): Job {
@@ -146,7 +259,7 @@ export class JobQueue implements StudioApi {
   }
 
   private pump(): void {
-    while (this.running() < this.concurrency) {
+    while (!this.closing && this.running() < this.concurrency) {
       const next = this.order
         .map((id) => this.jobs.get(id)!)
         .find((j) => j.view.status === 'queued' && !j.controller);
@@ -162,8 +275,9 @@ export class JobQueue implements StudioApi {
     while (names.has(path.join(this.options.outDir, name))) name += '-2';
     job.packageDir = path.join(this.options.outDir, name);
     this.update(job, { status: 'probing' });
+    let preset: Preset | undefined;
     try {
-      const preset = await loadPreset(job.view.presetId);
+      preset = await this.options.loadPreset(job.view.presetId);
       const result = await encodePackage(
         { input: job.input, packageDir: job.packageDir, preset, overwrite: true },
         {
@@ -172,8 +286,13 @@ export class JobQueue implements StudioApi {
           onCommand: this.options.onCommand,
         },
       );
-      this.update(job, { status: 'done', progress: { ratio: 1 }, result: this.resultView(job, result) });
+      this.update(job, {
+        status: 'done',
+        progress: { ratio: 1 },
+        result: toJobResult(`${this.options.packageBaseUrl}/${job.view.id}/`, result),
+      });
     } catch (error) {
+      if (this.closing) return; // left as it was: the next start re-runs it
       const data = toErrorData(error);
       this.update(
         job,
@@ -185,6 +304,47 @@ export class JobQueue implements StudioApi {
       job.controller = undefined;
       if (this.jobs.has(job.view.id)) this.pump();
       this.maybeDrained();
+    }
+    const auto =
+      job.view.autoPublishTarget ?? (preset?.publish?.auto ? (preset.publish.target ?? '') : undefined);
+    if (job.view.status === 'done' && auto !== undefined && this.options.publish)
+      void this.runPublish(job, auto || undefined);
+  }
+
+  private async runPublish(job: Job, target: string | undefined): Promise<void> {
+    const publish = this.options.publish;
+    if (!publish || !job.packageDir) return;
+    const controller = new AbortController();
+    job.publishController = controller;
+    let view: PublishView = { status: 'publishing', target: target ?? '' };
+    const set = (change: Partial<PublishView>) => {
+      view = { ...view, ...change };
+      this.update(job, { publish: view });
+    };
+    set({});
+    try {
+      const summary = await publish(
+        { packageDir: job.packageDir, ...(target ? { target } : {}) },
+        {
+          signal: controller.signal,
+          onTarget: (name) => set({ target: name }),
+          onEvent: (event) => {
+            if (event.type === 'progress') {
+              const { current: _current, type: _type, ...progress } = event;
+              set({ progress });
+            } else if (event.type === 'cors' && event.ok === false) {
+              set({ corsProblem: event.problems.join('; ') });
+            }
+          },
+        },
+      );
+      set({ status: 'published', summary, error: undefined });
+    } catch (error) {
+      if (this.closing) return;
+      const data = toErrorData(error);
+      set({ status: data.code === 'CANCELLED' ? 'cancelled' : 'failed', error: data });
+    } finally {
+      job.publishController = undefined;
     }
   }
 
@@ -205,37 +365,15 @@ export class JobQueue implements StudioApi {
     }
   }
 
-  private resultView(job: Job, result: PackageResult): JobView['result'] {
-    const baseUrl = `${this.options.packageBaseUrl}/${job.view.id}/`;
-    return {
-      baseUrl,
-      multivariantPlaylist: PACKAGE_NAMES.multivariantPlaylist,
-      variants: result.variants,
-      storyboardVtt: result.images?.storyboard?.vtt,
-      poster: result.images?.posterJpeg,
-      validation: result.validation,
-      sizeBytes: result.sizeBytes,
-      elapsedSec: result.elapsedSec,
-    };
-  }
-
   private update(job: Job, change: Partial<JobView>): void {
+    if (this.closing) return;
     job.view = { ...job.view, ...change };
     if (this.jobs.has(job.view.id)) this.emit({ type: 'job', job: job.view });
   }
 
   private maybeDrained(): void {
     const views = [...this.jobs.values()].map((j) => j.view);
-    if (
-      views.some(
-        (v) =>
-          v.status === 'queued' ||
-          v.status === 'probing' ||
-          v.status === 'encoding' ||
-          v.status === 'packaging',
-      )
-    )
-      return;
+    if (views.some((v) => v.status === 'queued' || RUNNING.includes(v.status))) return;
     const count = (s: JobView['status']) => views.filter((v) => v.status === s).length;
     this.emit({
       type: 'drained',
@@ -246,6 +384,25 @@ export class JobQueue implements StudioApi {
   }
 
   private emit(event: StudioEvent): void {
+    this.writer?.write({
+      version: 1,
+      jobs: this.order.map((id) => {
+        const { input, view, packageDir } = this.jobs.get(id)!;
+        return { input, view, ...(packageDir ? { packageDir } : {}) };
+      }),
+    });
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** Leftovers of an encode that was killed: `.<name>.partial-…` siblings of the package folder. */
+async function removePartials(packageDir: string): Promise<void> {
+  const parent = path.dirname(packageDir);
+  const prefix = `.${path.basename(packageDir)}${PARTIAL_MARKER}`;
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((e) => e.startsWith(prefix))
+      .map((e) => rm(path.join(parent, e), { recursive: true, force: true })),
+  );
 }

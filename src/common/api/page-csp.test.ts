@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { pageCsp } from './page-csp.js';
+
+describe('the page CSP', () => {
+  it('never allows inline or foreign scripts', () => {
+    const csp = pageCsp({ publicOrigins: ['https://cdn.example.com'] });
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toMatch(/script-src[^;]*(unsafe|https)/);
+  });
+
+  it('lets hls.js fetch a published copy from the targets’ origins only', () => {
+    const csp = pageCsp({ publicOrigins: ['https://cdn.example.com', 'http://127.0.0.1:9000'] });
+    expect(csp).toMatch(/connect-src 'self' https:\/\/cdn\.example\.com http:\/\/127\.0\.0\.1:9000;/);
+  });
+
+  it('drops an "origin" that would inject a directive', () => {
+    const csp = pageCsp({ publicOrigins: ["https://x.com; script-src 'unsafe-inline'"] });
+    expect(csp).not.toContain('unsafe-inline\'"');
+    expect(csp.match(/script-src/g)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * The Content-Security-Policy of the studio's page, for both faces. The page loads only its own code;
+ * hls.js needs blob: (its transmuxer worker, MSE); packages come from `packageSources` (the desktop
+ * app's package protocol, or the page's own origin in browser mode), and a published copy is played
+ * from the saved targets' public origins.
+ */
+export function pageCsp(options: {
+  packageSources?: string[];
+  connectSources?: string[];
+  publicOrigins?: string[];
+}): string {
+  const packages = (options.packageSources ?? []).join(' ');
+  // An origin is scheme://host[:port]: anything else (quotes, semicolons) would change the policy.
+  const remote = (options.publicOrigins ?? []).filter((o) => /^https?:\/\/[\w.-]+(:\d+)?$/.test(o)).join(' ');
+  const list = (...sources: string[]) => sources.filter(Boolean).join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src ${list("'self' data: blob:", packages, remote)}`,
+    `media-src ${list("'self' blob:", packages)}`,
+    `connect-src ${list("'self'", packages, ...(options.connectSources ?? []), remote)}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}

@@ -1,0 +1,87 @@
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PresetEntry } from '../../common/api/studio-api.js';
+import { StudioError } from '../../common/errors.js';
+import { parsePreset, type Preset } from '../../common/presets/preset-schema.js';
+import { listBuiltInPresets, readPresetFile } from './preset-store.js';
+
+/**
+ * The presets a user sees: the built-ins (read-only) and their own, one JSON file each in `dir`
+ * (the same schema as presets/, so a file can be shared, imported or used with `encode --preset file`).
+ */
+export class PresetLibrary {
+  constructor(private readonly dir: string) {}
+
+  async list(): Promise<PresetEntry[]> {
+    const builtIn = await listBuiltInPresets();
+    const user = await this.userPresets();
+    const entry = (preset: Preset, isBuiltIn: boolean): PresetEntry => ({
+      id: preset.id,
+      name: preset.name,
+      builtIn: isBuiltIn,
+      preset,
+    });
+    const byName = (a: PresetEntry, b: PresetEntry) => a.name.localeCompare(b.name);
+    return [
+      ...builtIn.map((p) => entry(p, true)).sort(byName),
+      ...user.map((p) => entry(p, false)).sort(byName),
+    ];
+  }
+
+  /** A preset by id (user presets and built-ins share one id space). */
+  async get(id: string): Promise<Preset> {
+    const found = (await this.list()).find((e) => e.id === id);
+    if (!found) throw new StudioError('PRESET_NOT_FOUND', `no preset named "${id}"`);
+    return found.preset;
+  }
+
+  /** Validates and saves a user preset; `replaceId` is its old id when it was renamed. */
+  async save(json: unknown, replaceId?: string): Promise<PresetEntry> {
+    const parsed = parsePreset(json);
+    if (!parsed.ok)
+      throw new StudioError('PRESET_INVALID', `the preset is not valid: ${parsed.issues.join('; ')}`, {
+        detail: parsed.issues.join('\n'),
+      });
+    const preset = parsed.preset;
+    const builtIn = await listBuiltInPresets();
+    for (const id of [preset.id, replaceId]) {
+      if (id && builtIn.some((p) => p.id === id))
+        throw new StudioError(
+          'INVALID_ARGUMENT',
+          `"${id}" is a built-in preset and cannot be changed: duplicate it under a new name`,
+        );
+    }
+    if (preset.id !== replaceId && (await this.userPresets()).some((p) => p.id === preset.id))
+      throw new StudioError('INVALID_ARGUMENT', `a preset named "${preset.id}" already exists`);
+    await mkdir(this.dir, { recursive: true });
+    const file = this.fileOf(preset.id);
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(preset, null, 2) + '\n');
+    await rename(temp, file);
+    if (replaceId && replaceId !== preset.id) await rm(this.fileOf(replaceId), { force: true });
+    return { id: preset.id, name: preset.name, builtIn: false, preset };
+  }
+
+  async delete(id: string): Promise<void> {
+    if ((await listBuiltInPresets()).some((p) => p.id === id))
+      throw new StudioError('INVALID_ARGUMENT', `"${id}" is a built-in preset and cannot be deleted`);
+    if (!(await this.userPresets()).some((p) => p.id === id))
+      throw new StudioError('PRESET_NOT_FOUND', `no user preset named "${id}"`);
+    await rm(this.fileOf(id), { force: true });
+  }
+
+  private fileOf(id: string): string {
+    return path.join(this.dir, `${id}.json`);
+  }
+
+  /** Every valid preset file in the folder; a broken file is skipped (it is the user's, not a bug). */
+  private async userPresets(): Promise<Preset[]> {
+    const files = await readdir(this.dir).catch(() => [] as string[]);
+    const presets = await Promise.all(
+      files
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => readPresetFile(path.join(this.dir, f)).catch(() => undefined)),
+    );
+    return presets.filter((p): p is Preset => p !== undefined);
+  }
+}

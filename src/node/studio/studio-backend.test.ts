@@ -1,0 +1,271 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobView, StudioEvent } from '../../common/api/studio-api.js';
+import { clip, scratchDir } from '../../../test/helpers/clips.js';
+import { testPreset } from '../../../test/helpers/encode.js';
+import { startS3Server, uniqueCredentials, type TestS3 } from '../../../test/helpers/s3-server.js';
+import { createTestCipher } from '../../../test/helpers/test-cipher.js';
+import { waitFor } from '../../../test/helpers/wait-for.js';
+import type { SecretCipher } from '../publish/credential-vault.js';
+import { StudioBackend } from './studio-backend.js';
+
+const open: StudioBackend[] = [];
+afterAll(async () => {
+  await Promise.all(open.map((b) => b.close()));
+});
+
+async function backendIn(
+  dir: string,
+  options: { cipher?: SecretCipher; log?: string[]; events?: StudioEvent[] } = {},
+): Promise<StudioBackend> {
+  const backend = await StudioBackend.open({
+    face: 'desktop',
+    stateDir: path.join(dir, 'state'),
+    outDir: path.join(dir, 'out'),
+    packageBaseUrl: '/packages',
+    ...(options.cipher ? { cipher: options.cipher } : {}),
+    log: (line) => options.log?.push(line),
+    watch: { pollMs: 100, stableMs: 600 },
+  });
+  if (options.events) backend.onEvent((e) => options.events!.push(e));
+  open.push(backend);
+  return backend;
+}
+
+const FAST = { ...testPreset(), id: 'fast-test', name: 'Fast test' };
+
+async function waitForJob(backend: StudioBackend, ok: (j: JobView) => boolean, what: string) {
+  return waitFor(async () => (await backend.listJobs()).find(ok), what, 90_000);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('the preset library', () => {
+  it('saves, renames and deletes user presets, keeps built-ins read-only, and survives a restart', async () => {
+    const dir = await scratchDir('backend-presets-');
+    const backend = await backendIn(dir);
+    const builtIn = (await backend.listPresets()).filter((p) => p.builtIn).map((p) => p.id);
+    expect(builtIn).toContain('web-compact');
+
+    await backend.savePreset({ preset: { ...FAST, id: 'my-ladder', name: 'My ladder' } });
+    await expect(backend.savePreset({ preset: { ...FAST, id: 'web-compact' } })).rejects.toThrow(/built-in/);
+    await expect(backend.savePreset({ preset: { ...FAST, id: 'my-ladder' } })).rejects.toThrow(/exists/);
+    await expect(
+      backend.savePreset({
+        preset: { ...FAST, id: 'bad', rungs: [{ width: 321, height: 180, bitrateKbps: 100 }] },
+      }),
+    ).rejects.toThrow(/rungs\[0\]\.width/);
+    await backend.savePreset({ preset: { ...FAST, id: 'renamed', name: 'Renamed' }, replaceId: 'my-ladder' });
+    await backend.close();
+
+    const again = await backendIn(dir);
+    const user = (await again.listPresets()).filter((p) => !p.builtIn);
+    expect(user.map((p) => p.id)).toEqual(['renamed']);
+    await expect(again.deletePreset({ id: 'web-compact' })).rejects.toThrow(/built-in/);
+    await again.deletePreset({ id: 'renamed' });
+    expect((await again.listPresets()).some((p) => p.id === 'renamed')).toBe(false);
+  });
+});
+
+describe('a queue that survives', () => {
+  it('restores interrupted jobs after a crash, re-runs them, and never lists a missing package as done', async () => {
+    const dir = await scratchDir('backend-restore-');
+    const input = await clip('restore.mp4', { width: 320, height: 180, durationSec: 2 });
+    const state = path.join(dir, 'state');
+    const out = path.join(dir, 'out');
+    await mkdir(state, { recursive: true });
+    await mkdir(path.join(out, '.restore-aaaaaa111111.partial-123'), { recursive: true });
+    const view = (id: string, status: string) => ({
+      id,
+      fileName: 'restore.mp4',
+      presetId: 'fast-test',
+      status,
+      notes: [],
+      addedAt: 1,
+    });
+    // What a process killed mid-encode leaves: one job encoding, one "done" whose folder is gone.
+    await writeFile(
+      path.join(state, 'queue.json'),
+      JSON.stringify({
+        version: 1,
+        jobs: [
+          {
+            input,
+            view: view('aaaaaa111111', 'encoding'),
+            packageDir: path.join(out, 'restore-aaaaaa111111'),
+          },
+          { input, view: view('bbbbbb222222', 'done'), packageDir: path.join(out, 'gone') },
+        ],
+      }),
+    );
+    const first = await backendIn(dir);
+    await first.close(); // the preset is not there yet: nothing may run
+    await mkdir(path.join(state, 'presets'), { recursive: true });
+    await writeFile(path.join(state, 'presets', 'fast-test.json'), JSON.stringify(FAST));
+
+    const backend = await backendIn(dir);
+    const jobs = await backend.listJobs();
+    expect(jobs.find((j) => j.id === 'bbbbbb222222')).toMatchObject({ status: 'failed' });
+    expect(jobs.find((j) => j.id === 'aaaaaa111111')).toMatchObject({ interrupted: true });
+    const done = await waitForJob(
+      backend,
+      (j) => j.id === 'aaaaaa111111' && j.status === 'done',
+      'the re-run',
+    );
+    expect(done.result?.validation.valid).toBe(true);
+    expect((await readdir(out)).filter((e) => e.includes('.partial-'))).toEqual([]);
+  });
+
+  it('keeps finished jobs as history, with their settings, across restarts', async () => {
+    const dir = await scratchDir('backend-history-');
+    const input = await clip('history.mp4', { width: 320, height: 180, durationSec: 2 });
+    const backend = await backendIn(dir);
+    await backend.savePreset({ preset: FAST });
+    await backend.setConcurrency({ jobs: 2 });
+    const [job] = await backend.addJobs({ paths: [input], presetId: 'fast-test' });
+    await waitForJob(backend, (j) => j.id === job!.id && j.status === 'done', 'the encode');
+    await backend.close();
+
+    const again = await backendIn(dir);
+    expect(await again.listJobs()).toEqual([expect.objectContaining({ id: job!.id, status: 'done' })]);
+    expect((await again.getSettings()).concurrency).toBe(2);
+  });
+});
+
+describe('publish targets and their secrets', () => {
+  let s3: TestS3;
+  beforeAll(async () => {
+    s3 = await startS3Server();
+  });
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it('a saved secret is used to publish and is found nowhere: not in responses, events, settings or logs', async () => {
+    const dir = await scratchDir('backend-secrets-');
+    const credentials = uniqueCredentials(s3);
+    const canary = credentials.secretAccessKey;
+    const log: string[] = [];
+    const events: StudioEvent[] = [];
+    const backend = await backendIn(dir, { cipher: createTestCipher(), log, events });
+    const responses: unknown[] = [];
+    const call = async <T>(result: Promise<T>) => {
+      const value = await result;
+      responses.push(value);
+      return value;
+    };
+    await call(backend.savePreset({ preset: FAST }));
+    await call(
+      backend.saveTarget({
+        name: 'local',
+        target: {
+          store: 's3-compatible',
+          bucket: s3.bucket,
+          endpoint: s3.endpoint,
+          region: s3.region,
+          prefix: 'studio',
+          acl: 'public-read',
+        },
+        credentials,
+      }),
+    );
+    const [target] = await call(backend.listTargets());
+    expect(target).toMatchObject({ name: 'local', hasCredentials: true, isDefault: true });
+    const report = await call(backend.testTarget({ name: 'local' }));
+    expect(report.steps.filter((s) => s.step !== 'cors')).toEqual(
+      ['list', 'put', 'get', 'delete'].map((step) => expect.objectContaining({ step, ok: true })),
+    );
+
+    const input = await clip('secret.mp4', { width: 320, height: 180, durationSec: 2 });
+    const [job] = await call(backend.addJobs({ paths: [input], presetId: 'fast-test' }));
+    await waitForJob(backend, (j) => j.id === job!.id && j.status === 'done', 'the encode');
+    await call(backend.publishJob({ id: job!.id }));
+    const published = await waitForJob(
+      backend,
+      (j) => j.id === job!.id && (j.publish?.status === 'published' || j.publish?.status === 'failed'),
+      'the publish',
+    );
+    expect(published.publish?.error).toBeUndefined();
+    expect(published.publish?.summary?.playbackUrl).toMatch(/\/studio\/secret-[a-z0-9]+\/master\.m3u8$/);
+    responses.push(await backend.listJobs(), await backend.getSettings());
+    await backend.close();
+
+    expect(JSON.stringify(responses)).not.toContain(canary);
+    expect(JSON.stringify(events)).not.toContain(canary);
+    expect(log.join('\n')).not.toContain(canary);
+    const files = await filesUnder(path.join(dir, 'state'));
+    expect(files.map((f) => path.basename(f))).toEqual(
+      expect.arrayContaining(['credentials.json', 'targets.json']),
+    );
+    for (const file of files) expect(await readFile(file, 'utf8'), file).not.toContain(canary);
+  });
+
+  it('without a keyring (basic_text) nothing is saved until the user agrees', async () => {
+    const dir = await scratchDir('backend-basic-text-');
+    const backend = await backendIn(dir, { cipher: createTestCipher('basic_text') });
+    expect((await backend.getSettings()).credentialStorage).toMatchObject({ plainText: true });
+    const request = {
+      name: 'plain',
+      target: { store: 's3-compatible', bucket: s3.bucket, endpoint: s3.endpoint },
+      credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' },
+    };
+    await expect(backend.saveTarget(request)).rejects.toThrow(/basic_text/);
+    expect(await backend.listTargets()).toEqual([]);
+    await backend.saveTarget({ ...request, allowPlainTextStorage: true });
+    expect(await backend.listTargets()).toEqual([expect.objectContaining({ hasCredentials: true })]);
+  });
+
+  it('browser mode stores no secrets: the AWS chain is used instead', async () => {
+    const backend = await backendIn(await scratchDir('backend-browser-'));
+    expect((await backend.getSettings()).credentialStorage.available).toBe(false);
+    await expect(
+      backend.saveTarget({
+        name: 'x',
+        target: { store: 's3-compatible', bucket: s3.bucket, endpoint: s3.endpoint },
+        credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' },
+      }),
+    ).rejects.toThrow(/credential chain/);
+    expect(await backend.listTargets()).toEqual([]);
+  });
+});
+
+describe('watch folders', () => {
+  it('a file copied in slowly gives exactly one job, started after the copy finished, never repeated', async () => {
+    const dir = await scratchDir('backend-watch-');
+    const watched = path.join(dir, 'inbox');
+    await mkdir(watched);
+    const source = await readFile(await clip('watched.mp4', { width: 320, height: 180, durationSec: 2 }));
+    const backend = await backendIn(dir);
+    await backend.savePreset({ preset: FAST });
+    await backend.addWatchFolder({ path: watched, presetId: 'fast-test' });
+
+    const target = path.join(watched, 'arrived.mp4');
+    const chunks = 6;
+    let lastWrite = 0;
+    for (let i = 0; i < chunks; i++) {
+      const part = source.subarray((i * source.length) / chunks, ((i + 1) * source.length) / chunks);
+      await writeFile(target, part, { flag: i === 0 ? 'w' : 'a' });
+      lastWrite = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const job = await waitForJob(
+      backend,
+      (j) => j.fileName === 'arrived.mp4' && j.status === 'done',
+      'the job',
+    );
+    expect(job.addedAt).toBeGreaterThanOrEqual(lastWrite);
+    expect(job.result?.validation.valid).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await backend.listJobs()).filter((j) => j.fileName === 'arrived.mp4')).toHaveLength(1);
+    expect(await backend.listWatchFolders()).toEqual([expect.objectContaining({ path: watched, queued: 1 })]);
+    await backend.close();
+
+    const again = await backendIn(dir);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await again.listJobs()).filter((j) => j.fileName === 'arrived.mp4')).toHaveLength(1);
+  });
+});

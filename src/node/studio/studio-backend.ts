@@ -1,0 +1,294 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type {
+  AddJobsRequest,
+  AddWatchFolderRequest,
+  ConcurrencyRequest,
+  ExcerptRequest,
+  JobRequest,
+  JobResult,
+  JobView,
+  MoveJobRequest,
+  PresetEntry,
+  PresetRequest,
+  PublishJobRequest,
+  SavePresetRequest,
+  SaveTargetRequest,
+  StudioApi,
+  StudioEvent,
+  StudioSettings,
+  TargetRequest,
+  TargetTestReport,
+  TargetView,
+  WatchFolderRequest,
+  WatchFolderView,
+} from '../../common/api/studio-api.js';
+import { StudioError } from '../../common/errors.js';
+import { PresetLibrary } from '../presets/preset-library.js';
+import { NO_SECRET_STORAGE, type SecretCipher } from '../publish/credential-vault.js';
+import { publishPackage } from '../publish/publish-package.js';
+import { ExcerptRunner } from './excerpt-runner.js';
+import { JobQueue } from './job-queue.js';
+import { SettingsStore } from './settings-store.js';
+import { TargetManager } from './target-manager.js';
+import { WatchFolders } from './watch-folders.js';
+
+export interface StudioBackendOptions {
+  face: StudioSettings['face'];
+  /** Settings, queue, user presets, targets and credentials (the config folder; see configDir()). */
+  stateDir: string;
+  /** Folder that receives one package folder per job. */
+  outDir: string;
+  /** URL prefix the UI loads packages from (`/packages`, `studio-package://p`). */
+  packageBaseUrl: string;
+  /** Encrypts saved credentials (Electron's safeStorage); without one, the AWS chain is used. */
+  cipher?: SecretCipher;
+  /** One line per thing worth keeping in the log (never a secret). */
+  log?(line: string): void;
+  watch?: { pollMs?: number; stableMs?: number };
+}
+
+/**
+ * Everything behind the StudioApi, for every face: the persisted queue with publishing, the preset
+ * library, publish targets with their encrypted credentials, the excerpt runner and watch folders.
+ */
+export class StudioBackend implements StudioApi {
+  private readonly listeners = new Set<(event: StudioEvent) => void>();
+
+  private constructor(
+    private readonly options: StudioBackendOptions,
+    private readonly settings: SettingsStore,
+    private readonly presets: PresetLibrary,
+    private readonly targets: TargetManager,
+    readonly queue: JobQueue,
+    private readonly excerpts: ExcerptRunner,
+    private readonly watchFolders: WatchFolders,
+  ) {}
+
+  static async open(options: StudioBackendOptions): Promise<StudioBackend> {
+    await mkdir(options.stateDir, { recursive: true });
+    await mkdir(options.outDir, { recursive: true });
+    const log = options.log ?? (() => {});
+    const settings = await SettingsStore.open(options.stateDir);
+    const presets = new PresetLibrary(path.join(options.stateDir, 'presets'));
+    const targets = new TargetManager(options.stateDir, options.cipher ?? NO_SECRET_STORAGE, settings);
+    const relay: { emit(event: StudioEvent): void } = { emit: () => {} };
+    const queue = await JobQueue.open({
+      outDir: options.outDir,
+      packageBaseUrl: options.packageBaseUrl,
+      concurrency: settings.get().concurrency,
+      stateFile: path.join(options.stateDir, 'queue.json'),
+      loadPreset: (id) => presets.get(id),
+      onCommand: (line) => log(`run: ${line}`),
+      publish: async ({ packageDir, target }, ctx) => {
+        const resolved = await targets.resolve(target);
+        ctx.onTarget(resolved.name);
+        log(`publish ${path.basename(packageDir)} → target ${resolved.name}`);
+        const summary = await publishPackage(
+          { packageDir, target: resolved.config },
+          {
+            signal: ctx.signal,
+            onEvent: ctx.onEvent,
+            ...(resolved.credentials ? { credentials: resolved.credentials } : {}),
+          },
+        );
+        log(`published ${path.basename(packageDir)}: ${summary.playbackUrl}`);
+        return summary;
+      },
+    });
+    const excerpts = new ExcerptRunner({
+      dir: path.join(options.stateDir, 'excerpts'),
+      packageBaseUrl: options.packageBaseUrl,
+      emit: (event) => relay.emit(event),
+      onCommand: (line) => log(`run: ${line}`),
+    });
+    const watchFolders = new WatchFolders({
+      settings,
+      enqueue: async (file, folder) => {
+        await queue.addJobs({
+          paths: [file],
+          presetId: folder.presetId,
+          watchFolderId: folder.id,
+          ...(folder.target ? { autoPublishTarget: folder.target } : {}),
+        });
+      },
+      countQueued: (id) => queue.countFromWatchFolder(id),
+      emit: (event) => relay.emit(event),
+      log,
+      ...options.watch,
+    });
+    const backend = new StudioBackend(options, settings, presets, targets, queue, excerpts, watchFolders);
+    relay.emit = (event) => backend.emit(event);
+    queue.onEvent((event) => {
+      backend.emit(event);
+      if (event.type === 'job' && event.job.watchFolderId) backend.emit({ type: 'changed', what: 'watch' });
+    });
+    watchFolders.start();
+    return backend;
+  }
+
+  // Presets
+  listPresets(): Promise<PresetEntry[]> {
+    return this.presets.list();
+  }
+
+  async savePreset({ preset, replaceId }: SavePresetRequest): Promise<PresetEntry> {
+    const saved = await this.presets.save(preset, replaceId);
+    if (replaceId && replaceId !== saved.id && this.settings.get().defaultPresetId === replaceId)
+      this.settings.update((s) => ({ ...s, defaultPresetId: saved.id }));
+    this.emit({ type: 'changed', what: 'presets' });
+    return saved;
+  }
+
+  async deletePreset({ id }: PresetRequest): Promise<void> {
+    await this.presets.delete(id);
+    if (this.settings.get().defaultPresetId === id)
+      this.settings.update((s) => ({ ...s, defaultPresetId: 'web-compact' }));
+    this.emit({ type: 'changed', what: 'presets' });
+  }
+
+  async encodeExcerpt(request: ExcerptRequest): Promise<JobResult> {
+    const job = this.queue.listJobs().find((j) => j.id === request.jobId);
+    if (!job) throw new StudioError('INVALID_ARGUMENT', `no job ${request.jobId}`);
+    return this.excerpts.run({
+      input: this.queue.inputOf(job.id),
+      preset: request.preset,
+      ...(request.startSec === undefined ? {} : { startSec: request.startSec }),
+      durationSec: request.durationSec ?? 10,
+      ...(job.source ? { sourceDurationSec: job.source.durationSec } : {}),
+    });
+  }
+
+  async cancelExcerpt(): Promise<void> {
+    this.excerpts.cancel();
+  }
+
+  // Queue
+  async listJobs(): Promise<JobView[]> {
+    return this.queue.listJobs();
+  }
+
+  async addJobs(request: AddJobsRequest): Promise<JobView[]> {
+    return this.queue.addJobs(request);
+  }
+
+  async cancelJob({ id }: JobRequest): Promise<void> {
+    this.queue.cancelJob(id);
+  }
+
+  async retryJob({ id }: JobRequest): Promise<void> {
+    this.queue.retryJob(id);
+  }
+
+  async removeJob({ id }: JobRequest): Promise<void> {
+    this.queue.removeJob(id);
+  }
+
+  async moveJob(request: MoveJobRequest): Promise<void> {
+    this.queue.moveJob(request);
+  }
+
+  async setConcurrency({ jobs }: ConcurrencyRequest): Promise<void> {
+    this.queue.setConcurrency(jobs);
+    this.settings.update((s) => ({ ...s, concurrency: jobs }));
+    this.emit({ type: 'changed', what: 'settings' });
+  }
+
+  async getSettings(): Promise<StudioSettings> {
+    const s = this.settings.get();
+    return {
+      face: this.options.face,
+      concurrency: s.concurrency,
+      defaultPresetId: s.defaultPresetId,
+      ...(s.defaultTarget ? { defaultTarget: s.defaultTarget } : {}),
+      credentialStorage: this.targets.credentialStorage(),
+    };
+  }
+
+  async setDefaultPreset({ id }: PresetRequest): Promise<void> {
+    await this.presets.get(id);
+    this.settings.update((s) => ({ ...s, defaultPresetId: id }));
+    this.emit({ type: 'changed', what: 'settings' });
+  }
+
+  // Targets and publishing
+  listTargets(): Promise<TargetView[]> {
+    return this.targets.list();
+  }
+
+  async saveTarget(request: SaveTargetRequest): Promise<TargetView> {
+    const view = await this.targets.save(request);
+    this.emit({ type: 'changed', what: 'targets' });
+    return view;
+  }
+
+  async removeTarget({ name }: TargetRequest): Promise<void> {
+    await this.targets.remove(name);
+    this.emit({ type: 'changed', what: 'targets' });
+  }
+
+  async setDefaultTarget({ name }: TargetRequest): Promise<void> {
+    await this.targets.setDefault(name);
+    this.emit({ type: 'changed', what: 'targets' });
+    this.emit({ type: 'changed', what: 'settings' });
+  }
+
+  testTarget({ name }: TargetRequest): Promise<TargetTestReport> {
+    return this.targets.test(name);
+  }
+
+  async fixCors({ name }: TargetRequest): Promise<void> {
+    await this.targets.fixCors(name);
+    // Jobs that reported the problem for this target no longer have it.
+    this.queue.clearCorsProblem(name);
+  }
+
+  async publishJob({ id, target }: PublishJobRequest): Promise<void> {
+    this.queue.publishJob(id, target);
+  }
+
+  async cancelPublish({ id }: JobRequest): Promise<void> {
+    this.queue.cancelPublish(id);
+  }
+
+  // Watch folders
+  async listWatchFolders(): Promise<WatchFolderView[]> {
+    return this.watchFolders.list();
+  }
+
+  async addWatchFolder(request: AddWatchFolderRequest): Promise<WatchFolderView> {
+    await this.presets.get(request.presetId);
+    if (request.target) await this.targets.resolve(request.target);
+    return this.watchFolders.add(request);
+  }
+
+  async removeWatchFolder({ id }: WatchFolderRequest): Promise<void> {
+    this.watchFolders.remove(id);
+  }
+
+  onEvent(listener: (event: StudioEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The folder behind a package URL id: a finished job's package or the current excerpt. */
+  packageDirOf(id: string): string | undefined {
+    return this.queue.packageDirOf(id) ?? this.excerpts.dirOf(id);
+  }
+
+  /** Origins of the saved targets' public URLs (for the page's CSP: playing a published copy). */
+  publicOrigins(): Promise<string[]> {
+    return this.targets.publicOrigins().catch(() => []);
+  }
+
+  async close(): Promise<void> {
+    this.watchFolders.close();
+    await this.excerpts.close();
+    await this.queue.close();
+    await this.settings.flush();
+  }
+
+  private emit(event: StudioEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddWatchFolderRequest, StudioEvent, WatchFolderView } from '../../common/api/studio-api.js';
+import { StudioError } from '../../common/errors.js';
+import { watchFolder } from './folder-watcher.js';
+import type { SettingsStore, WatchFolderSettings } from './settings-store.js';
+
+export interface WatchFoldersOptions {
+  settings: SettingsStore;
+  /** Queues one file found in a folder. */
+  enqueue(file: string, folder: WatchFolderSettings): Promise<void>;
+  countQueued(folderId: string): number;
+  emit(event: StudioEvent): void;
+  pollMs?: number;
+  stableMs?: number;
+  log?(line: string): void;
+}
+
+/**
+ * The watch folders a user set up (kept in settings.json with the files each has queued): new media
+ * files that have finished copying are queued with the folder's preset and, optionally, published.
+ */
+export class WatchFolders {
+  private readonly watchers = new Map<string, { close(): void }>();
+  private readonly problems = new Map<string, string>();
+
+  constructor(private readonly options: WatchFoldersOptions) {}
+
+  start(): void {
+    for (const folder of this.options.settings.get().watchFolders) this.watch(folder);
+  }
+
+  list(): WatchFolderView[] {
+    return this.options.settings.get().watchFolders.map((f) => ({
+      id: f.id,
+      path: f.path,
+      presetId: f.presetId,
+      ...(f.target ? { target: f.target } : {}),
+      queued: this.options.countQueued(f.id),
+      ...(this.problems.has(f.id) ? { problem: this.problems.get(f.id) } : {}),
+    }));
+  }
+
+  async add(request: AddWatchFolderRequest): Promise<WatchFolderView> {
+    const dir = path.resolve(request.path);
+    const info = await stat(dir).catch(() => undefined);
+    if (!info?.isDirectory()) throw new StudioError('INVALID_ARGUMENT', `${dir} is not a folder`);
+    if (this.options.settings.get().watchFolders.some((f) => f.path === dir))
+      throw new StudioError('INVALID_ARGUMENT', `${dir} is already watched`);
+    const folder: WatchFolderSettings = {
+      id: randomBytes(6).toString('hex'),
+      path: dir,
+      presetId: request.presetId,
+      ...(request.target ? { target: request.target } : {}),
+      processed: [],
+    };
+    this.options.settings.update((s) => ({ ...s, watchFolders: [...s.watchFolders, folder] }));
+    this.watch(folder);
+    this.changed();
+    return this.list().find((f) => f.id === folder.id)!;
+  }
+
+  remove(id: string): void {
+    if (!this.options.settings.get().watchFolders.some((f) => f.id === id))
+      throw new StudioError('INVALID_ARGUMENT', `no watch folder ${id}`);
+    this.watchers.get(id)?.close();
+    this.watchers.delete(id);
+    this.problems.delete(id);
+    this.options.settings.update((s) => ({ ...s, watchFolders: s.watchFolders.filter((f) => f.id !== id) }));
+    this.changed();
+  }
+
+  close(): void {
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+  }
+
+  private watch(folder: WatchFolderSettings): void {
+    const processed = () =>
+      new Set(this.options.settings.get().watchFolders.find((f) => f.id === folder.id)?.processed ?? []);
+    const watcher = watchFolder({
+      dir: folder.path,
+      ...(this.options.pollMs ? { pollMs: this.options.pollMs } : {}),
+      ...(this.options.stableMs ? { stableMs: this.options.stableMs } : {}),
+      isProcessed: (key) => processed().has(key),
+      onFile: async (file) => {
+        // Recorded before queueing: a crash in between loses a job rather than doing one twice.
+        this.options.settings.update((s) => ({
+          ...s,
+          watchFolders: s.watchFolders.map((f) =>
+            f.id === folder.id ? { ...f, processed: [...f.processed, file.key] } : f,
+          ),
+        }));
+        await this.options.settings.flush();
+        this.options.log?.(`watch ${folder.path}: queued ${file.path}`);
+        await this.options.enqueue(file.path, folder).catch((error: unknown) => {
+          this.setProblem(folder.id, `${path.basename(file.path)}: ${(error as Error).message}`);
+        });
+        this.changed();
+      },
+      onProblem: (message) => this.setProblem(folder.id, message),
+    });
+    this.watchers.set(folder.id, watcher);
+  }
+
+  private setProblem(id: string, message: string | undefined): void {
+    if (this.problems.get(id) === message) return;
+    if (message === undefined) this.problems.delete(id);
+    else this.problems.set(id, message);
+    this.changed();
+  }
+
+  private changed(): void {
+    this.options.emit({ type: 'changed', what: 'watch' });
+  }
+}
