@@ -45,7 +45,7 @@ export function createHttpStudioApi(): StudioApi & { upload(file: File): Promise
         method,
         (request?: object) => call(method as ApiCall, request),
       ]),
-    ) as Omit<StudioApi, 'onEvent'>),
+    ) as unknown as Omit<StudioApi, 'onEvent'>),
     onEvent(listener) {
       if (!socket) connect();
       listeners.add(listener);

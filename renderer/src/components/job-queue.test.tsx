@@ -10,6 +10,7 @@ const job = (over: Partial<JobView>): JobView => ({
   fileName: 'clip.mp4',
   presetId: 'web-compact',
   status: 'queued',
+  addedAt: 0,
   notes: [],
   ...over,
 });

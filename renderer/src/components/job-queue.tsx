@@ -1,4 +1,5 @@
 import { ActionIcon, Badge, Button, Code, Collapse, Group, Progress, Table, Text } from '@mantine/core';
+import { JobBadges } from './history-badges';
 import { useState } from 'react';
 import type { JobStatus, JobView, StudioApi } from '../../../src/common/api/studio-api';
 import { duration } from './format';
@@ -13,7 +14,8 @@ const STATUS_COLORS: Record<JobStatus, string> = {
   cancelled: 'orange',
 };
 
-type View = 'inspect' | 'preview' | 'report';
+export type JobPanel = 'inspect' | 'preview' | 'report' | 'publish';
+type View = JobPanel;
 
 /** One row per file: source facts, status, progress, and what can be done with it. */
 export function JobQueue(props: {
@@ -115,9 +117,12 @@ function JobRow({
         )}
       </Table.Td>
       <Table.Td>
-        <Badge color={STATUS_COLORS[job.status]} data-testid="job-status">
-          {job.status}
-        </Badge>
+        <Group gap={4}>
+          <Badge color={STATUS_COLORS[job.status]} data-testid="job-status">
+            {job.status}
+          </Badge>
+          <JobBadges job={job} />
+        </Group>
       </Table.Td>
       <Table.Td>
         {p && (
@@ -143,6 +148,9 @@ function JobRow({
                 onClick={() => onSelect(job.id, 'report')}
               >
                 {job.result?.validation.valid ? 'Valid' : 'Invalid'}
+              </Button>
+              <Button size="compact-sm" variant="light" onClick={() => onSelect(job.id, 'publish')}>
+                Publish…
               </Button>
             </>
           )}

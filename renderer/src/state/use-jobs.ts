@@ -28,6 +28,8 @@ export function useJobs(api: StudioApi): QueueState {
             return { ...s, jobs: event.ids.flatMap((id) => s.jobs.filter((j) => j.id === id)) };
           case 'drained':
             return { ...s, summary: { done: event.done, failed: event.failed, cancelled: event.cancelled } };
+          default:
+            return s;
         }
       });
     });
