@@ -1,0 +1,1 @@
+export { PresetEditor } from './preset-editor';
