@@ -129,8 +129,11 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       .extname(name)
       .replace(/[^.\w]/g, '')
       .slice(0, 10);
-    // The file keeps a recognisable, safe name; its bytes are never interpreted here.
-    const file = path.join(uploadDir, `${randomBytes(4).toString('hex')}-${packageNameFor(name)}${ext}`);
+    // The file keeps its (made safe) name in a folder of its own, so the job and the package are named
+    // as the user's file was; its bytes are never interpreted here.
+    const folder = path.join(uploadDir, randomBytes(6).toString('hex'));
+    await mkdir(folder);
+    const file = path.join(folder, `${packageNameFor(name)}${ext}`);
     await pipeline(req, createWriteStream(file));
     send(res, 200, { path: file });
   }
