@@ -1,7 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configDir } from '../publish/target-store.js';
 import { listBuiltInPresets, loadPreset } from './preset-store.js';
 
 describe('built-in presets', () => {
@@ -56,5 +57,17 @@ describe('loadPreset', () => {
       code: 'PRESET_INVALID',
       message: expect.stringMatching(/not valid JSON/),
     });
+  });
+
+  it('finds a preset saved in the app (the config folder) by its id', async () => {
+    const dir = path.join(configDir(), 'presets');
+    await mkdir(dir, { recursive: true });
+    const mine = {
+      id: 'my-own-ladder',
+      name: 'Mine',
+      rungs: [{ width: 640, height: 360, bitrateKbps: 800 }],
+    };
+    await writeFile(path.join(dir, 'my-own-ladder.json'), JSON.stringify(mine));
+    expect((await loadPreset('my-own-ladder')).rungs).toEqual(mine.rungs);
   });
 });

@@ -1,9 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../common/errors.js';
 import { parsePreset, type Preset } from '../../common/presets/preset-schema.js';
 import { findUp } from '../find-up.js';
+import { configDir } from '../publish/target-store.js';
 
 /** presets/ at the package root, wherever this module was built to (HLS_STUDIO_PRESETS_DIR overrides). */
 export const BUILT_IN_PRESET_DIR =
@@ -27,6 +28,10 @@ export async function loadPreset(nameOrFile: string): Promise<Preset> {
   }
   const presets = await listBuiltInPresets();
   const found = presets.find((p) => p.id === nameOrFile);
+  // Then the user's own (saved in the app's preset editor), by id.
+  const userFile = path.join(configDir(), 'presets', `${nameOrFile}.json`);
+  if (!found && /^[a-z0-9][a-z0-9-]*$/.test(nameOrFile) && (await stat(userFile).catch(() => undefined)))
+    return readPresetFile(userFile);
   if (!found) {
     throw new StudioError(
       'PRESET_NOT_FOUND',

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { JobView, StudioEvent } from '../../common/api/studio-api.js';
 import { clip, scratchDir } from '../../../test/helpers/clips.js';
 import { testPreset } from '../../../test/helpers/encode.js';
@@ -204,6 +204,50 @@ describe('publish targets and their secrets', () => {
     for (const file of files) expect(await readFile(file, 'utf8'), file).not.toContain(canary);
   });
 
+  it('auto-publish per preset; a publish interrupted by a crash resumes on restart', async () => {
+    const dir = await scratchDir('backend-autopublish-');
+    // Browser mode: no vault, so the credential chain of the server's user (here its environment).
+    process.env.S3_ACCESS_KEY_ID = s3.credentials.accessKeyId;
+    process.env.S3_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
+    onTestFinished(() => {
+      delete process.env.S3_ACCESS_KEY_ID;
+      delete process.env.S3_SECRET_ACCESS_KEY;
+    });
+    const backend = await backendIn(dir);
+    await backend.saveTarget({
+      name: 'auto',
+      target: {
+        store: 's3-compatible',
+        bucket: s3.bucket,
+        endpoint: s3.endpoint,
+        region: s3.region,
+        prefix: 'auto',
+        acl: 'public-read',
+      },
+    });
+    await backend.savePreset({ preset: { ...FAST, publish: { auto: true, target: 'auto' } } });
+    const input = await clip('auto.mp4', { width: 320, height: 180, durationSec: 2 });
+    const [job] = await backend.addJobs({ paths: [input], presetId: 'fast-test' });
+    const published = await waitForJob(
+      backend,
+      (j) => j.id === job!.id && (j.publish?.status === 'published' || j.publish?.status === 'failed'),
+      'the automatic publish',
+    );
+    expect(published.publish?.error).toBeUndefined();
+    expect(published.publish).toMatchObject({ status: 'published', target: 'auto' });
+    await backend.close();
+
+    // As if the app had died mid-publish: the next start resumes it, and finds everything already there.
+    const queueFile = path.join(dir, 'state', 'queue.json');
+    const saved = JSON.parse(await readFile(queueFile, 'utf8')) as { jobs: { view: JobView }[] };
+    saved.jobs[0]!.view.publish = { status: 'publishing', target: 'auto' };
+    await writeFile(queueFile, JSON.stringify(saved));
+    const again = await backendIn(dir);
+    const resumed = await waitForJob(again, (j) => j.publish?.status === 'published', 'the resumed publish');
+    expect(resumed.publish?.summary).toMatchObject({ uploaded: 0 });
+    expect(resumed.publish?.summary?.skipped).toBeGreaterThan(5);
+  });
+
   it('without a keyring (basic_text) nothing is saved until the user agrees', async () => {
     const dir = await scratchDir('backend-basic-text-');
     const backend = await backendIn(dir, { cipher: createTestCipher('basic_text') });
@@ -230,6 +274,33 @@ describe('publish targets and their secrets', () => {
       }),
     ).rejects.toThrow(/credential chain/);
     expect(await backend.listTargets()).toEqual([]);
+  });
+});
+
+describe('try before you encode', () => {
+  it('encodes an excerpt of a queued source with an unsaved preset, outside the queue', async () => {
+    const dir = await scratchDir('backend-excerpt-');
+    const backend = await backendIn(dir);
+    await backend.savePreset({ preset: FAST });
+    const input = await clip('excerpt-source.mp4', { width: 640, height: 360, durationSec: 6 });
+    const [job] = await backend.addJobs({ paths: [input], presetId: 'fast-test' });
+    await waitForJob(backend, (j) => j.id === job!.id && j.status === 'done', 'the encode');
+    const edited = { ...FAST, rungs: FAST.rungs.slice(0, 2) };
+    const result = await backend.encodeExcerpt({
+      jobId: job!.id,
+      preset: edited,
+      startSec: 1,
+      durationSec: 3,
+    });
+    expect(result.baseUrl).toMatch(/^\/packages\/excerpt-\d+\/$/);
+    expect(result.variants).toHaveLength(2);
+    expect(result.validation.valid).toBe(true);
+    const id = result.baseUrl.split('/')[2]!;
+    expect(backend.packageDirOf(id)).toBeDefined();
+    expect(await backend.listJobs()).toHaveLength(1);
+    await expect(
+      backend.encodeExcerpt({ jobId: job!.id, preset: { ...FAST, rungs: [] }, durationSec: 3 }),
+    ).rejects.toThrow(/rungs/);
   });
 });
 
