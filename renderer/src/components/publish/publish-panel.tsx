@@ -1,13 +1,12 @@
 import { Alert, Anchor, Button, Group, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { messageOf, useAction } from '../../state/use-action';
 import type { JobResult, JobView, StudioApi, TargetView } from '../../../../src/common/api/studio-api';
 import type { PublishSummary } from '../../../../src/common/publish/publish-events';
 import { bytes } from '../format';
 import { PackagePreview } from '../package-preview';
 import { PublishProgressView } from './publish-progress';
 import { VerificationReport } from './verification-report';
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const STOPPED_TEXT = {
   failed: 'Publishing failed.',
@@ -27,8 +26,7 @@ export function publishedResult(result: JobResult, playbackUrl: string): JobResu
  */
 export function PublishPanel({ api, job, targets }: { api: StudioApi; job: JobView; targets: TargetView[] }) {
   const [choice, setChoice] = useState<string | null>(null);
-  const [pending, setPending] = useState<'publish' | 'cancel' | 'cors'>();
-  const [error, setError] = useState<string>();
+  const { pending, error, clearError, run } = useAction<'publish' | 'cancel' | 'cors'>();
   const [corsFixed, setCorsFixed] = useState(false);
   const publish = job.publish;
   const names = targets.map((t) => t.name);
@@ -36,17 +34,6 @@ export function PublishPanel({ api, job, targets }: { api: StudioApi; job: JobVi
   const target = preferred.find((n): n is string => !!n && names.includes(n));
   const publishing = publish?.status === 'publishing';
 
-  const run = async (what: NonNullable<typeof pending>, action: () => Promise<void>) => {
-    setPending(what);
-    setError(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setPending(undefined);
-    }
-  };
   const start = (name: string) =>
     void run('publish', async () => {
       setCorsFixed(false);
@@ -170,12 +157,7 @@ export function PublishPanel({ api, job, targets }: { api: StudioApi; job: JobVi
         )}
 
         {error && (
-          <Alert
-            color="red"
-            withCloseButton
-            onClose={() => setError(undefined)}
-            data-testid="publish-call-error"
-          >
+          <Alert color="red" withCloseButton onClose={clearError} data-testid="publish-call-error">
             {error}
           </Alert>
         )}

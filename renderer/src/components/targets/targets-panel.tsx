@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { useAction } from '../../state/use-action';
 import type {
   StudioApi,
   StudioSettings,
@@ -9,8 +10,6 @@ import type {
 import { STORE_PRESETS } from '../../../../src/common/publish/store-presets';
 import { TargetForm } from './target-form';
 import { TargetTestReport } from './target-test-report';
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The saved publish targets: add, edit, test the connection, make one the default, remove. Secrets are
@@ -87,9 +86,8 @@ function TargetRow({
   onEdit: () => void;
   onChanged?: () => void;
 }) {
-  const [busy, setBusy] = useState<'test' | 'default' | 'remove' | 'cors'>();
+  const { pending: busy, error, clearError, run } = useAction<'test' | 'default' | 'remove' | 'cors'>();
   const [report, setReport] = useState<Report>();
-  const [error, setError] = useState<string>();
   const [confirming, setConfirming] = useState(false);
   const [corsSet, setCorsSet] = useState(false);
   const settings = target.target;
@@ -97,18 +95,6 @@ function TargetRow({
   const prefix = typeof settings.prefix === 'string' && settings.prefix ? `/${settings.prefix}` : '';
   const storeTitle = STORE_PRESETS.find((p) => p.id === target.store)?.title ?? target.store;
   const corsFailed = report?.steps.some((s) => s.step === 'cors' && !s.ok) ?? false;
-
-  const run = async (what: NonNullable<typeof busy>, action: () => Promise<void>) => {
-    setBusy(what);
-    setError(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(undefined);
-    }
-  };
 
   return (
     <Paper withBorder p="sm" data-testid="target-row" data-name={target.name}>
@@ -204,7 +190,7 @@ function TargetRow({
           </Alert>
         )}
         {error && (
-          <Alert color="red" withCloseButton onClose={() => setError(undefined)} data-testid="target-error">
+          <Alert color="red" withCloseButton onClose={clearError} data-testid="target-error">
             {error}
           </Alert>
         )}

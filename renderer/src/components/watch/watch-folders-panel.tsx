@@ -12,14 +12,13 @@ import {
   Title,
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
+import { messageOf } from '../../state/use-action';
 import type {
   PresetEntry,
   StudioApi,
   TargetView,
   WatchFolderView,
 } from '../../../../src/common/api/studio-api';
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Folders whose new videos are queued with a preset (and published to a target when one is set). */
 export function WatchFoldersPanel({
