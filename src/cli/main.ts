@@ -222,16 +222,20 @@ program
   .option('--port <port>', 'port (default: a free one)', (v) => Number(v), 0)
   .option('-o, --out <dir>', 'folder for the packages', 'hls-studio-out')
   .option('--state-dir <dir>', 'settings, queue, presets and targets (default: the config folder)')
-  .option('--token <token>', 'the access token (default: a new random one each start)')
   .option('--open', 'open the page in the default browser')
-  .action(async (flags: { port: number; out: string; stateDir?: string; token?: string; open?: boolean }) => {
+  .addHelpText(
+    'after',
+    '\nThe access token is new and random at each start, unless env HLS_STUDIO_TOKEN gives one (never an\n' +
+      "argument: other users can read a process's arguments).",
+  )
+  .action(async (flags: { port: number; out: string; stateDir?: string; open?: boolean }) => {
     const stateDir = path.resolve(flags.stateDir ?? configDir());
     const server = await startStudioServer({
       port: flags.port,
       outDir: path.resolve(flags.out),
       stateDir,
       logFile: path.join(stateDir, 'hls-studio.log'),
-      ...(flags.token ? { token: flags.token } : {}),
+      ...(process.env.HLS_STUDIO_TOKEN ? { token: process.env.HLS_STUDIO_TOKEN } : {}),
     });
     console.log(`HLS Studio is at ${server.url}`);
     console.log('(only this machine can reach it, and only with the token in that address; Ctrl-C stops it)');

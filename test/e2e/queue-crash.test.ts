@@ -24,29 +24,23 @@ afterAll(() => {
 async function serve(stateDir: string, outDir: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--state-dir',
-      stateDir,
-      '--out',
-      outDir,
-      '--token',
-      TOKEN,
-    ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--state-dir', stateDir, '--out', outDir],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HLS_STUDIO_TOKEN: TOKEN } },
   );
   children.push(child);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const base = await waitFor(
-    () => /is at (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1],
+    () => {
+      if (child.exitCode !== null) throw new Error(`serve exited (${child.exitCode}):\n${output}`);
+      return /is at (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
+    },
     'serve to start',
     30_000,
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${output}`);
+  });
   return { child, base };
 }
 

@@ -203,4 +203,20 @@ describe('tune, encode, publish and play, in Chromium', () => {
       expect(await readFile(file, 'utf8'), file).not.toContain(canary);
     }
   });
+
+  it('try before you encode: an excerpt of the selected source, with the ladder being edited, plays in the editor', async () => {
+    await page.getByRole('tab', { name: 'Presets' }).click();
+    const editor = page.getByTestId('preset-editor');
+    await editor.getByRole('button', { name: 'Try 10 s excerpt' }).click();
+    await page.waitForFunction(
+      () =>
+        ((document.querySelector('[data-testid="excerpt-preview"] video') as HTMLVideoElement | null)
+          ?.currentTime ?? 0) > 0.5,
+      null,
+      { timeout: 90_000 },
+    );
+    // Outside the queue: still the one job.
+    expect(await server.backend.listJobs()).toHaveLength(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'excerpt.png') });
+  });
 });

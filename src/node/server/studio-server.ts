@@ -58,6 +58,8 @@ export const DEFAULT_RENDERER_DIR =
  */
 export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  if (token.length < 24)
+    throw new StudioError('INVALID_ARGUMENT', 'the access token must be at least 24 characters long');
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   if (!(await stat(path.join(rendererDir, 'index.html')).catch(() => undefined))) {
     throw new StudioError(
