@@ -187,7 +187,13 @@ export type StudioEvent =
   | { type: 'drained'; done: number; failed: number; cancelled: number }
   | { type: 'excerpt'; state: 'encoding' | 'done' | 'failed' | 'cancelled'; ratio?: number }
   /** Presets, targets, watch folders or settings changed: refetch that list. */
-  | { type: 'changed'; what: 'presets' | 'targets' | 'watch' | 'settings' };
+  | { type: 'changed'; what: 'presets' | 'targets' | 'watch' | 'settings' }
+  /**
+   * From the transport, not the back end: the event stream was lost ('lost'; events may be missing),
+   * came back ('restored': refetch everything), or cannot come back ('refused': the server restarted
+   * with a new token, so the page must be opened again from the address it printed).
+   */
+  | { type: 'connection'; state: 'lost' | 'restored' | 'refused' };
 
 // Requests are validated where they enter the back end (IPC handler, HTTP route).
 export const addJobsRequest = z
@@ -206,7 +212,12 @@ const presetId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
 export const presetRequest = z.object({ id: presetId }).strict();
 /** The preset itself is validated by presetSchema in the back end, for messages that name the field. */
 export const savePresetRequest = z
-  .object({ preset: z.record(z.string(), z.unknown()), replaceId: presetId.optional() })
+  .object({
+    preset: z.record(z.string(), z.unknown()),
+    replaceId: presetId.optional(),
+    /** Replace a user preset of the same id (the user confirmed); a built-in is never replaced. */
+    overwrite: z.boolean().optional(),
+  })
   .strict();
 export const excerptRequest = z
   .object({
