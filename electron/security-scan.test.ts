@@ -10,6 +10,8 @@ const WAIVERS: Record<string, string> = {
     'the CSP is a constant in window-security.ts the scanner cannot resolve ("failed to parse"); its content is asserted in ipc-handlers.test.ts',
   PRELOAD_JS_CHECK:
     'informational "review the preload": it runs sandboxed and exposes only the validated studio:call bridge and webUtils.getPathForFile',
+  OPEN_EXTERNAL_JS_CHECK:
+    'the one openExternal call gets only what externalLink (window-security.ts) returns: an http(s) URL re-serialised by the URL parser; tested in ipc-handlers.test.ts',
 };
 
 interface Finding {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { API_CALLS, type StudioApi } from '../../src/common/api/studio-api.js';
 import { CALL_CHANNEL, registerStudioIpc } from './ipc-handlers.js';
-import { CONTENT_SECURITY_POLICY } from './window-security.js';
+import { CONTENT_SECURITY_POLICY, externalLink } from './window-security.js';
 
 type Handler = (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => Promise<unknown>;
 
@@ -89,5 +89,19 @@ describe('window security', () => {
   it('the CSP allows no remote scripts and no inline scripts', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/script-src[^;]*unsafe-inline/);
+  });
+
+  it('hands only http(s) links to the system browser', () => {
+    expect(externalLink('https://cdn.example.com/v/master.m3u8')).toBe(
+      'https://cdn.example.com/v/master.m3u8',
+    );
+    for (const url of [
+      'file:///etc/passwd',
+      'smb://host/share',
+      'javascript:alert(1)',
+      'studio://app/x',
+      'nope',
+    ])
+      expect(externalLink(url)).toBeUndefined();
   });
 });

@@ -23,6 +23,7 @@ import {
   APP_ORIGIN,
   APP_SCHEME,
   contentSecurityPolicy,
+  externalLink,
   isAppUrl,
   PACKAGE_SCHEME,
 } from './window-security.js';
@@ -47,7 +48,24 @@ let backend: StudioBackend;
 let window: BrowserWindow | undefined;
 const recent: string[] = [];
 
-app.whenReady().then(async () => {
+app.whenReady().then(start, (error: unknown) => fail(error));
+
+async function start(): Promise<void> {
+  try {
+    await open();
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/** The app cannot start (an unreadable config folder, …): say why rather than idle without a window. */
+function fail(error: unknown): void {
+  log(`cannot start: ${(error as Error).message}`);
+  dialog.showErrorBox('HLS Studio cannot start', (error as Error).message);
+  app.exit(1);
+}
+
+async function open(): Promise<void> {
   const outDir = path.join(app.getPath('videos'), 'HLS Studio');
   await mkdir(outDir, { recursive: true });
   // The queue comes back as it was: interrupted jobs re-run, finished ones stay as history.
@@ -102,17 +120,34 @@ app.whenReady().then(async () => {
     contents.on('will-navigate', (event, url) => {
       if (!isAppUrl(url)) event.preventDefault();
     });
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    // Links (a playback URL) open in the user's browser; the app never opens windows of its own.
+    contents.setWindowOpenHandler(({ url }) => {
+      const link = externalLink(url);
+      if (link) void shell.openExternal(link);
+      return { action: 'deny' };
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
   buildMenu();
   createWindow();
+}
+
+// macOS keeps the app (and its queue) running with no window; the dock icon brings one back.
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('activate', () => {
+  if (backend && !window) createWindow();
 });
 
-app.on('window-all-closed', () => {
-  void backend?.close();
-  if (process.platform !== 'darwin') app.quit();
+// Every way out (Cmd+Q, File → Quit, the last window) stops ffmpeg and writes the queue first.
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !backend) return;
+  event.preventDefault();
+  quitting = true;
+  void backend.close().finally(() => app.exit(0));
 });
 
 function createWindow(): void {

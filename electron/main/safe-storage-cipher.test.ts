@@ -20,6 +20,20 @@ describe('safeStorage as the credential cipher', () => {
     expect(info.note).toMatch(/obfuscated/);
   });
 
+  it('basic_text without a keyring (Electron: encryption unavailable) opts into plain text only when writing', () => {
+    let plain = false;
+    const storage = {
+      ...fake('basic_text', false),
+      isEncryptionAvailable: () => plain,
+      setUsePlainTextEncryption: (on: boolean) => void (plain = on),
+    };
+    const cipher = safeStorageCipher(storage, 'linux');
+    expect(cipher.info()).toMatchObject({ available: true, plainText: true });
+    expect(plain).toBe(false); // asking is not consenting
+    expect(cipher.decrypt(cipher.encrypt('canary'))).toBe('canary');
+    expect(plain).toBe(true);
+  });
+
   it('ignores the backend name off Linux and round-trips through safeStorage', () => {
     const cipher = safeStorageCipher(fake('basic_text'), 'darwin');
     expect(cipher.info().plainText).toBe(false);

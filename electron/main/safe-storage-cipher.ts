@@ -6,33 +6,48 @@ export interface SafeStorageLike {
   encryptString(plain: string): Buffer;
   decryptString(data: Buffer): string;
   getSelectedStorageBackend?(): string;
+  setUsePlainTextEncryption?(usePlainText: boolean): void;
 }
 
 /**
- * safeStorage as the credential vault's cipher. On Linux without a keyring Electron falls back to
- * `basic_text` (a hard-coded key: obfuscation, not encryption); the UI then asks before saving.
+ * safeStorage as the credential vault's cipher. On Linux without a keyring Electron's backend is
+ * `basic_text` and encryption is unavailable until the app opts into a hard-coded key (obfuscation, not
+ * encryption). The vault asks the user first (`plainText`), so the opt-in happens only when a secret
+ * the user agreed to store that way is written or read back.
  */
 export function safeStorageCipher(
   safeStorage: SafeStorageLike,
   platform: NodeJS.Platform = process.platform,
 ): SecretCipher {
+  const backend = () => (platform === 'linux' ? safeStorage.getSelectedStorageBackend?.() : undefined);
+  const plainTextOnly = () => backend() === 'basic_text';
+  const ready = () => {
+    if (plainTextOnly() && !safeStorage.isEncryptionAvailable())
+      safeStorage.setUsePlainTextEncryption?.(true);
+  };
   return {
     info() {
-      const available = safeStorage.isEncryptionAvailable();
-      const backend = platform === 'linux' ? safeStorage.getSelectedStorageBackend?.() : undefined;
-      const plainText = backend === 'basic_text';
+      const name = backend();
+      const plainText = name === 'basic_text';
+      const available = plainText || safeStorage.isEncryptionAvailable();
       return {
         available,
-        ...(backend ? { backend } : {}),
+        ...(name ? { backend: name } : {}),
         plainText,
         note: !available
           ? 'the OS keyring is not available: credentials cannot be saved; the AWS credential chain is used'
           : plainText
             ? 'no keyring (libsecret or kwallet) was found: saved secrets would only be obfuscated, not encrypted'
-            : `credentials are encrypted with the OS keyring${backend ? ` (${backend})` : ''}`,
+            : `credentials are encrypted with the OS keyring${name ? ` (${name})` : ''}`,
       };
     },
-    encrypt: (plain) => safeStorage.encryptString(plain),
-    decrypt: (data) => safeStorage.decryptString(data),
+    encrypt(plain) {
+      ready();
+      return safeStorage.encryptString(plain);
+    },
+    decrypt(data) {
+      ready();
+      return safeStorage.decryptString(data);
+    },
   };
 }

@@ -28,3 +28,16 @@ export function isAppUrl(url: string | undefined): boolean {
 
 /** Only the app's own pages may call the API. */
 export const isTrustedFrameUrl = isAppUrl;
+
+/**
+ * A link the user clicked, if it may be handed to the system browser: http(s) only, re-serialised by
+ * the URL parser (no `file:`, `smb:`, custom app schemes or other handlers an OS would launch).
+ */
+export function externalLink(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -6,7 +6,7 @@ import { fillTemplate, STORE_IDS, storePreset, type StoreId } from './store-pres
 export const OBJECT_ACLS = ['private', 'public-read', 'bucket-owner-full-control'] as const;
 
 // Anything that smells like a secret is refused with a message, not just as an unknown key.
-const SECRET_KEY = /secret|password|passwd|token|credential|access.?key|hmac|private.?key/i;
+export const SECRET_KEY = /secret|password|passwd|token|credential|access.?key|hmac|private.?key/i;
 
 const httpUrl = z
   .string()

@@ -24,7 +24,7 @@ export class PresetLibrary {
     const byName = (a: PresetEntry, b: PresetEntry) => a.name.localeCompare(b.name);
     return [
       ...builtIn.map((p) => entry(p, true)).sort(byName),
-      ...user.map((p) => entry(p, false)).sort(byName),
+      ...user.map((p) => entry(p.preset, false)).sort(byName),
     ];
   }
 
@@ -36,7 +36,7 @@ export class PresetLibrary {
   }
 
   /** Validates and saves a user preset; `replaceId` is its old id when it was renamed. */
-  async save(json: unknown, replaceId?: string): Promise<PresetEntry> {
+  async save(json: unknown, replaceId?: string, overwrite = false): Promise<PresetEntry> {
     const parsed = parsePreset(json);
     if (!parsed.ok)
       throw new StudioError('PRESET_INVALID', `the preset is not valid: ${parsed.issues.join('; ')}`, {
@@ -51,23 +51,26 @@ export class PresetLibrary {
           `"${id}" is a built-in preset and cannot be changed: duplicate it under a new name`,
         );
     }
-    if (preset.id !== replaceId && (await this.userPresets()).some((p) => p.id === preset.id))
+    const user = await this.userPresets();
+    if (preset.id !== replaceId && !overwrite && user.some((p) => p.preset.id === preset.id))
       throw new StudioError('INVALID_ARGUMENT', `a preset named "${preset.id}" already exists`);
+    // Whatever file held the old id (or this id) is replaced by `<id>.json`.
+    const stale = user.filter((p) => p.preset.id === preset.id || (replaceId && p.preset.id === replaceId));
     await mkdir(this.dir, { recursive: true });
     const file = this.fileOf(preset.id);
     const temp = `${file}.${process.pid}.tmp`;
     await writeFile(temp, JSON.stringify(preset, null, 2) + '\n');
     await rename(temp, file);
-    if (replaceId && replaceId !== preset.id) await rm(this.fileOf(replaceId), { force: true });
+    for (const p of stale) if (p.file !== file) await rm(p.file, { force: true });
     return { id: preset.id, name: preset.name, builtIn: false, preset };
   }
 
   async delete(id: string): Promise<void> {
     if ((await listBuiltInPresets()).some((p) => p.id === id))
       throw new StudioError('INVALID_ARGUMENT', `"${id}" is a built-in preset and cannot be deleted`);
-    if (!(await this.userPresets()).some((p) => p.id === id))
-      throw new StudioError('PRESET_NOT_FOUND', `no user preset named "${id}"`);
-    await rm(this.fileOf(id), { force: true });
+    const found = (await this.userPresets()).filter((p) => p.preset.id === id);
+    if (found.length === 0) throw new StudioError('PRESET_NOT_FOUND', `no user preset named "${id}"`);
+    for (const p of found) await rm(p.file, { force: true });
   }
 
   private fileOf(id: string): string {
@@ -75,13 +78,17 @@ export class PresetLibrary {
   }
 
   /** Every valid preset file in the folder; a broken file is skipped (it is the user's, not a bug). */
-  private async userPresets(): Promise<Preset[]> {
+  private async userPresets(): Promise<{ preset: Preset; file: string }[]> {
     const files = await readdir(this.dir).catch(() => [] as string[]);
     const presets = await Promise.all(
       files
         .filter((f) => f.endsWith('.json'))
-        .map((f) => readPresetFile(path.join(this.dir, f)).catch(() => undefined)),
+        .map(async (f) => {
+          const file = path.join(this.dir, f);
+          const preset = await readPresetFile(file).catch(() => undefined);
+          return preset && { preset, file };
+        }),
     );
-    return presets.filter((p): p is Preset => p !== undefined);
+    return presets.filter((p) => p !== undefined);
   }
 }

@@ -1,8 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
 import type { CredentialStorageInfo } from '../../common/api/studio-api.js';
 import { StudioError } from '../../common/errors.js';
+import { readStateFile, writeStateFile } from '../state/state-file.js';
 import type { StaticCredentials } from './s3-client.js';
 
 /**
@@ -32,6 +31,9 @@ const credentialsSchema = z.strictObject({
  * Only the main process holds it: the API says whether a target has credentials, never what they are.
  */
 export class CredentialVault {
+  /** Every read-modify-write waits for the one before: two saves never lose each other's entry. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly file: string,
     private readonly cipher: SecretCipher,
@@ -48,68 +50,85 @@ export class CredentialVault {
   async get(name: string): Promise<StaticCredentials | undefined> {
     const entries = await this.entries();
     if (!Object.hasOwn(entries, name)) return undefined;
+    // Fixed messages only: an error text quoting the decrypted bytes would carry the secret along.
+    const unreadable = () =>
+      new StudioError(
+        'PUBLISH_AUTH',
+        `the saved credentials of "${name}" cannot be decrypted (was the OS keyring reset?): enter them again`,
+      );
     let plain: string;
     try {
       plain = this.cipher.decrypt(Buffer.from(entries[name]!, 'base64'));
     } catch {
-      throw new StudioError(
-        'PUBLISH_AUTH',
-        `the saved credentials of "${name}" cannot be decrypted (was the OS keyring reset?): enter them again`,
-      );
+      throw unreadable();
     }
-    return credentialsSchema.parse(JSON.parse(plain));
+    let json: unknown;
+    try {
+      json = JSON.parse(plain);
+    } catch {
+      throw unreadable();
+    }
+    const parsed = credentialsSchema.safeParse(json);
+    if (!parsed.success) throw unreadable();
+    return parsed.data;
   }
 
   /** Saves credentials; `allowPlainText` is the user's consent when there is no keyring to encrypt with. */
-  async set(name: string, credentials: StaticCredentials, allowPlainText = false): Promise<void> {
+  set(name: string, credentials: StaticCredentials, allowPlainText = false): Promise<void> {
     const info = this.cipher.info();
-    if (!info.available) throw new StudioError('PUBLISH_CONFIG', info.note);
+    if (!info.available) return Promise.reject(new StudioError('PUBLISH_CONFIG', info.note));
     if (info.plainText && !allowPlainText)
-      throw new StudioError(
-        'PUBLISH_CONFIG',
-        'there is no keyring to encrypt the credentials with (safeStorage backend basic_text): ' +
-          'confirm that they may be stored obfuscated only, or use the AWS credential chain',
+      return Promise.reject(
+        new StudioError(
+          'PUBLISH_CONFIG',
+          'there is no keyring to encrypt the credentials with (safeStorage backend basic_text): ' +
+            'confirm that they may be stored obfuscated only, or use the AWS credential chain',
+        ),
       );
-    const entries = await this.entries();
-    entries[name] = this.cipher
-      .encrypt(JSON.stringify(credentialsSchema.parse(credentials)))
-      .toString('base64');
-    await this.write(entries);
+    const parsed = credentialsSchema.safeParse(credentials);
+    if (!parsed.success)
+      return Promise.reject(
+        new StudioError('INVALID_ARGUMENT', 'an access key id and a secret key are needed'),
+      );
+    return this.change((entries) => {
+      entries[name] = this.cipher.encrypt(JSON.stringify(parsed.data)).toString('base64');
+    });
   }
 
-  async delete(name: string): Promise<void> {
-    const entries = await this.entries();
-    if (!Object.hasOwn(entries, name)) return;
-    delete entries[name];
-    await this.write(entries);
+  delete(name: string): Promise<void> {
+    return this.change((entries) => {
+      delete entries[name];
+    });
   }
 
-  async rename(from: string, to: string): Promise<void> {
-    const entries = await this.entries();
-    if (!Object.hasOwn(entries, from) || from === to) return;
-    entries[to] = entries[from]!;
-    delete entries[from];
-    await this.write(entries);
+  rename(from: string, to: string): Promise<void> {
+    return this.change((entries) => {
+      if (!Object.hasOwn(entries, from) || from === to) return;
+      entries[to] = entries[from]!;
+      delete entries[from];
+    });
+  }
+
+  private change(edit: (entries: Record<string, string>) => void): Promise<void> {
+    const next = this.queue.then(async () => {
+      const entries = await this.entries();
+      const before = JSON.stringify(entries);
+      edit(entries);
+      if (JSON.stringify(entries) !== before) await writeStateFile(this.file, { version: 1, entries });
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   private async entries(): Promise<Record<string, string>> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new StudioError('IO_ERROR', `cannot read ${this.file}: ${(error as Error).message}`);
-    }
-    const parsed = vaultSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new StudioError('PUBLISH_CONFIG', `${this.file} is not a credentials file`);
-    return { ...parsed.data.entries };
-  }
-
-  private async write(entries: Record<string, string>): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify({ version: 1, entries }, null, 2) + '\n', { mode: 0o600 });
-    await rename(temp, this.file);
+    const read = await readStateFile(this.file, vaultSchema);
+    // A damaged file is reported without quoting it (its bytes are secrets, obfuscated at best).
+    if (read.problem && !read.value)
+      throw new StudioError(
+        'PUBLISH_CONFIG',
+        `${this.file} is damaged and has no usable backup: delete it and enter the credentials again`,
+      );
+    return { ...(read.value?.entries ?? {}) };
   }
 }
 

@@ -83,14 +83,12 @@ export async function probeTarget(
         return `deleted ${key}`;
       });
     }
-    if (store.corsApi) {
-      const cors = await checkBucketCors(client, target.bucket, options.origin ?? '*', signal());
-      steps.push({
-        step: 'cors',
-        ok: cors.ok === true,
-        message: cors.ok ? 'CORS lets browsers play from the bucket' : cors.problems.join('; '),
+    if (store.corsApi)
+      await step('cors', 'checking the bucket’s CORS rules', async () => {
+        const cors = await checkBucketCors(client, target.bucket, options.origin ?? '*', signal());
+        if (!cors.ok) throw new Error(cors.problems.join('; ') || 'CORS would stop browsers playing from it');
+        return 'CORS lets browsers play from the bucket';
       });
-    }
   } finally {
     client.destroy();
   }

@@ -76,6 +76,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     stateDir,
     outDir: options.outDir,
     packageBaseUrl: '/packages',
+    uploadDir,
     ...(options.cipher ? { cipher: options.cipher } : {}),
     ...(options.watch ? { watch: options.watch } : {}),
     ...(logFile

@@ -38,6 +38,26 @@ export async function readStateFile<T>(file: string, schema: z.ZodType<T>): Prom
   return { value: undefined, problem: `${main.problem}; ${why}` };
 }
 
+/**
+ * `readStateFile` for an app starting up: when the file was rejected, a copy of it is kept beside it
+ * (`<file>.rejected-<time>`) before the app's next write replaces it, and `report` says what happened.
+ */
+export async function loadStateFile<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  report: (message: string) => void,
+): Promise<T | undefined> {
+  const read = await readStateFile(file, schema);
+  if (read.problem) {
+    const kept = `${file}.rejected-${Date.now()}`;
+    await copyFile(file, kept).catch(() => undefined);
+    report(
+      `${read.problem}; ${read.recoveredFrom ? 'the backup was used' : 'starting empty'} (the rejected file is kept as ${kept})`,
+    );
+  }
+  return read.value;
+}
+
 async function readCandidate<T>(file: string, schema: z.ZodType<T>): Promise<Candidate<T>> {
   const text = await readText(file);
   if (text === undefined) return { kind: 'missing' };

@@ -23,6 +23,8 @@ export const EXCERPT_ID = 'excerpt';
  */
 export class ExcerptRunner {
   private controller?: AbortController;
+  /** The run in progress: a new one waits for it to end (its ffmpeg gone) before clearing the folder. */
+  private running?: Promise<unknown>;
   private current?: { id: string; dir: string };
   private count = 0;
 
@@ -43,6 +45,8 @@ export class ExcerptRunner {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
+    await this.running?.catch(() => undefined);
+    if (controller.signal.aborted) throw new StudioError('CANCELLED', 'replaced by a newer excerpt');
     await this.clear();
     const id = `${EXCERPT_ID}-${++this.count}`;
     const dir = path.join(this.options.dir, id);
@@ -50,7 +54,7 @@ export class ExcerptRunner {
     const startSec = request.startSec ?? Math.max(0, (request.sourceDurationSec ?? 0) * 0.1);
     this.options.emit({ type: 'excerpt', state: 'encoding', ratio: 0 });
     try {
-      const result = await encodePackage(
+      const encoding = encodePackage(
         {
           input: request.input,
           packageDir: dir,
@@ -67,6 +71,8 @@ export class ExcerptRunner {
           ...(this.options.onCommand ? { onCommand: this.options.onCommand } : {}),
         },
       );
+      this.running = encoding;
+      const result = await encoding;
       this.current = { id, dir };
       this.options.emit({ type: 'excerpt', state: 'done', ratio: 1 });
       return toJobResult(`${this.options.packageBaseUrl}/${id}/`, result);
@@ -90,11 +96,12 @@ export class ExcerptRunner {
 
   async close(): Promise<void> {
     this.cancel();
+    await this.running?.catch(() => undefined);
     await this.clear();
   }
 
   private async clear(): Promise<void> {
     this.current = undefined;
-    await rm(this.options.dir, { recursive: true, force: true });
+    await rm(this.options.dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }

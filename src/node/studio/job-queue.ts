@@ -16,7 +16,7 @@ import type { Preset } from '../../common/presets/preset-schema.js';
 import type { PublishEvent, PublishSummary } from '../../common/publish/publish-events.js';
 import { encodePackage } from '../encode/encode-package.js';
 import { PARTIAL_MARKER } from '../package/staging-dir.js';
-import { createStateWriter, readStateFile } from '../state/state-file.js';
+import { createStateWriter, loadStateFile } from '../state/state-file.js';
 import { expandPaths } from './expand-paths.js';
 import { toJobResult } from './job-result.js';
 import { queueFileSchema, type PersistedJob } from './queue-file.js';
@@ -39,6 +39,8 @@ export interface JobQueueOptions {
   stateFile?: string;
   /** Every ffmpeg/ffprobe command line run, for the log a user can replay. */
   onCommand?: (line: string) => void;
+  /** Problems worth a line in the log (a state file that could not be read or written). */
+  log?: (line: string) => void;
 }
 
 interface Job extends PersistedJob {
@@ -139,6 +141,7 @@ export class JobQueue {
     this.jobs.delete(id);
     this.order = this.order.filter((x) => x !== id);
     this.emit({ type: 'removed', id });
+    this.pump();
   }
 
   moveJob({ id, toIndex }: MoveJobRequest): void {
@@ -197,6 +200,19 @@ export class JobQueue {
         this.update(job, { publish: { ...job.view.publish, corsProblem: undefined } });
   }
 
+  /** A preset was renamed: jobs that have not run yet follow it. */
+  renamePreset(from: string, to: string): void {
+    for (const job of this.jobs.values())
+      if (job.view.presetId === from && job.view.status !== 'done') this.update(job, { presetId: to });
+  }
+
+  /** Does a job that will still run (queued or running) use this preset? */
+  waitingFor(presetId: string): boolean {
+    return [...this.jobs.values()].some(
+      (j) => j.view.presetId === presetId && (j.view.status === 'queued' || RUNNING.includes(j.view.status)),
+    );
+  }
+
   /** Jobs queued from a watch folder, for its count. */
   countFromWatchFolder(id: string): number {
     return [...this.jobs.values()].filter((j) => j.view.watchFolderId === id).length;
@@ -219,7 +235,7 @@ export class JobQueue {
 
   private async restore(): Promise<void> {
     if (!this.options.stateFile) return;
-    const { value } = await readStateFile(this.options.stateFile, queueFileSchema);
+    const value = await loadStateFile(this.options.stateFile, queueFileSchema, (m) => this.options.log?.(m));
     const resumePublish: Job[] = [];
     for (const saved of value?.jobs ?? []) {
       const job: Job = { input: saved.input, view: saved.view, packageDir: saved.packageDir };

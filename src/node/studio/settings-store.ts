@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { createStateWriter, readStateFile } from '../state/state-file.js';
+import { createStateWriter, loadStateFile } from '../state/state-file.js';
 
 const watchFolderSchema = z.strictObject({
   id: z.string(),
   path: z.string(),
   presetId: z.string(),
   target: z.string().optional(),
-  /** Files queued from it so far (path|size|mtime): a file is never processed twice, restarts included. */
-  processed: z.array(z.string()).default([]),
 });
 
 export const settingsSchema = z.strictObject({
@@ -17,6 +15,11 @@ export const settingsSchema = z.strictObject({
   defaultPresetId: z.string().default('web-compact'),
   defaultTarget: z.string().optional(),
   watchFolders: z.array(watchFolderSchema).default([]),
+  /**
+   * Files queued from watch folders (path|size|mtime), whichever folder saw them: a file is never
+   * processed twice, across restarts, overlapping folders, or a folder removed and added again.
+   */
+  watchProcessed: z.array(z.string()).default([]),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -29,12 +32,15 @@ export class SettingsStore {
     private readonly writer: { write(value: Settings): void; flush(): Promise<void> },
   ) {}
 
-  static async open(stateDir: string): Promise<SettingsStore> {
+  static async open(stateDir: string, log: (line: string) => void = () => {}): Promise<SettingsStore> {
     const file = path.join(stateDir, 'settings.json');
-    const read = await readStateFile(file, settingsSchema);
+    const value = await loadStateFile(file, settingsSchema, log);
     return new SettingsStore(
-      read.value ?? settingsSchema.parse({ version: 1 }),
-      createStateWriter<Settings>(file, { minIntervalMs: 50 }),
+      value ?? settingsSchema.parse({ version: 1 }),
+      createStateWriter<Settings>(file, {
+        minIntervalMs: 50,
+        onError: (error) => log(`cannot save ${file}: ${(error as Error).message}`),
+      }),
     );
   }
 

@@ -340,3 +340,59 @@ describe('watch folders', () => {
     expect((await again.listJobs()).filter((j) => j.fileName === 'arrived.mp4')).toHaveLength(1);
   });
 });
+
+describe('references between presets, targets, watch folders and jobs', () => {
+  it('a renamed preset is followed by its watch folder; a preset or target in use cannot be deleted', async () => {
+    const dir = await scratchDir('backend-refs-');
+    const inbox = path.join(dir, 'inbox');
+    await mkdir(inbox);
+    const backend = await backendIn(dir);
+    await backend.savePreset({ preset: FAST });
+    await backend.saveTarget({
+      name: 'somewhere',
+      target: { store: 's3-compatible', bucket: 'some-bucket', endpoint: 'http://127.0.0.1:9' },
+    });
+    const folder = await backend.addWatchFolder({ path: inbox, presetId: 'fast-test', target: 'somewhere' });
+    await expect(backend.deletePreset({ id: 'fast-test' })).rejects.toThrow(/watch folder/);
+    await expect(backend.removeTarget({ name: 'somewhere' })).rejects.toThrow(/watch folder/);
+    await backend.savePreset({ preset: { ...FAST, id: 'fast-renamed' }, replaceId: 'fast-test' });
+    await backend.saveTarget({
+      name: 'elsewhere',
+      replaceName: 'somewhere',
+      target: { store: 's3-compatible', bucket: 'some-bucket', endpoint: 'http://127.0.0.1:9' },
+    });
+    expect(await backend.listWatchFolders()).toEqual([
+      expect.objectContaining({ id: folder.id, presetId: 'fast-renamed', target: 'elsewhere' }),
+    ]);
+  });
+
+  it('refuses watch folders that would feed the app its own output, or overlap another', async () => {
+    const dir = await scratchDir('backend-overlap-');
+    const backend = await backendIn(dir);
+    await expect(backend.addWatchFolder({ path: dir, presetId: 'web-compact' })).rejects.toThrow(
+      /writes into/,
+    );
+    await expect(
+      backend.addWatchFolder({ path: path.join(dir, 'out'), presetId: 'web-compact' }),
+    ).rejects.toThrow(/writes into/);
+    const inbox = path.join(dir, 'inbox');
+    await mkdir(path.join(inbox, 'sub'), { recursive: true });
+    await backend.addWatchFolder({ path: inbox, presetId: 'web-compact' });
+    await expect(
+      backend.addWatchFolder({ path: path.join(inbox, 'sub'), presetId: 'web-compact' }),
+    ).rejects.toThrow(/overlaps/);
+  });
+
+  it('removing the running job starts the next one', async () => {
+    const dir = await scratchDir('backend-remove-');
+    const backend = await backendIn(dir);
+    await backend.savePreset({ preset: FAST });
+    const long = await clip('remove-long.mp4', { width: 640, height: 360, durationSec: 30 });
+    const short = await clip('remove-short.mp4', { width: 320, height: 180, durationSec: 2 });
+    const [first] = await backend.addJobs({ paths: [long], presetId: 'fast-test' });
+    const [second] = await backend.addJobs({ paths: [short], presetId: 'fast-test' });
+    await waitForJob(backend, (j) => j.id === first!.id && j.status === 'encoding', 'the first encode');
+    await backend.removeJob({ id: first!.id });
+    await waitForJob(backend, (j) => j.id === second!.id && j.status === 'done', 'the second job');
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   AddJobsRequest,
@@ -46,6 +46,8 @@ export interface StudioBackendOptions {
   /** One line per thing worth keeping in the log (never a secret). */
   log?(line: string): void;
   watch?: { pollMs?: number; stableMs?: number };
+  /** Where browser mode keeps dropped files: a job's upload is deleted with the job. */
+  uploadDir?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export class StudioBackend implements StudioApi {
     await mkdir(options.stateDir, { recursive: true });
     await mkdir(options.outDir, { recursive: true });
     const log = options.log ?? (() => {});
-    const settings = await SettingsStore.open(options.stateDir);
+    const settings = await SettingsStore.open(options.stateDir, log);
     const presets = new PresetLibrary(path.join(options.stateDir, 'presets'));
     const targets = new TargetManager(options.stateDir, options.cipher ?? NO_SECRET_STORAGE, settings);
     const relay: { emit(event: StudioEvent): void } = { emit: () => {} };
@@ -80,6 +82,7 @@ export class StudioBackend implements StudioApi {
       stateFile: path.join(options.stateDir, 'queue.json'),
       loadPreset: (id) => presets.get(id),
       onCommand: (line) => log(`run: ${line}`),
+      log,
       publish: async ({ packageDir, target }, ctx) => {
         const resolved = await targets.resolve(target);
         ctx.onTarget(resolved.name);
@@ -113,6 +116,7 @@ export class StudioBackend implements StudioApi {
         });
       },
       countQueued: (id) => queue.countFromWatchFolder(id),
+      ownFolders: [options.outDir, options.stateDir],
       emit: (event) => relay.emit(event),
       log,
       ...options.watch,
@@ -121,7 +125,10 @@ export class StudioBackend implements StudioApi {
     relay.emit = (event) => backend.emit(event);
     queue.onEvent((event) => {
       backend.emit(event);
-      if (event.type === 'job' && event.job.watchFolderId) backend.emit({ type: 'changed', what: 'watch' });
+      // A watch folder's count changes when one of its jobs comes or goes, not on every progress tick.
+      if (event.type === 'job' && event.job.watchFolderId && event.job.status === 'queued')
+        backend.emit({ type: 'changed', what: 'watch' });
+      if (event.type === 'removed') backend.emit({ type: 'changed', what: 'watch' });
     });
     watchFolders.start();
     return backend;
@@ -132,15 +139,36 @@ export class StudioBackend implements StudioApi {
     return this.presets.list();
   }
 
-  async savePreset({ preset, replaceId }: SavePresetRequest): Promise<PresetEntry> {
-    const saved = await this.presets.save(preset, replaceId);
-    if (replaceId && replaceId !== saved.id && this.settings.get().defaultPresetId === replaceId)
-      this.settings.update((s) => ({ ...s, defaultPresetId: saved.id }));
+  async savePreset({ preset, replaceId, overwrite }: SavePresetRequest): Promise<PresetEntry> {
+    const saved = await this.presets.save(preset, replaceId, overwrite ?? false);
+    if (replaceId && replaceId !== saved.id) {
+      // A rename: whatever named the old id follows it.
+      const to = saved.id;
+      this.queue.renamePreset(replaceId, to);
+      this.settings.update((s) => ({
+        ...s,
+        defaultPresetId: s.defaultPresetId === replaceId ? to : s.defaultPresetId,
+        watchFolders: s.watchFolders.map((f) => (f.presetId === replaceId ? { ...f, presetId: to } : f)),
+      }));
+      this.emit({ type: 'changed', what: 'watch' });
+      this.emit({ type: 'changed', what: 'settings' });
+    }
     this.emit({ type: 'changed', what: 'presets' });
     return saved;
   }
 
   async deletePreset({ id }: PresetRequest): Promise<void> {
+    const folder = this.settings.get().watchFolders.find((f) => f.presetId === id);
+    if (folder)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `the watch folder ${folder.path} uses "${id}": stop watching it first`,
+      );
+    if (this.queue.waitingFor(id))
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `queued jobs use "${id}": let them finish or remove them first`,
+      );
     await this.presets.delete(id);
     if (this.settings.get().defaultPresetId === id)
       this.settings.update((s) => ({ ...s, defaultPresetId: 'web-compact' }));
@@ -181,7 +209,12 @@ export class StudioBackend implements StudioApi {
   }
 
   async removeJob({ id }: JobRequest): Promise<void> {
+    const input = this.queue.inputOf(id);
     this.queue.removeJob(id);
+    // A file dropped in browser mode lives in its own upload folder; it goes with its job.
+    const uploads = this.options.uploadDir && path.resolve(this.options.uploadDir) + path.sep;
+    if (uploads && input.startsWith(uploads))
+      await rm(path.dirname(input), { recursive: true, force: true, maxRetries: 5 }).catch(() => undefined);
   }
 
   async moveJob(request: MoveJobRequest): Promise<void> {
@@ -218,11 +251,25 @@ export class StudioBackend implements StudioApi {
 
   async saveTarget(request: SaveTargetRequest): Promise<TargetView> {
     const view = await this.targets.save(request);
+    const from = request.replaceName;
+    if (from && from !== request.name) {
+      this.settings.update((s) => ({
+        ...s,
+        watchFolders: s.watchFolders.map((f) => (f.target === from ? { ...f, target: request.name } : f)),
+      }));
+      this.emit({ type: 'changed', what: 'watch' });
+    }
     this.emit({ type: 'changed', what: 'targets' });
     return view;
   }
 
   async removeTarget({ name }: TargetRequest): Promise<void> {
+    const folder = this.settings.get().watchFolders.find((f) => f.target === name);
+    if (folder)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `the watch folder ${folder.path} publishes to "${name}": stop watching it first`,
+      );
     await this.targets.remove(name);
     this.emit({ type: 'changed', what: 'targets' });
   }
@@ -281,11 +328,13 @@ export class StudioBackend implements StudioApi {
     return this.targets.publicOrigins().catch(() => []);
   }
 
+  /** Stops everything; each step runs even if another fails, so the queue is always written. */
   async close(): Promise<void> {
     this.watchFolders.close();
-    await this.excerpts.close();
-    await this.queue.close();
-    await this.settings.flush();
+    const steps = await Promise.allSettled([this.excerpts.close(), this.queue.close()]);
+    await this.settings.flush().catch(() => undefined);
+    for (const step of steps)
+      if (step.status === 'rejected') this.options.log?.(`while closing: ${(step.reason as Error).message}`);
   }
 
   private emit(event: StudioEvent): void {

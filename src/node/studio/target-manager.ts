@@ -1,7 +1,12 @@
 import path from 'node:path';
 import type { SaveTargetRequest, TargetTestReport, TargetView } from '../../common/api/studio-api.js';
 import { StudioError } from '../../common/errors.js';
-import { parseTarget, resolveStore, type S3TargetConfig } from '../../common/publish/publish-target.js';
+import {
+  parseTarget,
+  resolveStore,
+  SECRET_KEY,
+  type S3TargetConfig,
+} from '../../common/publish/publish-target.js';
 import { applyBucketCors } from '../publish/bucket-cors.js';
 import { CredentialVault, type SecretCipher } from '../publish/credential-vault.js';
 import { createS3Client, type StaticCredentials } from '../publish/s3-client.js';
@@ -41,7 +46,11 @@ export class TargetManager {
     return Promise.all(
       Object.entries(targets).map(async ([name, raw]) => {
         const parsed = parseTarget(raw);
-        const target = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+        // A hand-edited file may hold a secret the schema refuses: it is reported, never passed on.
+        const target =
+          raw && typeof raw === 'object'
+            ? Object.fromEntries(Object.entries(raw).filter(([key]) => !SECRET_KEY.test(key)))
+            : {};
         return {
           name,
           target,

@@ -11,6 +11,8 @@ export interface WatchFoldersOptions {
   /** Queues one file found in a folder. */
   enqueue(file: string, folder: WatchFolderSettings): Promise<void>;
   countQueued(folderId: string): number;
+  /** Folders the app writes into (packages, state): watching them, or a folder around them, would loop. */
+  ownFolders: string[];
   emit(event: StudioEvent): void;
   pollMs?: number;
   stableMs?: number;
@@ -46,14 +48,23 @@ export class WatchFolders {
     const dir = path.resolve(request.path);
     const info = await stat(dir).catch(() => undefined);
     if (!info?.isDirectory()) throw new StudioError('INVALID_ARGUMENT', `${dir} is not a folder`);
-    if (this.options.settings.get().watchFolders.some((f) => f.path === dir))
-      throw new StudioError('INVALID_ARGUMENT', `${dir} is already watched`);
+    for (const own of this.options.ownFolders)
+      if (overlaps(dir, path.resolve(own)))
+        throw new StudioError(
+          'INVALID_ARGUMENT',
+          `${dir} cannot be watched: the app writes into ${own}, so its own packages would be queued again`,
+        );
+    const other = this.options.settings.get().watchFolders.find((f) => overlaps(dir, f.path));
+    if (other)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        other.path === dir ? `${dir} is already watched` : `${dir} overlaps the watch folder ${other.path}`,
+      );
     const folder: WatchFolderSettings = {
       id: randomBytes(6).toString('hex'),
       path: dir,
       presetId: request.presetId,
       ...(request.target ? { target: request.target } : {}),
-      processed: [],
     };
     this.options.settings.update((s) => ({ ...s, watchFolders: [...s.watchFolders, folder] }));
     this.watch(folder);
@@ -77,26 +88,27 @@ export class WatchFolders {
   }
 
   private watch(folder: WatchFolderSettings): void {
-    const processed = () =>
-      new Set(this.options.settings.get().watchFolders.find((f) => f.id === folder.id)?.processed ?? []);
+    const processed = () => new Set(this.options.settings.get().watchProcessed);
+    const current = () => this.options.settings.get().watchFolders.find((f) => f.id === folder.id);
     const watcher = watchFolder({
       dir: folder.path,
       ...(this.options.pollMs ? { pollMs: this.options.pollMs } : {}),
       ...(this.options.stableMs ? { stableMs: this.options.stableMs } : {}),
       isProcessed: (key) => processed().has(key),
       onFile: async (file) => {
-        // Recorded before queueing: a crash in between loses a job rather than doing one twice.
-        this.options.settings.update((s) => ({
-          ...s,
-          watchFolders: s.watchFolders.map((f) =>
-            f.id === folder.id ? { ...f, processed: [...f.processed, file.key] } : f,
-          ),
-        }));
+        const settings = current();
+        if (!settings) return; // removed meanwhile
+        try {
+          await this.options.enqueue(file.path, settings);
+        } catch (error) {
+          // Not recorded: once the cause is fixed (a preset put back), a restart offers the file again.
+          this.setProblem(folder.id, `${path.basename(file.path)}: ${(error as Error).message}`);
+          return;
+        }
+        this.options.settings.update((s) => ({ ...s, watchProcessed: [...s.watchProcessed, file.key] }));
         await this.options.settings.flush();
         this.options.log?.(`watch ${folder.path}: queued ${file.path}`);
-        await this.options.enqueue(file.path, folder).catch((error: unknown) => {
-          this.setProblem(folder.id, `${path.basename(file.path)}: ${(error as Error).message}`);
-        });
+        this.setProblem(folder.id, undefined);
         this.changed();
       },
       onProblem: (message) => this.setProblem(folder.id, message),
@@ -114,4 +126,10 @@ export class WatchFolders {
   private changed(): void {
     this.options.emit({ type: 'changed', what: 'watch' });
   }
+}
+
+/** Is one folder the other, or inside it? */
+function overlaps(a: string, b: string): boolean {
+  const inside = (x: string, y: string) => x === y || x.startsWith(y.endsWith(path.sep) ? y : y + path.sep);
+  return inside(a, b) || inside(b, a);
 }
