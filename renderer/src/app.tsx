@@ -11,8 +11,8 @@ import {
   Tooltip,
   useMantineColorScheme,
 } from '@mantine/core';
-import { useState } from 'react';
-import { ApiError } from './api/http-studio-api';
+import { useEffect, useRef, useState } from 'react';
+import type { StudioApi } from '../../src/common/api/studio-api';
 import type { StudioClient } from './api/studio-client';
 import { DropZone } from './components/drop-zone';
 import { JobQueue, type JobPanel } from './components/job-queue';
@@ -23,8 +23,24 @@ import { SourceInspector } from './components/source-inspector';
 import { TargetsPanel } from './components/targets/targets-panel';
 import { ValidationReport } from './components/validation-report';
 import { WatchFoldersPanel } from './components/watch/watch-folders-panel';
+import { messageOf } from './state/use-action';
 import { useJobs } from './state/use-jobs';
 import { useStudioLists } from './state/use-studio-lists';
+
+/** The event stream's state as the transport reports it: undefined while connected. */
+function useConnection(api: StudioApi): 'lost' | 'refused' | undefined {
+  const [state, setState] = useState<'lost' | 'refused'>();
+  useEffect(
+    () =>
+      api.onEvent((event) => {
+        if (event.type !== 'connection') return;
+        // Nothing brings a refused page back but opening it again: later news does not hide that.
+        setState((s) => (s === 'refused' ? s : event.state === 'restored' ? undefined : event.state));
+      }),
+    [api],
+  );
+  return state;
+}
 
 export function App({ client }: { client: StudioClient }) {
   const { api } = client;
@@ -34,6 +50,9 @@ export function App({ client }: { client: StudioClient }) {
   const [selected, setSelected] = useState<string>();
   const [view, setView] = useState<JobPanel>('inspect');
   const [error, setError] = useState<string>();
+  const [settingError, setSettingError] = useState<string>();
+  const connection = useConnection(api);
+  const presetPanel = useRef<HTMLDivElement>(null);
   const { colorScheme, toggleColorScheme } = useMantineColorScheme();
   const presetId = settings?.defaultPresetId ?? 'web-compact';
 
@@ -43,9 +62,22 @@ export function App({ client }: { client: StudioClient }) {
       const paths = await client.toPaths(files);
       await api.addJobs({ paths, presetId });
     } catch (e) {
-      setError(e instanceof ApiError ? e.data.message : String(e));
+      setError(messageOf(e));
     }
   };
+  const changeSetting = async (change: () => Promise<void>) => {
+    setSettingError(undefined);
+    try {
+      await change();
+    } catch (e) {
+      setSettingError(messageOf(e));
+    }
+  };
+  // The editor stays mounted (hidden) to keep its draft: an excerpt playing in it must not play on unseen.
+  useEffect(() => {
+    if (tab === 'presets') return;
+    presetPanel.current?.querySelectorAll('video').forEach((video) => video.pause());
+  }, [tab]);
   const job = jobs.find((j) => j.id === selected);
   // The editor's excerpt comes from the selected job, else the newest one that has been probed.
   const sourceJob = job?.source ? job : [...jobs].reverse().find((j) => j.source);
@@ -60,7 +92,7 @@ export function App({ client }: { client: StudioClient }) {
               aria-label="Preset"
               data={presets.map((p) => ({ value: p.id, label: p.builtIn ? p.name : `${p.name} (mine)` }))}
               value={presetId}
-              onChange={(v) => v && void api.setDefaultPreset({ id: v })}
+              onChange={(v) => v && void changeSetting(() => api.setDefaultPreset({ id: v }))}
               allowDeselect={false}
               w={300}
             />
@@ -70,7 +102,9 @@ export function App({ client }: { client: StudioClient }) {
               max={8}
               value={settings?.concurrency ?? 1}
               w={90}
-              onChange={(v) => typeof v === 'number' && v >= 1 && void api.setConcurrency({ jobs: v })}
+              onChange={(v) =>
+                typeof v === 'number' && v >= 1 && void changeSetting(() => api.setConcurrency({ jobs: v }))
+              }
             />
             <Tooltip label={`Switch to ${colorScheme === 'dark' ? 'light' : 'dark'} theme`}>
               <ActionIcon
@@ -86,7 +120,32 @@ export function App({ client }: { client: StudioClient }) {
         </Group>
       </AppShell.Header>
       <AppShell.Main>
-        <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        {connection === 'lost' && (
+          <Alert color="yellow" mb="md" role="status" data-testid="connection-lost">
+            Reconnecting to the server…
+          </Alert>
+        )}
+        {connection === 'refused' && (
+          <Alert color="red" mb="md" role="alert" data-testid="connection-refused">
+            The server restarted with a new address: open the address it printed (hls-studio serve)
+          </Alert>
+        )}
+        {settingError && (
+          <Alert
+            color="red"
+            mb="md"
+            title="Could not change the setting"
+            withCloseButton
+            onClose={() => setSettingError(undefined)}
+            data-testid="setting-error"
+          >
+            {settingError}
+          </Alert>
+        )}
+        {/* Panels unmount when left (video players stop), except the preset editor, which keeps its
+            unsaved draft: hidden with display: none, not React's Activity, whose effect cleanup would
+            drop an excerpt that is still encoding. */}
+        <Tabs value={tab} onChange={setTab} keepMounted={false} keepMountedMode="display-none">
           <Tabs.List mb="md">
             <Tabs.Tab value="queue">Queue</Tabs.Tab>
             <Tabs.Tab value="presets">Presets</Tabs.Tab>
@@ -128,7 +187,7 @@ export function App({ client }: { client: StudioClient }) {
               )}
             </Stack>
           </Tabs.Panel>
-          <Tabs.Panel value="presets">
+          <Tabs.Panel value="presets" keepMounted ref={presetPanel}>
             <PresetEditor
               api={api}
               presets={presets}

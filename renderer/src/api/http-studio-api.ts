@@ -14,27 +14,73 @@ export class ApiError extends Error {
   }
 }
 
+/** Waits between reconnects: doubling from 1 s, at most 10 s. */
+export const RECONNECT_DELAYS_MS = { first: 1000, max: 10_000 } as const;
+/** Sockets in a row that close unopened while calls answer 401: the server's token changed. */
+export const REFUSALS_TO_GIVE_UP = 3;
+
 /**
  * StudioApi over `hls-studio serve`: calls are POSTs to /api/call/<name>, events come over one WebSocket.
  * The token rides in an HttpOnly cookie the server set when the page was opened with ?token=.
+ * When the socket drops, listeners get `connection` events: 'lost' once per outage, 'restored' when a
+ * socket opens again (events may have been missed: refetch), 'refused' when retrying cannot help.
  */
 export function createHttpStudioApi(): StudioApi & { upload(file: File): Promise<string> } {
   const listeners = new Set<(event: StudioEvent) => void>();
-  let socket: WebSocket | undefined;
-  const connect = () => {
-    socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/events`);
-    socket.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as StudioEvent;
-      for (const listener of listeners) listener(event);
-    };
-    socket.onclose = () => setTimeout(connect, 1000);
+  const emit = (event: StudioEvent) => {
+    for (const listener of listeners) listener(event);
   };
+  let socket: WebSocket | undefined;
+  let lost = false;
+  let failures = 0;
+  let refusals = 0;
+
+  const connect = () => {
+    const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/events`);
+    socket = ws;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      failures = 0;
+      refusals = 0;
+      if (lost) {
+        lost = false;
+        emit({ type: 'connection', state: 'restored' });
+      }
+    };
+    ws.onmessage = (message) => emit(JSON.parse(String(message.data)) as StudioEvent);
+    ws.onclose = () => void reconnect(opened);
+  };
+
+  const reconnect = async (opened: boolean) => {
+    if (!lost) {
+      lost = true;
+      emit({ type: 'connection', state: 'lost' });
+    }
+    // A browser hides why an upgrade failed; a call with the same cookie tells a refused token (401)
+    // from a server that is down or still starting.
+    refusals = !opened && (await tokenRefused()) ? refusals + 1 : 0;
+    if (refusals >= REFUSALS_TO_GIVE_UP) {
+      emit({ type: 'connection', state: 'refused' });
+      return;
+    }
+    const delay = Math.min(RECONNECT_DELAYS_MS.first * 2 ** failures, RECONNECT_DELAYS_MS.max);
+    failures++;
+    setTimeout(connect, delay);
+  };
+
   const call = async (method: ApiCall, request: object = {}) => {
     const response = await fetch(`/api/call/${method}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
     });
+    // Refusals (401 wrong token, 403 foreign host) answer `{ error }`, not a CallResult.
+    if (!response.ok)
+      throw new ApiError({
+        code: 'IO_ERROR',
+        message: `the server refused the call (${response.status})`,
+      });
     const result = (await response.json()) as CallResult;
     if (!result.ok) throw new ApiError(result.error);
     return result.value as never;
@@ -65,4 +111,17 @@ export function createHttpStudioApi(): StudioApi & { upload(file: File): Promise
       return ((await response.json()) as { path: string }).path;
     },
   };
+}
+
+async function tokenRefused(): Promise<boolean> {
+  try {
+    const response = await fetch('/api/call/getSettings', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    return response.status === 401;
+  } catch {
+    return false;
+  }
 }

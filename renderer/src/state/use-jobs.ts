@@ -7,12 +7,23 @@ export interface QueueState {
   summary?: { done: number; failed: number; cancelled: number };
 }
 
-/** The job list, kept current from the API's event stream. */
+/** The job list, kept current from the API's event stream (and fetched again after the stream was lost). */
 export function useJobs(api: StudioApi): QueueState {
   const [state, setState] = useState<QueueState>({ jobs: [] });
   useEffect(() => {
     let alive = true;
+    // Only the newest answer counts: a reconnect can overlap the first load.
+    let ticket = 0;
+    const load = () => {
+      const mine = ++ticket;
+      api
+        .listJobs()
+        .then((jobs) => alive && mine === ticket && setState((s) => ({ ...s, jobs })))
+        .catch(() => undefined);
+    };
     const unsubscribe = api.onEvent((event) => {
+      // Events sent while the stream was down are gone: the list is fetched whole instead.
+      if (event.type === 'connection' && event.state === 'restored') load();
       setState((s) => {
         switch (event.type) {
           case 'job': {
@@ -33,7 +44,7 @@ export function useJobs(api: StudioApi): QueueState {
         }
       });
     });
-    void api.listJobs().then((jobs) => alive && setState((s) => ({ ...s, jobs })));
+    load();
     return () => {
       alive = false;
       unsubscribe();

@@ -62,6 +62,20 @@ describe('useStudioLists', () => {
     expect(fake.api.listTargets).toHaveBeenCalledTimes(2);
   });
 
+  it('refetches every list when the event stream is restored (changes sent meanwhile were missed)', async () => {
+    const fake = fakeApi();
+    const { result } = renderHook(() => useStudioLists(fake.api));
+    await waitFor(() => expect(result.current.targets).toHaveLength(1));
+    fake.emit({ type: 'connection', state: 'lost' });
+    fake.setTargets([target('first'), target('added-while-away')]);
+    expect(fake.api.listTargets).toHaveBeenCalledTimes(1);
+
+    fake.emit({ type: 'connection', state: 'restored' });
+    await waitFor(() => expect(result.current.targets).toHaveLength(2));
+    for (const call of [fake.api.listPresets, fake.api.listWatchFolders, fake.api.getSettings])
+      expect(call).toHaveBeenCalledTimes(2);
+  });
+
   it('keeps the last list and reports why a reload failed; unsubscribes on unmount', async () => {
     const fake = fakeApi();
     const { result, unmount } = renderHook(() => useStudioLists(fake.api));

@@ -74,6 +74,8 @@ export function useStudioLists(api: StudioApi): StudioLists {
     // Subscribe first so a change made while the first loads run is not missed.
     const unsubscribe = api.onEvent((event) => {
       if (event.type === 'changed') void loadOne(event.what);
+      // `changed` events sent while the stream was down are gone: refetch everything.
+      if (event.type === 'connection' && event.state === 'restored') void reload();
     });
     void reload();
     return () => {

@@ -37,7 +37,12 @@ export function PresetActions(props: {
   const [busy, setBusy] = useState(false);
 
   const builtInIds = new Set(presets.filter((p) => p.builtIn).map((p) => p.id));
-  const replaceId = base && !base.builtIn && base.id !== draft.id ? base.id : undefined;
+  // A saved user preset is saved over itself, or renamed: either way the back end is told which file it
+  // replaces (the same id is fine), or it refuses an id that is already taken.
+  const replaceId = base && !base.builtIn ? base.id : undefined;
+  const renames = replaceId !== undefined && replaceId !== draft.id;
+  // Another user preset of the draft's id (an import, a duplicate, a new name): the UI says Save replaces
+  // it, and only then is the back end asked to overwrite.
   const overwrites = presets.find((p) => !p.builtIn && p.id === draft.id && p.id !== base?.id);
   const blocked = base?.builtIn
     ? 'Built-in presets are read-only: edit or duplicate to make your own copy'
@@ -64,11 +69,15 @@ export function PresetActions(props: {
   const save = () =>
     run('Could not save the preset', async () => {
       if (!valid) return;
-      const entry = await api.savePreset({ preset: valid, replaceId });
+      const entry = await api.savePreset({
+        preset: valid,
+        ...(replaceId ? { replaceId } : {}),
+        ...(overwrites ? { overwrite: true } : {}),
+      });
       onState({ draft: entry.preset, base: entry });
       setStatus({
         kind: 'ok',
-        title: replaceId ? `Renamed ${replaceId} → ${entry.id} and saved` : `Saved ${entry.id}`,
+        title: renames ? `Renamed ${replaceId} → ${entry.id} and saved` : `Saved ${entry.id}`,
       });
       props.onSaved?.(entry.id);
     });
@@ -158,7 +167,16 @@ export function PresetActions(props: {
         </Group>
         <Group gap={6} ml="auto">
           <Tooltip
-            label={blocked ?? (replaceId ? `Renames ${replaceId} to ${draft.id}` : 'Save as a user preset')}
+            label={
+              blocked ??
+              (renames
+                ? `Renames ${replaceId} to ${draft.id}`
+                : overwrites
+                  ? `Replaces your preset ${overwrites.id}`
+                  : replaceId
+                    ? `Saves over ${replaceId}`
+                    : 'Save as a user preset')
+            }
           >
             <span>
               <Button size="xs" onClick={save} disabled={!!blocked || busy} loading={busy}>

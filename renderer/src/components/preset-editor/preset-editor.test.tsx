@@ -142,6 +142,57 @@ describe('PresetEditor', () => {
     expect(saveButton().disabled).toBe(true);
   });
 
+  it('Save over a user preset under its own id sends replaceId = that id and no overwrite', async () => {
+    const { api, studio } = fakeApi();
+    renderWithMantine(<PresetEditor api={studio} presets={[mine]} />);
+    type('Rung 2 average kb/s', '2500');
+    expect(screen.queryByText(/Saving replaces your preset/)).toBeNull();
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(api.savePreset).toHaveBeenCalledTimes(1));
+    const request = api.savePreset.mock.calls[0]![0];
+    expect(request.replaceId).toBe('my-ladder');
+    expect(request.overwrite).toBeUndefined();
+    expect(request.preset).toMatchObject({ id: 'my-ladder', rungs: [{}, { bitrateKbps: 2500 }] });
+    expect((await screen.findByTestId('preset-status')).textContent).toBe('Saved my-ladder');
+  });
+
+  it('overwrite is sent only when the editor said Save replaces your preset (import, duplicate)', async () => {
+    const { api, studio } = fakeApi();
+    const copy: PresetEntry = {
+      ...mine,
+      id: 'my-ladder-copy',
+      name: 'My ladder (copy)',
+      preset: { ...mine.preset, id: 'my-ladder-copy', name: 'My ladder (copy)' },
+    };
+    const { container } = renderWithMantine(<PresetEditor api={studio} presets={[mine, copy]} />);
+
+    // A duplicate of "My ladder" lands on the id of the copy saved earlier.
+    fireEvent.click(screen.getByRole('button', { name: 'Duplicate' }));
+    expect(screen.getByTestId('preset-id').textContent).toBe('my-ladder-copy');
+    expect(screen.getByText('Saving replaces your preset “My ladder (copy)” (same id).')).toBeTruthy();
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(api.savePreset).toHaveBeenCalledTimes(1));
+    expect(api.savePreset.mock.calls[0]![0]).toMatchObject({ overwrite: true });
+    expect(api.savePreset.mock.calls[0]![0].replaceId).toBeUndefined();
+
+    // An imported file with the id of a user preset: the same warning, the same request.
+    const file = container.ownerDocument.querySelector('input[type="file"]') as HTMLInputElement;
+    const json = JSON.stringify({ ...mine.preset, name: 'My ladder from disk' });
+    fireEvent.change(file, { target: { files: [new File([json], 'mine.json')] } });
+    await waitFor(() => expect(input('Preset name').value).toBe('My ladder from disk'));
+    expect(screen.getByText('Saving replaces your preset “My ladder” (same id).')).toBeTruthy();
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(api.savePreset).toHaveBeenCalledTimes(2));
+    expect(api.savePreset.mock.calls[1]![0]).toMatchObject({ overwrite: true, preset: { id: 'my-ladder' } });
+
+    // A name no preset has: no warning, no overwrite.
+    type('Preset name', 'Something new');
+    expect(screen.queryByText(/Saving replaces your preset/)).toBeNull();
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(api.savePreset).toHaveBeenCalledTimes(3));
+    expect(api.savePreset.mock.calls[2]![0].overwrite).toBeUndefined();
+  });
+
   it('a built-in is never saved over: an edit forks "<name> (copy)", and its own id is refused', async () => {
     const { api, studio } = fakeApi();
     renderWithMantine(<PresetEditor api={studio} presets={[builtIn, mine]} />);
@@ -161,6 +212,7 @@ describe('PresetEditor', () => {
     await waitFor(() => expect(api.savePreset).toHaveBeenCalledTimes(1));
     const request = api.savePreset.mock.calls[0]![0];
     expect(request.replaceId).toBeUndefined();
+    expect(request.overwrite).toBeUndefined();
     expect(request.preset).toMatchObject({ id: 'apple-lite-tuned' });
   });
 

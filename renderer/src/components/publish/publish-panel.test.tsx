@@ -161,6 +161,9 @@ describe('PublishPanel', () => {
       />,
     );
     expect(screen.getByTestId('playback-url').textContent).toBe(PLAYBACK);
+    // Opened in the system browser (desktop) or a new tab, with no opener or referrer to the studio.
+    expect(screen.getByTestId('playback-url').getAttribute('target')).toBe('_blank');
+    expect(screen.getByTestId('playback-url').getAttribute('rel')).toBe('noreferrer noopener');
     fireEvent.click(screen.getByRole('button', { name: 'Copy embed snippet' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith(embedHtml));
     expect(await screen.findByText('Embed snippet copied')).toBeTruthy();

@@ -205,7 +205,7 @@ function Published({
           <Anchor
             href={summary.playbackUrl}
             target="_blank"
-            rel="noreferrer"
+            rel="noreferrer noopener"
             data-testid="playback-url"
             style={{ wordBreak: 'break-all' }}
           >

@@ -205,7 +205,9 @@ export function TargetForm({
     const request: SaveTargetRequest = {
       name,
       target,
-      ...(editing && editing.name !== name ? { replaceName: editing.name } : {}),
+      // Editing saves over the target itself (renamed or not); without replaceName the back end refuses
+      // a name that is already taken, its own included.
+      ...(editing ? { replaceName: editing.name } : {}),
       ...(withKeys
         ? {
             credentials: { accessKeyId, secretAccessKey },

@@ -150,6 +150,30 @@ describe('TargetsPanel', () => {
     expect(api.saveTarget).not.toHaveBeenCalled();
   });
 
+  it('an edit that keeps the name saves over the target itself (replaceName is its own name)', async () => {
+    const api = fakeApi();
+    renderWithMantine(
+      <TargetsPanel api={api} targets={[view({ hasCredentials: true })]} settings={settings({})} />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    type('Bucket', 'videos-2');
+    fireEvent.click(screen.getByLabelText('Forget the saved keys'));
+    fireEvent.click(screen.getByRole('button', { name: 'Save target' }));
+    await waitFor(() => expect(api.saveTarget).toHaveBeenCalledTimes(1));
+    expect(api.saveTarget).toHaveBeenCalledWith({
+      name: 'cdn',
+      replaceName: 'cdn',
+      target: {
+        store: 'minio',
+        bucket: 'videos-2',
+        prefix: 'vod',
+        endpoint: 'http://127.0.0.1:9000',
+        playlistMaxAgeSec: 60,
+      },
+      clearCredentials: true,
+    });
+  });
+
   it('lists targets with badges; tests, makes default, edits (rename) and removes after confirming', async () => {
     const api = fakeApi();
     const onChanged = vi.fn();
