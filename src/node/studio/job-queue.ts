@@ -333,9 +333,9 @@ export class JobQueue {
     const controller = new AbortController();
     job.publishController = controller;
     let view: PublishView = { status: 'publishing', target: target ?? '' };
-    const set = (change: Partial<PublishView>) => {
+    const set = (change: Partial<PublishView>, persist = true) => {
       view = { ...view, ...change };
-      this.update(job, { publish: view });
+      this.update(job, { publish: view }, persist);
     };
     set({});
     try {
@@ -347,7 +347,7 @@ export class JobQueue {
           onEvent: (event) => {
             if (event.type === 'progress') {
               const { current: _current, type: _type, ...progress } = event;
-              set({ progress });
+              set({ progress }, false);
             } else if (event.type === 'cors' && event.ok === false) {
               set({ corsProblem: event.problems.join('; ') });
             }
@@ -371,9 +371,11 @@ export class JobQueue {
       case 'planned':
         return this.update(job, { status: 'encoding', notes: event.plan.notes, progress: { ratio: 0 } });
       case 'progress':
-        return this.update(job, {
-          progress: { ratio: event.ratio, fps: event.fps, speed: event.speed, etaSec: event.etaSec },
-        });
+        return this.update(
+          job,
+          { progress: { ratio: event.ratio, fps: event.fps, speed: event.speed, etaSec: event.etaSec } },
+          false,
+        );
       case 'packaging':
         return this.update(job, { status: 'packaging' });
       default:
@@ -381,10 +383,14 @@ export class JobQueue {
     }
   }
 
-  private update(job: Job, change: Partial<JobView>): void {
+  /**
+   * Changes a job and tells everyone. `persist: false` for progress ticks: they are not worth a write
+   * of queue.json (a restart drops progress anyway), the next status change carries them to disk.
+   */
+  private update(job: Job, change: Partial<JobView>, persist = true): void {
     if (this.closing) return;
     job.view = { ...job.view, ...change };
-    if (this.jobs.has(job.view.id)) this.emit({ type: 'job', job: job.view });
+    if (this.jobs.has(job.view.id)) this.emit({ type: 'job', job: job.view }, persist);
   }
 
   private maybeDrained(): void {
@@ -399,14 +405,15 @@ export class JobQueue {
     });
   }
 
-  private emit(event: StudioEvent): void {
-    this.writer?.write({
-      version: 1,
-      jobs: this.order.map((id) => {
-        const { input, view, packageDir } = this.jobs.get(id)!;
-        return { input, view, ...(packageDir ? { packageDir } : {}) };
-      }),
-    });
+  private emit(event: StudioEvent, persist = true): void {
+    if (persist)
+      this.writer?.write({
+        version: 1,
+        jobs: this.order.map((id) => {
+          const { input, view, packageDir } = this.jobs.get(id)!;
+          return { input, view, ...(packageDir ? { packageDir } : {}) };
+        }),
+      });
     for (const listener of this.listeners) listener(event);
   }
 }
