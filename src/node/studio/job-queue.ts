@@ -82,13 +82,19 @@ export class JobQueue {
   }
 
   async addJobs(
-    request: AddJobsRequest & { watchFolderId?: string; autoPublishTarget?: string },
+    request: AddJobsRequest & {
+      watchFolderId?: string;
+      autoPublishTarget?: string;
+      /** The watch folder's key of the file (path|size|mtime), kept with the job in queue.json. */
+      watchKey?: string;
+    },
   ): Promise<JobView[]> {
     await this.options.loadPreset(request.presetId); // an unknown preset fails here, before anything is queued
     const added = (await expandPaths(request.paths)).map((input) => {
       const id = randomBytes(6).toString('hex');
       const job: Job = {
         input,
+        ...(request.watchKey ? { watchKey: request.watchKey } : {}),
         view: {
           id,
           fileName: path.basename(input),
@@ -213,6 +219,16 @@ export class JobQueue {
     );
   }
 
+  /** Was this watch-folder file (its key) queued already? The queue remembers it as long as the job is listed. */
+  hasWatchKey(key: string): boolean {
+    return [...this.jobs.values()].some((j) => j.watchKey === key);
+  }
+
+  /** Resolves when queue.json holds every change so far. */
+  async flush(): Promise<void> {
+    await this.writer?.flush();
+  }
+
   /** Jobs queued from a watch folder, for its count. */
   countFromWatchFolder(id: string): number {
     return [...this.jobs.values()].filter((j) => j.view.watchFolderId === id).length;
@@ -238,7 +254,12 @@ export class JobQueue {
     const value = await loadStateFile(this.options.stateFile, queueFileSchema, (m) => this.options.log?.(m));
     const resumePublish: Job[] = [];
     for (const saved of value?.jobs ?? []) {
-      const job: Job = { input: saved.input, view: saved.view, packageDir: saved.packageDir };
+      const job: Job = {
+        input: saved.input,
+        view: saved.view,
+        packageDir: saved.packageDir,
+        ...(saved.watchKey ? { watchKey: saved.watchKey } : {}),
+      };
       const view = job.view;
       if (RUNNING.includes(view.status)) {
         job.view = { ...view, status: 'queued', progress: undefined, interrupted: true };
@@ -410,8 +431,8 @@ export class JobQueue {
       this.writer?.write({
         version: 1,
         jobs: this.order.map((id) => {
-          const { input, view, packageDir } = this.jobs.get(id)!;
-          return { input, view, ...(packageDir ? { packageDir } : {}) };
+          const { input, view, packageDir, watchKey } = this.jobs.get(id)!;
+          return { input, view, ...(packageDir ? { packageDir } : {}), ...(watchKey ? { watchKey } : {}) };
         }),
       });
     for (const listener of this.listeners) listener(event);

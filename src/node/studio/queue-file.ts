@@ -6,6 +6,7 @@ export interface PersistedJob {
   input: string;
   view: JobView;
   packageDir?: string;
+  watchKey?: string;
 }
 
 // The view is our own output; only what restoring relies on is checked, the rest is carried as is.
@@ -25,6 +26,7 @@ export const queueFileSchema = z.strictObject({
       input: z.string(),
       view: viewSchema.transform((v) => v as unknown as JobView),
       packageDir: z.string().optional(),
+      watchKey: z.string().optional(),
     }),
   ),
 });

@@ -335,6 +335,12 @@ describe('watch folders', () => {
     expect(await backend.listWatchFolders()).toEqual([expect.objectContaining({ path: watched, queued: 1 })]);
     await backend.close();
 
+    // As if the app died after queueing the file but before recording it: the queue's own record
+    // (the job keeps the file's key) still stops a second job.
+    const settingsFile = path.join(dir, 'state', 'settings.json');
+    const settings = JSON.parse(await readFile(settingsFile, 'utf8')) as { watchProcessed: string[] };
+    expect(settings.watchProcessed).toHaveLength(1);
+    await writeFile(settingsFile, JSON.stringify({ ...settings, watchProcessed: [] }));
     const again = await backendIn(dir);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await again.listJobs()).filter((j) => j.fileName === 'arrived.mp4')).toHaveLength(1);

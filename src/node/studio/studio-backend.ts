@@ -107,14 +107,18 @@ export class StudioBackend implements StudioApi {
     });
     const watchFolders = new WatchFolders({
       settings,
-      enqueue: async (file, folder) => {
+      enqueue: async (file, key, folder) => {
         await queue.addJobs({
           paths: [file],
           presetId: folder.presetId,
           watchFolderId: folder.id,
+          watchKey: key,
           ...(folder.target ? { autoPublishTarget: folder.target } : {}),
         });
+        // On disk before the file counts as processed: a crash between the two never loses the job.
+        await queue.flush();
       },
+      isQueued: (key) => queue.hasWatchKey(key),
       countQueued: (id) => queue.countFromWatchFolder(id),
       ownFolders: [options.outDir, options.stateDir],
       emit: (event) => relay.emit(event),

@@ -8,8 +8,10 @@ import type { SettingsStore, WatchFolderSettings } from './settings-store.js';
 
 export interface WatchFoldersOptions {
   settings: SettingsStore;
-  /** Queues one file found in a folder. */
-  enqueue(file: string, folder: WatchFolderSettings): Promise<void>;
+  /** Queues one file found in a folder and resolves once the queue holds it on disk. */
+  enqueue(file: string, key: string, folder: WatchFolderSettings): Promise<void>;
+  /** Does the queue already hold a job for this file (a crash came before it was recorded here)? */
+  isQueued(key: string): boolean;
   countQueued(folderId: string): number;
   /** Folders the app writes into (packages, state): watching them, or a folder around them, would loop. */
   ownFolders: string[];
@@ -94,12 +96,12 @@ export class WatchFolders {
       dir: folder.path,
       ...(this.options.pollMs ? { pollMs: this.options.pollMs } : {}),
       ...(this.options.stableMs ? { stableMs: this.options.stableMs } : {}),
-      isProcessed: (key) => processed().has(key),
+      isProcessed: (key) => processed().has(key) || this.options.isQueued(key),
       onFile: async (file) => {
         const settings = current();
         if (!settings) return; // removed meanwhile
         try {
-          await this.options.enqueue(file.path, settings);
+          await this.options.enqueue(file.path, file.key, settings);
         } catch (error) {
           // Not recorded: once the cause is fixed (a preset put back), a restart offers the file again.
           this.setProblem(folder.id, `${path.basename(file.path)}: ${(error as Error).message}`);
