@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { API_CALLS, type StudioApi } from '../../src/common/api/studio-api.js';
-import { CALL_CHANNEL, registerStudioIpc } from './ipc-handlers.js';
+import {
+  CALL_CHANNEL,
+  PICK_FOLDER_CHANNEL,
+  registerFolderPicker,
+  registerStudioIpc,
+} from './ipc-handlers.js';
 import { CONTENT_SECURITY_POLICY, externalLink } from './window-security.js';
 
 type Handler = (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => Promise<unknown>;
@@ -103,5 +108,17 @@ describe('window security', () => {
       'nope',
     ])
       expect(externalLink(url)).toBeUndefined();
+  });
+});
+
+describe('the folder picker channel', () => {
+  it('answers the app page and nobody else', async () => {
+    let registered: Handler | undefined;
+    registerFolderPicker(
+      { handle: (channel, fn) => channel === PICK_FOLDER_CHANNEL && (registered = fn) },
+      async () => '/picked',
+    );
+    expect(await registered!(app)).toBe('/picked');
+    expect(await registered!({ senderFrame: { url: 'https://evil.example/' } })).toBeUndefined();
   });
 });

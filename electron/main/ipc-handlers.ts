@@ -4,6 +4,7 @@ import { isTrustedFrameUrl } from './window-security.js';
 
 export const CALL_CHANNEL = 'studio:call';
 export const EVENT_CHANNEL = 'studio:event';
+export const PICK_FOLDER_CHANNEL = 'studio:pick-folder';
 
 /** The part of ipcMain this needs (so tests drive the real handler without Electron). */
 export interface IpcMainLike {
@@ -28,4 +29,11 @@ export function registerStudioIpc(ipc: IpcMainLike, api: StudioApi): void {
     }
     return dispatchCall(api, method, payload);
   });
+}
+
+/** The native folder picker for watch folders: the app's own pages only; the answer is a path or undefined. */
+export function registerFolderPicker(ipc: IpcMainLike, pick: () => Promise<string | undefined>): void {
+  ipc.handle(PICK_FOLDER_CHANNEL, async (event) =>
+    isTrustedFrameUrl(event.senderFrame?.url) ? pick() : undefined,
+  );
 }

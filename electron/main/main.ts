@@ -17,7 +17,7 @@ import {
 import { findUp } from '../../src/node/find-up.js';
 import { configDir } from '../../src/node/publish/target-store.js';
 import { StudioBackend } from '../../src/node/studio/studio-backend.js';
-import { EVENT_CHANNEL, registerStudioIpc } from './ipc-handlers.js';
+import { EVENT_CHANNEL, registerFolderPicker, registerStudioIpc } from './ipc-handlers.js';
 import { safeStorageCipher } from './safe-storage-cipher.js';
 import {
   APP_ORIGIN,
@@ -78,6 +78,15 @@ async function open(): Promise<void> {
     log,
   });
   registerStudioIpc(ipcMain, backend);
+  registerFolderPicker(ipcMain, async () => {
+    const options = {
+      properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[],
+    };
+    const picked = window
+      ? await dialog.showOpenDialog(window, options)
+      : await dialog.showOpenDialog(options);
+    return picked.canceled ? undefined : picked.filePaths[0];
+  });
   backend.onEvent((event) => {
     window?.webContents.send(EVENT_CHANNEL, event);
     if (event.type === 'job' && (event.job.status === 'done' || event.job.status === 'failed')) {

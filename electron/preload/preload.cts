@@ -49,4 +49,5 @@ contextBridge.exposeInMainWorld('studio', {
     return () => ipcRenderer.removeListener('studio:event', relay);
   },
   pathForFile: (file: File) => webUtils.getPathForFile(file),
+  pickFolder: () => ipcRenderer.invoke('studio:pick-folder') as Promise<string | undefined>,
 });

@@ -212,6 +212,7 @@ export function App({ client }: { client: StudioClient }) {
               face={client.face}
               defaultPresetId={presetId}
               onChanged={() => reload('watch')}
+              {...(client.pickFolder ? { pickFolder: client.pickFolder } : {})}
             />
           </Tabs.Panel>
         </Tabs>

@@ -4,6 +4,8 @@ import { createHttpStudioApi } from './http-studio-api';
 /** What the desktop app's preload exposes on `window.studio`: the same API, plus a path for a dropped File. */
 export interface DesktopStudioApi extends StudioApi {
   pathForFile(file: File): string;
+  /** The native folder picker (for watch folders); undefined when cancelled. */
+  pickFolder(): Promise<string | undefined>;
 }
 
 declare global {
@@ -17,6 +19,8 @@ export interface StudioClient {
   /** Turns dropped or picked files into paths the back end can read. */
   toPaths(files: File[]): Promise<string[]>;
   face: 'desktop' | 'browser';
+  /** A native folder picker, where there is one (the desktop app). */
+  pickFolder?: () => Promise<string | undefined>;
 }
 
 /** The Electron preload's bridge when there is one, else HTTP to `hls-studio serve`. */
@@ -27,6 +31,7 @@ export function createStudioClient(): StudioClient {
       api: desktop,
       face: 'desktop',
       toPaths: async (files) => files.map((f) => desktop.pathForFile(f)),
+      pickFolder: () => desktop.pickFolder(),
     };
   }
   const http = createHttpStudioApi();

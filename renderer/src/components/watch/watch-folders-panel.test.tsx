@@ -93,4 +93,27 @@ describe('WatchFoldersPanel', () => {
     expect((await screen.findByTestId('watch-error')).textContent).toBe('/nope: no such folder');
     expect(api.addWatchFolder).toHaveBeenCalledWith({ path: '/nope', presetId: 'web-compact' });
   });
+
+  it('the desktop app’s Browse… fills the folder from the native picker; browser mode has no Browse…', async () => {
+    const api = fakeApi();
+    const pickFolder = vi.fn(async () => '/Users/me/Movies/in');
+    renderWithMantine(
+      <WatchFoldersPanel
+        api={api}
+        watchFolders={[]}
+        presets={presets}
+        targets={targets}
+        pickFolder={pickFolder}
+      />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Browse…' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('Folder')).toHaveProperty('value', '/Users/me/Movies/in'),
+    );
+    cleanup();
+    renderWithMantine(
+      <WatchFoldersPanel api={api} watchFolders={[]} presets={presets} targets={targets} face="browser" />,
+    );
+    expect(screen.queryByRole('button', { name: 'Browse…' })).toBeNull();
+  });
 });

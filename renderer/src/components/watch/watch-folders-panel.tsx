@@ -29,6 +29,7 @@ export function WatchFoldersPanel({
   face = 'desktop',
   defaultPresetId,
   onChanged,
+  pickFolder,
 }: {
   api: StudioApi;
   watchFolders: WatchFolderView[];
@@ -39,6 +40,8 @@ export function WatchFoldersPanel({
   defaultPresetId?: string;
   /** Called after a change succeeded (the back end also sends `changed: watch`). */
   onChanged?: () => void;
+  /** The desktop app's native folder picker (undefined in browser mode: paths are the server's). */
+  pickFolder?: () => Promise<string | undefined>;
 }) {
   const [path, setPath] = useState('');
   const [presetChoice, setPresetChoice] = useState<string | null>(null);
@@ -97,6 +100,14 @@ export function WatchFoldersPanel({
             onChange={(e) => setPath(e.currentTarget.value)}
             style={{ flex: 1, minWidth: 260 }}
           />
+          {pickFolder && (
+            <Button
+              variant="default"
+              onClick={() => void pickFolder().then((picked) => picked && setPath(picked))}
+            >
+              Browse…
+            </Button>
+          )}
           <Select
             label="Preset"
             data={presets.map((p) => ({ value: p.id, label: p.name }))}
