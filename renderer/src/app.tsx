@@ -192,6 +192,7 @@ export function App({ client }: { client: StudioClient }) {
               api={api}
               presets={presets}
               sourceJob={sourceJob}
+              targets={targets.map((t) => t.name)}
               onSaved={() => reload('presets')}
             />
           </Tabs.Panel>

@@ -5,8 +5,13 @@ import type { Draft } from './draft';
 import { numberOrUndefined, shown } from './draft';
 
 /** Settings that apply to the whole ladder: segments, codec, encoder, audio, images, encryption, publish. */
-export function GlobalSettings(props: { draft: Draft; onChange(change: (d: Draft) => Draft): void }) {
-  const { draft: d, onChange } = props;
+export function GlobalSettings(props: {
+  draft: Draft;
+  onChange(change: (d: Draft) => Draft): void;
+  /** Names of the saved publish targets, for auto-publish. */
+  targets?: string[];
+}) {
+  const { draft: d, onChange, targets = [] } = props;
   const num = (v: number | string) => numberOrUndefined(v) ?? NaN;
   return (
     <Stack gap={6}>
@@ -160,6 +165,22 @@ export function GlobalSettings(props: { draft: Draft; onChange(change: (d: Draft
                 }));
               }}
             />
+            {d.publish?.auto && (
+              <Select
+                size="xs"
+                aria-label="Auto-publish to"
+                placeholder="the default target"
+                clearable
+                data={[...new Set([...targets, ...(d.publish.target ? [d.publish.target] : [])])]}
+                value={d.publish.target ?? null}
+                onChange={(target) =>
+                  onChange((p) => ({
+                    ...p,
+                    publish: { auto: p.publish?.auto ?? true, ...(target ? { target } : {}) },
+                  }))
+                }
+              />
+            )}
           </Stack>
         </Field>
       </Grid>

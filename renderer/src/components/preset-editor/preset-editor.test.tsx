@@ -156,6 +156,20 @@ describe('PresetEditor', () => {
     expect((await screen.findByTestId('preset-status')).textContent).toBe('Saved my-ladder');
   });
 
+  it('auto-publish can name its target; the preset saved says so', async () => {
+    const { api, studio } = fakeApi();
+    renderWithMantine(<PresetEditor api={studio} presets={[mine]} targets={['cdn', 'backup']} />);
+    expect(screen.queryByRole('combobox', { name: 'Auto-publish to' })).toBeNull();
+    fireEvent.click(screen.getByRole('switch', { name: 'Auto-publish when done' }));
+    fireEvent.click(screen.getByRole('combobox', { name: 'Auto-publish to' }));
+    fireEvent.click(await screen.findByRole('option', { name: 'backup', hidden: true }));
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(api.savePreset).toHaveBeenCalledTimes(1));
+    expect(api.savePreset.mock.calls[0]![0].preset).toMatchObject({
+      publish: { auto: true, target: 'backup' },
+    });
+  });
+
   it('overwrite is sent only when the editor said Save replaces your preset (import, duplicate)', async () => {
     const { api, studio } = fakeApi();
     const copy: PresetEntry = {

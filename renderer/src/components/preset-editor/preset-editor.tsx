@@ -29,6 +29,8 @@ export function PresetEditor(props: {
   api: StudioApi;
   presets: PresetEntry[];
   sourceJob?: JobView;
+  /** Saved publish targets (names), offered for auto-publish. */
+  targets?: string[];
   onSaved?(id: string): void;
 }) {
   const { api, presets, sourceJob } = props;
@@ -224,7 +226,7 @@ export function PresetEditor(props: {
                 <Text size="sm" fw={600} mb={6}>
                   Encoding
                 </Text>
-                <GlobalSettings draft={draft} onChange={edit} />
+                <GlobalSettings draft={draft} onChange={edit} targets={props.targets ?? []} />
               </Paper>
               <Paper withBorder p="xs">
                 <Text size="sm" fw={600} mb={6}>
