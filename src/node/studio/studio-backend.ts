@@ -329,7 +329,9 @@ export class StudioBackend implements StudioApi {
 
   /** Origins of the saved targets' public URLs (for the page's CSP: playing a published copy). */
   publicOrigins(): Promise<string[]> {
-    return this.targets.publicOrigins().catch(() => []);
+    // Asked for on every page response (the desktop app's CSP): read once per change of the targets.
+    this.origins ??= this.targets.publicOrigins().catch(() => []);
+    return this.origins;
   }
 
   /** Stops everything; each step runs even if another fails, so the queue is always written. */
@@ -341,7 +343,10 @@ export class StudioBackend implements StudioApi {
       if (step.status === 'rejected') this.options.log?.(`while closing: ${(step.reason as Error).message}`);
   }
 
+  private origins?: Promise<string[]>;
+
   private emit(event: StudioEvent): void {
+    if (event.type === 'changed' && event.what === 'targets') this.origins = undefined;
     for (const listener of this.listeners) listener(event);
   }
 }
