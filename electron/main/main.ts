@@ -87,9 +87,14 @@ async function open(): Promise<void> {
       : await dialog.showOpenDialog(options);
     return picked.canceled ? undefined : picked.filePaths[0];
   });
+  // A job sends many events once done (publishing progress, …): tell the user once, when it ends.
+  const lastStatus = new Map<string, string>((await backend.listJobs()).map((j) => [j.id, j.status]));
   backend.onEvent((event) => {
     window?.webContents.send(EVENT_CHANNEL, event);
-    if (event.type === 'job' && (event.job.status === 'done' || event.job.status === 'failed')) {
+    if (event.type !== 'job') return;
+    const before = lastStatus.get(event.job.id);
+    lastStatus.set(event.job.id, event.job.status);
+    if (before !== event.job.status && (event.job.status === 'done' || event.job.status === 'failed')) {
       log(
         `${event.job.fileName}: ${event.job.status}${event.job.error ? ` — ${event.job.error.message}` : ''}`,
       );
@@ -197,8 +202,12 @@ async function addPaths(paths: string[]): Promise<void> {
   recent.unshift(...paths);
   recent.splice(10);
   buildMenu();
-  const { defaultPresetId } = await backend.getSettings();
-  await backend.addJobs({ paths, presetId: defaultPresetId });
+  try {
+    const { defaultPresetId } = await backend.getSettings();
+    await backend.addJobs({ paths, presetId: defaultPresetId });
+  } catch (error) {
+    dialog.showErrorBox('Could not add the files', (error as Error).message);
+  }
 }
 
 function buildMenu(): void {

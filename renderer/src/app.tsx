@@ -7,6 +7,7 @@ import {
   Select,
   Stack,
   Tabs,
+  Text,
   Title,
   Tooltip,
   useMantineColorScheme,
@@ -123,6 +124,11 @@ export function App({ client }: { client: StudioClient }) {
         {connection === 'lost' && (
           <Alert color="yellow" mb="md" role="status" data-testid="connection-lost">
             Reconnecting to the server…
+            {client.face === 'browser' && (
+              <Text size="xs" c="dimmed">
+                If hls-studio serve was restarted, it printed a new address: open that one.
+              </Text>
+            )}
           </Alert>
         )}
         {connection === 'refused' && (

@@ -53,4 +53,27 @@ describe('useJobs', () => {
     );
     expect(fake.api.listJobs).toHaveBeenCalledTimes(2);
   });
+
+  it('an event that arrives while the list is being fetched is not undone by the older snapshot', async () => {
+    const fake = fakeApi([job('a', 'encoding')]);
+    let release: (jobs: JobView[]) => void = () => {};
+    fake.api.listJobs.mockImplementationOnce(() => new Promise<JobView[]>((resolve) => (release = resolve)));
+    const { result } = renderHook(() => useJobs(fake.api));
+    fake.emit({ type: 'job', job: job('a', 'done') });
+    fake.emit({ type: 'drained', done: 1, failed: 0, cancelled: 0 });
+    await act(async () => release([job('a', 'encoding')])); // taken before the job finished
+    expect(result.current.jobs.map((j) => j.status)).toEqual(['done']);
+    expect(result.current.summary).toEqual({ done: 1, failed: 0, cancelled: 0 });
+  });
+
+  it('a queue found busy after a reconnect drops the old "finished" summary', async () => {
+    const fake = fakeApi([job('a', 'done')]);
+    const { result } = renderHook(() => useJobs(fake.api));
+    fake.emit({ type: 'drained', done: 1, failed: 0, cancelled: 0 });
+    await waitFor(() => expect(result.current.summary).toBeDefined());
+    fake.setJobs([job('a', 'done'), job('b', 'encoding')]);
+    fake.emit({ type: 'connection', state: 'restored' });
+    await waitFor(() => expect(result.current.jobs).toHaveLength(2));
+    expect(result.current.summary).toBeUndefined();
+  });
 });

@@ -65,6 +65,16 @@ export class PresetLibrary {
     return { id: preset.id, name: preset.name, builtIn: false, preset };
   }
 
+  /** A publish target was renamed: user presets that auto-publish to it follow. Returns whether any did. */
+  async renameTarget(from: string, to: string): Promise<boolean> {
+    const using = (await this.userPresets()).filter((p) => p.preset.publish?.target === from);
+    for (const p of using) {
+      const preset = { ...p.preset, publish: { ...p.preset.publish!, target: to } };
+      await writeFile(p.file, JSON.stringify(preset, null, 2) + '\n');
+    }
+    return using.length > 0;
+  }
+
   async delete(id: string): Promise<void> {
     if ((await listBuiltInPresets()).some((p) => p.id === id))
       throw new StudioError('INVALID_ARGUMENT', `"${id}" is a built-in preset and cannot be deleted`);

@@ -54,4 +54,17 @@ describe('saved targets', () => {
       message: expect.stringContaining('not valid JSON'),
     });
   });
+
+  it('saves that overlap all land (one read-modify-write at a time)', async () => {
+    const dir = await scratchDir('targets-race-');
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    await Promise.all(names.map((name) => saveTarget(name, { bucket: `bucket-${name}` }, dir)));
+    expect(Object.keys(await loadTargets(dir)).sort()).toEqual(names);
+    await Promise.all([
+      removeTarget('a', dir),
+      saveTarget('g', { bucket: 'bucket-g' }, dir),
+      removeTarget('b', dir),
+    ]);
+    expect(Object.keys(await loadTargets(dir)).sort()).toEqual(['c', 'd', 'e', 'f', 'g']);
+  });
 });

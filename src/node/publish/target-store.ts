@@ -72,6 +72,14 @@ export async function getTarget(name: string, dir = configDir()): Promise<S3Targ
 }
 
 /** Validates and saves a target under `name` (replacing one of that name). Secrets are refused by the schema. */
+/** Read-modify-writes of targets.json, one at a time: two saves never lose each other's change. */
+let writes: Promise<unknown> = Promise.resolve();
+function serialised<T>(change: () => Promise<T>): Promise<T> {
+  const next = writes.then(change);
+  writes = next.catch(() => undefined);
+  return next;
+}
+
 export async function saveTarget(name: string, target: unknown, dir = configDir()): Promise<S3TargetConfig> {
   if (!TARGET_NAME.test(name))
     throw new StudioError('INVALID_ARGUMENT', `"${name}" is not a target name (letters, digits, . _ -)`);
@@ -80,24 +88,30 @@ export async function saveTarget(name: string, target: unknown, dir = configDir(
     throw new StudioError('PUBLISH_CONFIG', `target "${name}" is invalid: ${parsed.issues.join('; ')}`, {
       detail: parsed.issues.join('\n'),
     });
-  const targets = await loadTargets(dir);
-  targets[name] = target;
-  await writeTargets(dir, targets);
+  await serialised(async () => {
+    const targets = await loadTargets(dir);
+    targets[name] = target;
+    await writeTargets(dir, targets);
+  });
   return parsed.target;
 }
 
-export async function removeTarget(name: string, dir = configDir()): Promise<boolean> {
-  const targets = await loadTargets(dir);
-  if (!Object.hasOwn(targets, name)) return false;
-  delete targets[name];
-  await writeTargets(dir, targets);
-  return true;
+export function removeTarget(name: string, dir = configDir()): Promise<boolean> {
+  return serialised(async () => {
+    const targets = await loadTargets(dir);
+    if (!Object.hasOwn(targets, name)) return false;
+    delete targets[name];
+    await writeTargets(dir, targets);
+    return true;
+  });
 }
+
+let tempCount = 0;
 
 async function writeTargets(dir: string, targets: Record<string, unknown>): Promise<void> {
   await mkdir(dir, { recursive: true });
   const file = targetsFile(dir);
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = `${file}.${process.pid}.${++tempCount}.tmp`;
   // Written whole and renamed, so a crash never leaves half a file.
   await writeFile(temp, JSON.stringify({ version: 1, targets }, null, 2) + '\n', { mode: 0o600 });
   await rename(temp, file);

@@ -59,7 +59,10 @@ describe('hls-studio serve security', () => {
   it('the cookie set by the token authorises later requests', async () => {
     const response = await fetch(`${base}/api/call/listPresets`, {
       method: 'POST',
-      headers: { cookie: `hls_studio_token=${server.token}`, 'content-type': 'application/json' },
+      headers: {
+        cookie: `hls_studio_token_${server.port}=${server.token}`,
+        'content-type': 'application/json',
+      },
       body: '{}',
     });
     expect(((await response.json()) as { ok: boolean }).ok).toBe(true);

@@ -46,7 +46,8 @@ export interface StudioServer {
 
 const HOST = '127.0.0.1';
 const WS_SOURCES = ['ws://127.0.0.1:*', 'ws://localhost:*'];
-const COOKIE = 'hls_studio_token';
+/** Cookies ignore ports: each server's cookie carries its port, so two servers never log each other out. */
+const cookieName = (port: number) => `hls_studio_token_${port}`;
 export const DEFAULT_RENDERER_DIR =
   findUp(import.meta.url, 'dist/renderer') ??
   fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
@@ -100,7 +101,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const refusal = refuse(req, url);
     if (refusal) return send(res, refusal.status, { error: refusal.reason });
     if (url.searchParams.get('token') === token) {
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
     }
     if (req.method === 'POST' && url.pathname.startsWith('/api/call/')) {
       const body = await readJson(req);
@@ -121,7 +122,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     if (origin !== undefined && !allowedHosts.map((h) => `http://${h}`).includes(origin)) {
       return { status: 403, reason: 'foreign Origin' };
     }
-    const given = url.searchParams.get('token') ?? cookie(req.headers.cookie, COOKIE);
+    const given = url.searchParams.get('token') ?? cookie(req.headers.cookie, cookieName(port));
     if (!given || !sameSecret(given, token)) return { status: 401, reason: 'missing or wrong token' };
     return undefined;
   }

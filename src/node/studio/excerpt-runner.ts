@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobResult, StudioEvent } from '../../common/api/studio-api.js';
 import { StudioError } from '../../common/errors.js';
-import { parsePreset } from '../../common/presets/preset-schema.js';
+import { parsePreset, type Preset } from '../../common/presets/preset-schema.js';
 import { encodePackage } from '../encode/encode-package.js';
 import { toJobResult } from './job-result.js';
 
@@ -45,20 +45,40 @@ export class ExcerptRunner {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    await this.running?.catch(() => undefined);
-    if (controller.signal.aborted) throw new StudioError('CANCELLED', 'replaced by a newer excerpt');
+    // The whole run is one promise, set at once: the next request waits for all of it (its folder
+    // clearing included) before touching the folder itself.
+    const previous = this.running;
+    const run = this.encode(request, parsed.preset, controller, previous);
+    this.running = run;
+    try {
+      return await run;
+    } finally {
+      if (this.controller === controller) this.controller = undefined;
+    }
+  }
+
+  private async encode(
+    request: { input: string; startSec?: number; durationSec: number; sourceDurationSec?: number },
+    preset: Preset,
+    controller: AbortController,
+    previous: Promise<unknown> | undefined,
+  ): Promise<JobResult> {
+    const replaced = () => new StudioError('CANCELLED', 'replaced by a newer excerpt');
+    await previous?.catch(() => undefined);
+    if (controller.signal.aborted) throw replaced();
     await this.clear();
+    if (controller.signal.aborted) throw replaced();
     const id = `${EXCERPT_ID}-${++this.count}`;
     const dir = path.join(this.options.dir, id);
     // From about a tenth in, where a video has usually started, unless the caller chose.
     const startSec = request.startSec ?? Math.max(0, (request.sourceDurationSec ?? 0) * 0.1);
     this.options.emit({ type: 'excerpt', state: 'encoding', ratio: 0 });
     try {
-      const encoding = encodePackage(
+      const result = await encodePackage(
         {
           input: request.input,
           packageDir: dir,
-          preset: parsed.preset,
+          preset,
           planOptions: { excerpt: { startSec, durationSec: request.durationSec } },
           overwrite: true,
         },
@@ -71,17 +91,15 @@ export class ExcerptRunner {
           ...(this.options.onCommand ? { onCommand: this.options.onCommand } : {}),
         },
       );
-      this.running = encoding;
-      const result = await encoding;
       this.current = { id, dir };
       this.options.emit({ type: 'excerpt', state: 'done', ratio: 1 });
       return toJobResult(`${this.options.packageBaseUrl}/${id}/`, result);
     } catch (error) {
       const cancelled = (error as StudioError).code === 'CANCELLED';
-      this.options.emit({ type: 'excerpt', state: cancelled ? 'cancelled' : 'failed' });
+      // A run replaced by a newer one stays quiet: the newer one speaks for the editor.
+      if (this.controller === controller || !cancelled)
+        this.options.emit({ type: 'excerpt', state: cancelled ? 'cancelled' : 'failed' });
       throw error;
-    } finally {
-      if (this.controller === controller) this.controller = undefined;
     }
   }
 

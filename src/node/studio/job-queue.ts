@@ -45,6 +45,8 @@ export interface JobQueueOptions {
 
 interface Job extends PersistedJob {
   controller?: AbortController;
+  /** Settles when the job's encode has stopped (its ffmpeg gone), however it ended. */
+  ended?: Promise<void>;
   publishController?: AbortController;
 }
 
@@ -140,15 +142,20 @@ export class JobQueue {
     this.pump();
   }
 
-  removeJob(id: string): void {
+  /** Removes a job from the list; resolves once its encode (if one was running) has stopped. */
+  async removeJob(id: string): Promise<void> {
     const job = this.get(id);
     job.controller?.abort();
     job.publishController?.abort();
+    // Still counted as running until its ffmpeg is gone, so `concurrency` holds even for a moment.
+    if (job.controller) this.stopping.add(job);
     this.jobs.delete(id);
     this.order = this.order.filter((x) => x !== id);
     this.emit({ type: 'removed', id });
-    this.pump();
+    await job.ended;
   }
+
+  private readonly stopping = new Set<Job>();
 
   moveJob({ id, toIndex }: MoveJobRequest): void {
     this.get(id);
@@ -229,6 +236,16 @@ export class JobQueue {
     await this.writer?.flush();
   }
 
+  /** A target was renamed: jobs that will still publish follow it. */
+  renameTarget(from: string, to: string): void {
+    for (const job of this.jobs.values()) {
+      const change: Partial<JobView> = {};
+      if (job.view.autoPublishTarget === from) change.autoPublishTarget = to;
+      if (job.view.publish?.target === from) change.publish = { ...job.view.publish, target: to };
+      if (Object.keys(change).length) this.update(job, change);
+    }
+  }
+
   /** Jobs queued from a watch folder, for its count. */
   countFromWatchFolder(id: string): number {
     return [...this.jobs.values()].filter((j) => j.view.watchFolderId === id).length;
@@ -292,7 +309,7 @@ export class JobQueue {
   }
 
   private running(): number {
-    return [...this.jobs.values()].filter((j) => j.controller).length;
+    return [...this.jobs.values()].filter((j) => j.controller).length + this.stopping.size;
   }
 
   private pump(): void {
@@ -305,7 +322,12 @@ export class JobQueue {
     }
   }
 
-  private async run(job: Job): Promise<void> {
+  private run(job: Job): Promise<void> {
+    job.ended = this.encode(job);
+    return job.ended;
+  }
+
+  private async encode(job: Job): Promise<void> {
     job.controller = new AbortController();
     const names = new Set([...this.jobs.values()].filter((j) => j !== job).map((j) => j.packageDir));
     let name = `${packageNameFor(job.input)}-${job.view.id}`;
@@ -339,7 +361,8 @@ export class JobQueue {
       );
     } finally {
       job.controller = undefined;
-      if (this.jobs.has(job.view.id)) this.pump();
+      this.stopping.delete(job);
+      this.pump();
       this.maybeDrained();
     }
     const auto =

@@ -286,12 +286,11 @@ describe('try before you encode', () => {
     const [job] = await backend.addJobs({ paths: [input], presetId: 'fast-test' });
     await waitForJob(backend, (j) => j.id === job!.id && j.status === 'done', 'the encode');
     const edited = { ...FAST, rungs: FAST.rungs.slice(0, 2) };
-    const result = await backend.encodeExcerpt({
-      jobId: job!.id,
-      preset: edited,
-      startSec: 1,
-      durationSec: 3,
-    });
+    // A second request replaces the first (an impatient user): the first says cancelled, the second plays.
+    const first = backend.encodeExcerpt({ jobId: job!.id, preset: FAST, startSec: 0, durationSec: 3 });
+    const second = backend.encodeExcerpt({ jobId: job!.id, preset: edited, startSec: 1, durationSec: 3 });
+    await expect(first).rejects.toMatchObject({ code: 'CANCELLED' });
+    const result = await second;
     expect(result.baseUrl).toMatch(/^\/packages\/excerpt-\d+\/$/);
     expect(result.variants).toHaveLength(2);
     expect(result.validation.valid).toBe(true);
@@ -353,7 +352,7 @@ describe('references between presets, targets, watch folders and jobs', () => {
     const inbox = path.join(dir, 'inbox');
     await mkdir(inbox);
     const backend = await backendIn(dir);
-    await backend.savePreset({ preset: FAST });
+    await backend.savePreset({ preset: { ...FAST, publish: { auto: true, target: 'somewhere' } } });
     await backend.saveTarget({
       name: 'somewhere',
       target: { store: 's3-compatible', bucket: 'some-bucket', endpoint: 'http://127.0.0.1:9' },
@@ -361,7 +360,10 @@ describe('references between presets, targets, watch folders and jobs', () => {
     const folder = await backend.addWatchFolder({ path: inbox, presetId: 'fast-test', target: 'somewhere' });
     await expect(backend.deletePreset({ id: 'fast-test' })).rejects.toThrow(/watch folder/);
     await expect(backend.removeTarget({ name: 'somewhere' })).rejects.toThrow(/watch folder/);
-    await backend.savePreset({ preset: { ...FAST, id: 'fast-renamed' }, replaceId: 'fast-test' });
+    await backend.savePreset({
+      preset: { ...FAST, id: 'fast-renamed', publish: { auto: true, target: 'somewhere' } },
+      replaceId: 'fast-test',
+    });
     await backend.saveTarget({
       name: 'elsewhere',
       replaceName: 'somewhere',
@@ -370,6 +372,8 @@ describe('references between presets, targets, watch folders and jobs', () => {
     expect(await backend.listWatchFolders()).toEqual([
       expect.objectContaining({ id: folder.id, presetId: 'fast-renamed', target: 'elsewhere' }),
     ]);
+    const renamed = (await backend.listPresets()).find((p) => p.id === 'fast-renamed');
+    expect(renamed?.preset.publish).toEqual({ auto: true, target: 'elsewhere' });
   });
 
   it('refuses watch folders that would feed the app its own output, or overlap another', async () => {

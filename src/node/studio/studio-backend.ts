@@ -214,7 +214,7 @@ export class StudioBackend implements StudioApi {
 
   async removeJob({ id }: JobRequest): Promise<void> {
     const input = this.queue.inputOf(id);
-    this.queue.removeJob(id);
+    await this.queue.removeJob(id);
     // A file dropped in browser mode lives in its own upload folder; it goes with its job.
     const uploads = this.options.uploadDir && path.resolve(this.options.uploadDir) + path.sep;
     if (uploads && input.startsWith(uploads))
@@ -257,6 +257,10 @@ export class StudioBackend implements StudioApi {
     const view = await this.targets.save(request);
     const from = request.replaceName;
     if (from && from !== request.name) {
+      // A rename: queued jobs, interrupted publishes, presets and watch folders follow it.
+      this.queue.renameTarget(from, request.name);
+      if (await this.presets.renameTarget(from, request.name))
+        this.emit({ type: 'changed', what: 'presets' });
       this.settings.update((s) => ({
         ...s,
         watchFolders: s.watchFolders.map((f) => (f.target === from ? { ...f, target: request.name } : f)),

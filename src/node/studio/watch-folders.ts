@@ -96,7 +96,13 @@ export class WatchFolders {
       dir: folder.path,
       ...(this.options.pollMs ? { pollMs: this.options.pollMs } : {}),
       ...(this.options.stableMs ? { stableMs: this.options.stableMs } : {}),
-      isProcessed: (key) => processed().has(key) || this.options.isQueued(key),
+      isProcessed: (key) => {
+        if (processed().has(key)) return true;
+        if (!this.options.isQueued(key)) return false;
+        // Queued before a crash but never recorded: recorded now, so removing the job does not bring it back.
+        this.record(key);
+        return true;
+      },
       onFile: async (file) => {
         const settings = current();
         if (!settings) return; // removed meanwhile
@@ -107,8 +113,10 @@ export class WatchFolders {
           this.setProblem(folder.id, `${path.basename(file.path)}: ${(error as Error).message}`);
           return;
         }
-        this.options.settings.update((s) => ({ ...s, watchProcessed: [...s.watchProcessed, file.key] }));
-        await this.options.settings.flush();
+        this.record(file.key);
+        await this.options.settings.flush().catch((error: unknown) => {
+          this.options.log?.(`watch ${folder.path}: cannot save settings: ${(error as Error).message}`);
+        });
         this.options.log?.(`watch ${folder.path}: queued ${file.path}`);
         this.setProblem(folder.id, undefined);
         this.changed();
@@ -116,6 +124,10 @@ export class WatchFolders {
       onProblem: (message) => this.setProblem(folder.id, message),
     });
     this.watchers.set(folder.id, watcher);
+  }
+
+  private record(key: string): void {
+    this.options.settings.update((s) => ({ ...s, watchProcessed: [...s.watchProcessed, key] }));
   }
 
   private setProblem(id: string, message: string | undefined): void {
