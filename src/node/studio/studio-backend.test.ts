@@ -26,7 +26,7 @@ async function backendIn(
     packageBaseUrl: '/packages',
     ...(options.cipher ? { cipher: options.cipher } : {}),
     log: (line) => options.log?.push(line),
-    watch: { pollMs: 100, stableMs: 600 },
+    watch: { pollMs: 100, stableMs: 1000 },
   });
   if (options.events) backend.onEvent((e) => options.events!.push(e));
   open.push(backend);
