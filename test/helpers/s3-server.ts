@@ -15,6 +15,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * A real S3-compatible server for one test file. By default s3rver (npm) on 127.0.0.1 with a random port;
@@ -165,4 +166,35 @@ export function uniqueCredentials(s3: TestS3): TestS3['credentials'] {
   };
   DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
   return credentials;
+}
+
+/**
+ * One server for the whole test file: started before its tests, stopped after. The object is filled in
+ * by `beforeAll`, so tests use it as they would `startS3Server()`'s answer.
+ */
+export function useTestS3(): TestS3 {
+  const s3 = {} as TestS3;
+  beforeAll(async () => {
+    Object.assign(s3, await startS3Server());
+  });
+  afterAll(async () => {
+    await s3.stop?.();
+  });
+  return s3;
+}
+
+/**
+ * A publish target on the test server. Objects are public-read: radosgw keeps them private unless told,
+ * and verification reads them anonymously (s3rver serves everything anyway).
+ */
+export function s3Target(s3: TestS3, prefix: string, extra: Record<string, unknown> = {}) {
+  return {
+    store: 's3-compatible',
+    bucket: s3.bucket,
+    prefix,
+    endpoint: s3.endpoint,
+    region: s3.region,
+    acl: 'public-read',
+    ...extra,
+  };
 }

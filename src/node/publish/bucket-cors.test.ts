@@ -1,18 +1,12 @@
 import { GetBucketCorsCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeFakePackage, removeFakePackages } from '../../../test/helpers/publish-fixture.js';
-import { startS3Server, type TestS3 } from '../../../test/helpers/s3-server.js';
+import { useTestS3 } from '../../../test/helpers/s3-server.js';
 import { applyBucketCors, checkBucketCors } from './bucket-cors.js';
 import { publishPackage } from './publish-package.js';
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startS3Server();
-});
-afterAll(async () => {
-  await removeFakePackages();
-  await s3?.stop();
-});
+const s3 = useTestS3();
+afterAll(removeFakePackages);
 
 const never = new AbortController().signal;
 

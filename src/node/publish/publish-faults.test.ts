@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../common/errors.js';
 import type { PublishEvent } from '../../common/publish/publish-events.js';
 import { startFaultProxy, type ProxyLogEntry } from '../../../test/helpers/fault-proxy.js';
@@ -11,33 +10,19 @@ import {
   type FakePackage,
   removeFakePackages,
 } from '../../../test/helpers/publish-fixture.js';
-import { listObjects, objectBytes, startS3Server, type TestS3 } from '../../../test/helpers/s3-server.js';
+import { listObjects, objectBytes, s3Target, useTestS3 } from '../../../test/helpers/s3-server.js';
+import { digestBuffer } from './file-digest.js';
 import { publishPackage } from './publish-package.js';
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startS3Server();
-});
-afterAll(async () => {
-  await removeFakePackages();
-  await s3?.stop();
-});
+const s3 = useTestS3();
+afterAll(removeFakePackages);
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: Buffer) => digestBuffer(data).sha256;
 const FAST_RETRY = { attempts: 8, baseDelayMs: 20, maxDelayMs: 200 };
 
-function target(prefix: string, endpoint: string) {
-  return {
-    store: 's3-compatible',
-    bucket: s3.bucket,
-    prefix,
-    endpoint,
-    region: s3.region,
-    acl: 'public-read',
-    // Verification reads straight from the server, so only the uploads meet the faults.
-    publicBaseUrl: `${s3.endpoint}/${s3.bucket}`,
-  };
-}
+/** Uploads go through the fault proxy; verification reads straight from the server, so only uploads meet faults. */
+const target = (prefix: string, endpoint: string) =>
+  s3Target(s3, prefix, { endpoint, publicBaseUrl: `${s3.endpoint}/${s3.bucket}` });
 
 async function expectBucketMatches(pkg: FakePackage, prefix: string) {
   const client = s3.client();

@@ -3,23 +3,17 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { headerPolicy } from '../../common/publish/object-headers.js';
 import { makeFakePackage, removeFakePackages } from '../../../test/helpers/publish-fixture.js';
-import { startS3Server, type TestS3 } from '../../../test/helpers/s3-server.js';
+import { s3Target, useTestS3 } from '../../../test/helpers/s3-server.js';
 import { readLocalPackage } from './local-package.js';
 import { publishPackage } from './publish-package.js';
 import { verifyRemote } from './remote-verify.js';
 import { compareHead } from './remote-state.js';
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startS3Server();
-});
-afterAll(async () => {
-  await removeFakePackages();
-  await s3?.stop();
-});
+const s3 = useTestS3();
+afterAll(removeFakePackages);
 
 /**
  * HLS-NOTES: since v3.729.0 the SDK sends CRC32 checksums with aws-chunked streaming bodies by default;
@@ -32,13 +26,7 @@ describe('the SDK default-checksum trap', () => {
     const run = publishPackage(
       {
         packageDir: pkg.packageDir,
-        target: {
-          store: 's3-compatible',
-          bucket: s3.bucket,
-          prefix: 'trap',
-          endpoint: s3.endpoint,
-          acl: 'public-read',
-        },
+        target: s3Target(s3, 'trap'),
         options: { validate: false, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 10 } },
       },
       { credentials: s3.credentials, checksums: 'sdk-default' },

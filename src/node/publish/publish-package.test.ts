@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CreateMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { PublishEvent } from '../../common/publish/publish-events.js';
 import { startFaultProxy, type ProxyLogEntry } from '../../../test/helpers/fault-proxy.js';
 import { makeFakePackage, removeFakePackages } from '../../../test/helpers/publish-fixture.js';
@@ -11,35 +11,19 @@ import {
   headObject,
   listObjects,
   objectBytes,
-  startS3Server,
-  type TestS3,
+  s3Target,
+  useTestS3,
 } from '../../../test/helpers/s3-server.js';
+import { digestBuffer } from './file-digest.js';
 import { publishPackage, type PublishRequest } from './publish-package.js';
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startS3Server();
-});
-afterAll(async () => {
-  await removeFakePackages();
-  await s3?.stop();
-});
+const s3 = useTestS3();
+afterAll(removeFakePackages);
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: Buffer) => digestBuffer(data).sha256;
 const uniquePrefix = () => `videos/${randomBytes(4).toString('hex')}`;
 
-function target(prefix: string, extra: Record<string, unknown> = {}) {
-  return {
-    store: 's3-compatible',
-    bucket: s3.bucket,
-    prefix,
-    endpoint: s3.endpoint,
-    region: s3.region,
-    // radosgw keeps objects private unless told; s3rver serves everything.
-    acl: 'public-read',
-    ...extra,
-  };
-}
+const target = (prefix: string, extra: Record<string, unknown> = {}) => s3Target(s3, prefix, extra);
 
 async function publish(request: PublishRequest, events: PublishEvent[] = []) {
   return publishPackage(

@@ -1,32 +1,26 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startFaultProxy } from '../../../test/helpers/fault-proxy.js';
 import { makeFakePackage, removeFakePackages } from '../../../test/helpers/publish-fixture.js';
 import {
   headObject,
   listObjects,
   objectBytes,
-  startS3Server,
-  type TestS3,
+  s3Target,
+  useTestS3,
 } from '../../../test/helpers/s3-server.js';
+import { digestBuffer } from './file-digest.js';
 import { publishPackage, type PublishRequest } from './publish-package.js';
 
 const CHILD = fileURLToPath(new URL('../../../test/helpers/publish-child.ts', import.meta.url));
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startS3Server();
-});
-afterAll(async () => {
-  await removeFakePackages();
-  await s3?.stop();
-});
+const s3 = useTestS3();
+afterAll(removeFakePackages);
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: Buffer) => digestBuffer(data).sha256;
 
 /** Starts the publish in a child process and SIGKILLs it after `killAfter` files were uploaded. */
 function publishAndKill(request: PublishRequest, killAfter: number): Promise<number> {
@@ -60,15 +54,7 @@ describe('resume after a killed publish', () => {
     const slow = await startFaultProxy(s3.endpoint, { latency: 1, latencyMs: [60, 100] });
     const request = (endpoint: string): PublishRequest => ({
       packageDir: pkg.packageDir,
-      target: {
-        store: 's3-compatible',
-        bucket: s3.bucket,
-        prefix,
-        endpoint,
-        region: s3.region,
-        acl: 'public-read',
-        publicBaseUrl: `${s3.endpoint}/${s3.bucket}`,
-      },
+      target: s3Target(s3, prefix, { endpoint, publicBaseUrl: `${s3.endpoint}/${s3.bucket}` }),
       options: { concurrency: 2, validate: false },
     });
     try {

@@ -1,19 +1,15 @@
 import { rm } from 'node:fs/promises';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { headerPolicy } from '../../common/publish/object-headers.js';
 import { clip } from '../../../test/helpers/clips.js';
 import { encodeInto } from '../../../test/helpers/encode.js';
-import { startS3Server, type TestS3 } from '../../../test/helpers/s3-server.js';
+import { s3Target, useTestS3 } from '../../../test/helpers/s3-server.js';
 import { readLocalPackage } from './local-package.js';
 import { publishPackage } from './publish-package.js';
 import { verifyRemote } from './remote-verify.js';
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startS3Server();
-});
-afterAll(() => s3?.stop());
+const s3 = useTestS3();
 
 describe('verification of a real encoded package through its URL', () => {
   it('an AES-128 package with --include-keys: the validator passes on the URL as it did on disk', async () => {
@@ -22,13 +18,7 @@ describe('verification of a real encoded package through its URL', () => {
     const summary = await publishPackage(
       {
         packageDir: result.packageDir,
-        target: {
-          store: 's3-compatible',
-          bucket: s3.bucket,
-          prefix: 'real',
-          endpoint: s3.endpoint,
-          acl: 'public-read',
-        },
+        target: s3Target(s3, 'real'),
         options: { includeKeys: true, cors: 'apply' },
       },
       { credentials: s3.credentials },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { JobView, StudioEvent } from '../../common/api/studio-api.js';
 import { clip, scratchDir } from '../../../test/helpers/clips.js';
 import { testPreset } from '../../../test/helpers/encode.js';
-import { startS3Server, uniqueCredentials, type TestS3 } from '../../../test/helpers/s3-server.js';
+import { s3Target, startS3Server, uniqueCredentials, type TestS3 } from '../../../test/helpers/s3-server.js';
 import { createTestCipher } from '../../../test/helpers/test-cipher.js';
 import { waitFor } from '../../../test/helpers/wait-for.js';
 import type { SecretCipher } from '../publish/credential-vault.js';
@@ -162,14 +162,7 @@ describe('publish targets and their secrets', () => {
     await call(
       backend.saveTarget({
         name: 'local',
-        target: {
-          store: 's3-compatible',
-          bucket: s3.bucket,
-          endpoint: s3.endpoint,
-          region: s3.region,
-          prefix: 'studio',
-          acl: 'public-read',
-        },
+        target: s3Target(s3, 'studio'),
         credentials,
       }),
     );
@@ -216,14 +209,7 @@ describe('publish targets and their secrets', () => {
     const backend = await backendIn(dir);
     await backend.saveTarget({
       name: 'auto',
-      target: {
-        store: 's3-compatible',
-        bucket: s3.bucket,
-        endpoint: s3.endpoint,
-        region: s3.region,
-        prefix: 'auto',
-        acl: 'public-read',
-      },
+      target: s3Target(s3, 'auto'),
     });
     await backend.savePreset({ preset: { ...FAST, publish: { auto: true, target: 'auto' } } });
     const input = await clip('auto.mp4', { width: 320, height: 180, durationSec: 2 });
