@@ -1,8 +1,9 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { PresetEntry } from '../../common/api/studio-api.js';
 import { StudioError } from '../../common/errors.js';
 import { parsePreset, type Preset } from '../../common/presets/preset-schema.js';
+import { writeStateFile } from '../state/state-file.js';
 import { listBuiltInPresets, readPresetFile } from './preset-store.js';
 
 /**
@@ -56,11 +57,8 @@ export class PresetLibrary {
       throw new StudioError('INVALID_ARGUMENT', `a preset named "${preset.id}" already exists`);
     // Whatever file held the old id (or this id) is replaced by `<id>.json`.
     const stale = user.filter((p) => p.preset.id === preset.id || (replaceId && p.preset.id === replaceId));
-    await mkdir(this.dir, { recursive: true });
     const file = this.fileOf(preset.id);
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(preset, null, 2) + '\n');
-    await rename(temp, file);
+    await writeStateFile(file, preset, { backup: false });
     for (const p of stale) if (p.file !== file) await rm(p.file, { force: true });
     return { id: preset.id, name: preset.name, builtIn: false, preset };
   }
@@ -70,7 +68,7 @@ export class PresetLibrary {
     const using = (await this.userPresets()).filter((p) => p.preset.publish?.target === from);
     for (const p of using) {
       const preset = { ...p.preset, publish: { ...p.preset.publish!, target: to } };
-      await writeFile(p.file, JSON.stringify(preset, null, 2) + '\n');
+      await writeStateFile(p.file, preset, { backup: false });
     }
     return using.length > 0;
   }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StudioError } from '../../common/errors.js';
@@ -8,6 +8,7 @@ import {
   targetsFileSchema,
   type S3TargetConfig,
 } from '../../common/publish/publish-target.js';
+import { writeStateFile } from '../state/state-file.js';
 
 const FILE_NAME = 'targets.json';
 
@@ -106,13 +107,7 @@ export function removeTarget(name: string, dir = configDir()): Promise<boolean> 
   });
 }
 
-let tempCount = 0;
-
-async function writeTargets(dir: string, targets: Record<string, unknown>): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const file = targetsFile(dir);
-  const temp = `${file}.${process.pid}.${++tempCount}.tmp`;
-  // Written whole and renamed, so a crash never leaves half a file.
-  await writeFile(temp, JSON.stringify({ version: 1, targets }, null, 2) + '\n', { mode: 0o600 });
-  await rename(temp, file);
+/** Written whole and renamed (with a backup), so a crash never leaves half a file. */
+function writeTargets(dir: string, targets: Record<string, unknown>): Promise<void> {
+  return writeStateFile(targetsFile(dir), { version: 1, targets });
 }

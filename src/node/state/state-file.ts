@@ -82,7 +82,11 @@ let tempCounter = 0;
  * within one filesystem), is fsynced, and is renamed over the old one. The previous good file is kept
  * as `file.bak` for `readStateFile` to fall back on. Mode 0o600: state may name private paths.
  */
-export async function writeStateFile(file: string, value: unknown): Promise<void> {
+export async function writeStateFile(
+  file: string,
+  value: unknown,
+  options: { backup?: boolean } = {},
+): Promise<void> {
   const text = JSON.stringify(value, null, 2);
   if (text === undefined) throw new StudioError('INVALID_ARGUMENT', `${file}: cannot store ${typeof value}`);
   const dir = path.dirname(file);
@@ -98,7 +102,7 @@ export async function writeStateFile(file: string, value: unknown): Promise<void
         await handle.close();
       }
     });
-    await keepBackup(file);
+    if (options.backup !== false) await keepBackup(file);
     await io(file, () => renameOver(temp, file));
   } catch (error) {
     await unlink(temp).catch(() => undefined);
