@@ -15,7 +15,7 @@ import {
   shell,
 } from 'electron';
 import { findUp } from '../../src/node/find-up.js';
-import { configDir } from '../../src/node/publish/target-store.js';
+import { configDir } from '../../src/node/config-dir.js';
 import { StudioBackend } from '../../src/node/studio/studio-backend.js';
 import { EVENT_CHANNEL, registerFolderPicker, registerStudioIpc } from './ipc-handlers.js';
 import { safeStorageCipher } from './safe-storage-cipher.js';

@@ -10,7 +10,7 @@ import { makeTestClip } from '../node/demo/test-clip.js';
 import { DEFAULT_PRESET_ID, listBuiltInPresets, loadPreset } from '../node/presets/preset-store.js';
 import { readVideoJson } from '../node/package/read-video-json.js';
 import { probeSource } from '../node/probe/probe-source.js';
-import { configDir } from '../node/publish/target-store.js';
+import { configDir } from '../node/config-dir.js';
 import { openInBrowser, startStudioServer } from '../node/server/studio-server.js';
 import { runEncodeCommand } from './commands/encode-command.js';
 import { registerPublishCommand } from './commands/publish-command.js';

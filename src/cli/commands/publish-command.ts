@@ -6,13 +6,8 @@ import { OBJECT_ACLS, parseTarget } from '../../common/publish/publish-target.js
 import { isTargetUrl, parseTargetUrl } from '../../common/publish/s3-url.js';
 import { STORE_IDS, STORE_PRESETS } from '../../common/publish/store-presets.js';
 import { publishPackage } from '../../node/publish/publish-package.js';
-import {
-  configDir,
-  loadTargets,
-  removeTarget,
-  saveTarget,
-  targetsFile,
-} from '../../node/publish/target-store.js';
+import { configDir } from '../../node/config-dir.js';
+import { loadTargets, removeTarget, saveTarget, targetsFile } from '../../node/publish/target-store.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { formatBytes, formatProgressLine } from '../progress-line.js';
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configDir } from '../publish/target-store.js';
+import { configDir } from '../config-dir.js';
 import { listBuiltInPresets, loadPreset } from './preset-store.js';
 
 describe('built-in presets', () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../common/errors.js';
 import { parsePreset, type Preset } from '../../common/presets/preset-schema.js';
 import { findUp } from '../find-up.js';
-import { configDir } from '../publish/target-store.js';
+import { configDir } from '../config-dir.js';
 
 /** presets/ at the package root, wherever this module was built to (HLS_STUDIO_PRESETS_DIR overrides). */
 export const BUILT_IN_PRESET_DIR =

@@ -2,7 +2,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../../../test/helpers/clips.js';
-import { configDir, getTarget, loadTargets, removeTarget, saveTarget, targetsFile } from './target-store.js';
+import { configDir } from '../config-dir.js';
+import { getTarget, loadTargets, removeTarget, saveTarget, targetsFile } from './target-store.js';
 
 describe('saved targets', () => {
   it('config folder: HLS_STUDIO_CONFIG_DIR, else the OS convention', () => {

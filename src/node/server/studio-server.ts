@@ -14,7 +14,7 @@ import { StudioError } from '../../common/errors.js';
 import { packageNameFor } from '../../common/package-name.js';
 import { findUp } from '../find-up.js';
 import type { SecretCipher } from '../publish/credential-vault.js';
-import { configDir } from '../publish/target-store.js';
+import { configDir } from '../config-dir.js';
 import { StudioBackend, type StudioBackendOptions } from '../studio/studio-backend.js';
 import { contentTypeFor } from './content-types.js';
 
