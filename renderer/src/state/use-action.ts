@@ -1,7 +1,18 @@
 import { useCallback, useState } from 'react';
 
-/** The message of anything thrown by an API call (an ApiError carries the back end's own words). */
-export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/**
+ * The message of a failure from either transport (`ApiError.data`, a rejected IPC call carrying
+ * `data`: the back end's own words) or of anything else thrown.
+ */
+export function messageOf(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const data = (error as { data?: { message?: unknown } }).data;
+    if (data && typeof data.message === 'string') return data.message;
+    const message = (error as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+  }
+  return String(error);
+}
 
 /**
  * Runs one of a component's API calls at a time: which one is pending (for its button's spinner) and

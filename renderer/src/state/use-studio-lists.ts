@@ -7,6 +7,7 @@ import type {
   TargetView,
   WatchFolderView,
 } from '../../../src/common/api/studio-api';
+import { messageOf } from './use-action';
 
 /** The lists a `changed` event names. */
 export type StudioList = Extract<StudioEvent, { type: 'changed' }>['what'];
@@ -56,7 +57,7 @@ export function useStudioLists(api: StudioApi): StudioLists {
         setErrors(({ [what]: _, ...rest }) => rest);
       } catch (error) {
         if (!alive.current || ticket !== generation.current[what]) return;
-        setErrors((e) => ({ ...e, [what]: error instanceof Error ? error.message : String(error) }));
+        setErrors((e) => ({ ...e, [what]: messageOf(error) }));
       }
     },
     [api],

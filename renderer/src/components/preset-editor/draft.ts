@@ -92,17 +92,6 @@ export function shown(value: number | undefined): number | string {
   return value !== undefined && Number.isFinite(value) ? value : '';
 }
 
-/** The message of a failure from either transport (`ApiError.data`, a rejected IPC call) or anything else. */
-export function errorMessage(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const data = (error as { data?: { message?: unknown } }).data;
-    if (data && typeof data.message === 'string') return data.message;
-    const message = (error as { message?: unknown }).message;
-    if (typeof message === 'string') return message;
-  }
-  return String(error);
-}
-
 export function errorCode(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
   const e = error as { code?: unknown; data?: { code?: unknown } };

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { JobResult, JobView, StudioApi } from '../../../../src/common/api/studio-api';
 import type { Preset } from '../../../../src/common/presets/preset-schema';
 import { PackagePreview } from '../package-preview';
-import { errorCode, errorMessage, samePreset } from './draft';
+import { messageOf } from '../../state/use-action';
+import { errorCode, samePreset } from './draft';
 
 type Run =
   | { state: 'idle' }
@@ -50,7 +51,7 @@ export function ExcerptPreview(props: { api: StudioApi; sourceJob?: JobView; pre
     } catch (e) {
       if (mine !== attempt.current) return;
       setRun(
-        errorCode(e) === 'CANCELLED' ? { state: 'cancelled' } : { state: 'failed', message: errorMessage(e) },
+        errorCode(e) === 'CANCELLED' ? { state: 'cancelled' } : { state: 'failed', message: messageOf(e) },
       );
     }
   };

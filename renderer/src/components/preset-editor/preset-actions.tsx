@@ -15,7 +15,8 @@ import {
 import { useState } from 'react';
 import type { PresetEntry, StudioApi } from '../../../../src/common/api/studio-api';
 import { parsePreset, type Preset } from '../../../../src/common/presets/preset-schema';
-import { errorMessage, presetIdFromName, type Draft, type EditorState } from './draft';
+import { messageOf } from '../../state/use-action';
+import { presetIdFromName, type Draft, type EditorState } from './draft';
 
 type Status = { kind: 'ok' | 'error'; title: string; lines?: string[] };
 
@@ -60,7 +61,7 @@ export function PresetActions(props: {
     try {
       await action();
     } catch (e) {
-      setStatus({ kind: 'error', title, lines: [errorMessage(e)] });
+      setStatus({ kind: 'error', title, lines: [messageOf(e)] });
     } finally {
       setBusy(false);
     }
@@ -89,7 +90,7 @@ export function PresetActions(props: {
     try {
       json = JSON.parse(await readText(file));
     } catch (e) {
-      setStatus({ kind: 'error', title: `${file.name} is not JSON`, lines: [errorMessage(e)] });
+      setStatus({ kind: 'error', title: `${file.name} is not JSON`, lines: [messageOf(e)] });
       return;
     }
     const parsed = parsePreset(json);

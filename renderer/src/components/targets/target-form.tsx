@@ -31,6 +31,7 @@ import {
   storePreset,
   type StoreId,
 } from '../../../../src/common/publish/store-presets';
+import { messageOf } from '../../state/use-action';
 
 type Acl = (typeof OBJECT_ACLS)[number];
 
@@ -222,7 +223,7 @@ export function TargetForm({
       const saved = await api.saveTarget(request);
       onSaved(saved);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       setFormError(withKeys ? `${message}\nThe keys were not kept: enter them again.` : message);
     } finally {
       // The keys lived in the request only; nothing of them stays in the form, saved or not.
