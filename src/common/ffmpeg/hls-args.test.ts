@@ -105,7 +105,8 @@ describe('buildHlsArgs', () => {
     expect(after(hevc, '-tag:v:0')).toBe('hvc1');
     expect(after(hevc, '-hls_segment_type')).toBe('fmp4');
     expect(after(hevc, '-hls_segment_filename')).toBe('%v/seg_%05d.m4s');
-    expect(after(hevc, '-hls_segment_options')).toBe('movflags=+frag_keyframe');
+    // Issue 11: any movflags of ours made ffmpeg 5.1 write the first segment into the init section.
+    expect(hevc).not.toContain('-hls_segment_options');
   });
 
   it('an audio-only source maps no video and no filter graph', () => {

@@ -50,9 +50,10 @@ export function buildHlsArgs(plan: EncodePlan): string[] {
   args.push('-f', 'hls', '-hls_time', String(plan.segmentDurationSec), '-hls_playlist_type', 'vod');
   args.push('-hls_list_size', '0', '-hls_flags', 'independent_segments');
   if (plan.format === 'fmp4') {
+    // The HLS muxer cuts one fragment per segment. No movflags of our own: in ffmpeg 5.1 any automatic
+    // fragmenting (frag_keyframe, frag_duration) writes the first segment's fragments into the init
+    // section before the muxer splits it off (issue 11; docs/ffmpeg-traps.md).
     args.push('-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', PACKAGE_NAMES.initSegment);
-    // One fragment per keyframe, so an I-frame playlist can point at moof + first sample (Apple 6.1).
-    args.push('-hls_segment_options', 'movflags=+frag_keyframe');
   } else {
     args.push('-hls_segment_type', 'mpegts');
   }

@@ -1,97 +1,76 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import { indexFmp4Segment, readFmp4Init } from '../../common/container/fmp4-index.js';
+import { indexTsSegment } from '../../common/container/ts-index.js';
+import { StudioError } from '../../common/errors.js';
 import type { IFrameEntry, IFramePlaylistInput } from '../../common/hls/iframe-playlist.js';
-import { ffprobeQuery } from '../ffmpeg/ffprobe-query.js';
 import type { MediaPlaylistFacts } from './media-playlist-reader.js';
-import { topLevelBoxes } from './mp4-boxes.js';
-
-const packetsSchema = z.object({
-  packets: z
-    .array(
-      z.object({
-        pts_time: z.string().optional(),
-        pos: z.string().optional(),
-        size: z.string(),
-        flags: z.string(),
-      }),
-    )
-    .default([]),
-});
 
 interface KeyFrame {
   segmentIndex: number;
-  pts: number;
+  timeSec: number;
   range: { offset: number; length: number };
 }
 
 /**
- * Finds every keyframe of a rung's segments and the bytes it takes (ffprobe packets: position, size,
- * key flag), for an I-frame playlist. TS: from the keyframe's first TS packet to the next video packet;
- * fMP4 (one fragment per keyframe): from the fragment's moof to the end of its first sample.
+ * Finds the keyframes of a rung's segments and the bytes each takes, for its I-frame playlist (Apple
+ * 6.1), reading the files in-process: one pass over the bytes, no process per segment.
+ * - TS: from the keyframe's first TS packet to the next video PES start (RFC 8216 4.3.3.6), with the
+ *   PAT/PMT bytes before the first video packet as the playlist's EXT-X-MAP.
+ * - fMP4: a fragment's moof up to the end of its first sample, when that sample is a sync sample. The HLS
+ *   muxer makes one fragment per segment, so this gives one I-frame per segment.
  */
 export async function indexIFrames(
   packageDir: string,
   playlist: MediaPlaylistFacts,
-  workDir: string,
-  signal?: AbortSignal,
 ): Promise<Omit<IFramePlaylistInput, 'version'>> {
   const dir = path.posix.dirname(playlist.uri);
   const keyframes: KeyFrame[] = [];
   let mapLength = 0;
+  const init = playlist.initUri
+    ? readFmp4Init(await readFile(path.join(packageDir, playlist.initUri)))
+    : undefined;
   for (const [segmentIndex, segment] of playlist.segments.entries()) {
-    const file = path.join(packageDir, segment.uri);
-    const segmentBytes = await readFile(file);
-    let probeFile = file;
-    let shift = 0;
-    if (playlist.initUri) {
-      // An fMP4 segment is only readable after its init segment: probe the two joined.
-      const init = await readFile(path.join(packageDir, playlist.initUri));
-      probeFile = path.join(workDir, `iframe-probe-${segmentIndex}.mp4`);
-      await writeFile(probeFile, Buffer.concat([init, segmentBytes]));
-      shift = init.length;
-    }
-    const packets = await videoPackets(probeFile, signal);
-    if (probeFile !== file) await rm(probeFile, { force: true });
-    const positioned = packets.map((p) => ({ ...p, pos: p.pos - shift }));
-    if (segmentIndex === 0 && !playlist.initUri) mapLength = positioned[0]?.pos ?? 0;
-    const moofs = playlist.initUri ? topLevelBoxes(segmentBytes).filter((b) => b.type === 'moof') : [];
-    positioned.forEach((p, i) => {
-      if (!p.key) return;
-      let offset = p.pos;
-      let end = positioned[i + 1]?.pos ?? segmentBytes.length;
-      if (playlist.initUri) {
-        offset = moofs.filter((m) => m.offset < p.pos).at(-1)?.offset ?? 0;
-        end = p.pos + p.size;
+    const bytes = await readFile(path.join(packageDir, segment.uri));
+    if (init) {
+      const timescale = init.timescale || 90000;
+      for (const fragment of indexFmp4Segment(bytes, init).fragments) {
+        const first = fragment.samples[0];
+        if (!first?.isSync) continue;
+        const end = first.offset + first.size;
+        if (end > bytes.length || end <= fragment.moofOffset) continue;
+        keyframes.push({
+          segmentIndex,
+          timeSec: (fragment.baseDecodeTime + first.compositionOffset) / timescale,
+          range: { offset: fragment.moofOffset, length: end - fragment.moofOffset },
+        });
       }
-      keyframes.push({ segmentIndex, pts: p.pts, range: { offset, length: end - offset } });
+      continue;
+    }
+    const ts = indexTsSegment(bytes);
+    const video = ts.pes.filter((p) => p.pid === ts.videoPid);
+    if (segmentIndex === 0) mapLength = video[0]?.offset ?? 0;
+    video.forEach((p, i) => {
+      if (!p.keyframe || p.pts === undefined) return;
+      const end = video[i + 1]?.offset ?? bytes.length;
+      keyframes.push({
+        segmentIndex,
+        timeSec: p.pts / 90000,
+        range: { offset: p.offset, length: end - p.offset },
+      });
     });
   }
-  const first = keyframes[0]?.pts ?? 0;
-  const total = playlist.durationSec;
+  if (keyframes.length === 0)
+    throw new StudioError('PACKAGE_INVALID', `${playlist.uri}: no keyframe found in its segments`);
+  const first = keyframes[0]!.timeSec;
   const entries: IFrameEntry[] = keyframes.map((k, i) => ({
     uri: path.posix.basename(playlist.segments[k.segmentIndex]!.uri),
     segmentIndex: k.segmentIndex,
     byteRange: k.range,
-    durationSec: Math.max(0, (keyframes[i + 1]?.pts ?? first + total) - k.pts),
+    durationSec: Math.max(0, (keyframes[i + 1]?.timeSec ?? first + playlist.durationSec) - k.timeSec),
   }));
   const map = playlist.initUri
     ? { uri: path.posix.relative(dir, playlist.initUri) }
     : { uri: path.posix.basename(playlist.segments[0]!.uri), byteRange: { offset: 0, length: mapLength } };
   return { map, entries };
-}
-
-async function videoPackets(file: string, signal?: AbortSignal) {
-  const args = ['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,pos,size,flags', '-of', 'json'];
-  const stdout = await ffprobeQuery(file, args, { signal });
-  return packetsSchema
-    .parse(JSON.parse(stdout))
-    .packets.filter((p) => p.pos !== undefined && p.pts_time !== undefined)
-    .map((p) => ({
-      pos: Number(p.pos),
-      size: Number(p.size),
-      pts: Number(p.pts_time),
-      key: p.flags.startsWith('K'),
-    }))
-    .sort((a, b) => a.pos - b.pos);
 }

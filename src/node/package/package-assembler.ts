@@ -7,6 +7,7 @@ import type {
   PackagedSubtitle,
   PackagedVariant,
 } from '../../common/encode-events.js';
+import { listBoxes } from '../../common/container/iso-boxes.js';
 import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
 import { storyboardVtt } from '../../common/images/storyboard-vtt.js';
 import { addBitrates, measureBitrate, type MeasuredBitrate } from '../../common/hls/bitrate-measure.js';
@@ -28,7 +29,6 @@ import {
   unifyTargetDuration,
   type MediaPlaylistFacts,
 } from './media-playlist-reader.js';
-import { topLevelBoxes } from './mp4-boxes.js';
 import { encryptPackage, type PlaylistToEncrypt } from './segment-encryption.js';
 import { audioCodecString, videoCodecString } from './stream-codecs.js';
 
@@ -72,7 +72,7 @@ export async function assemblePackage(plan: EncodePlan, ctx: AssemblyContext): P
   const audioCodecs: string[] = [];
   for (const p of audioPlaylists) audioCodecs.push(await audioCodecString(codecFile(p), ctx.signal));
   const iframes: IFrameIndex[] = [];
-  for (const p of videoPlaylists) iframes.push(await indexIFrames(dir, p, ctx.workDir, ctx.signal));
+  for (const p of videoPlaylists) iframes.push(await indexIFrames(dir, p));
   const subtitles = videoPlaylists[0]
     ? await writeSubtitleRenditions(plan, videoPlaylists[0], targetDurationSec, ctx)
     : [];
@@ -333,7 +333,7 @@ async function materializeIFrames(
     const range = e.byteRange!;
     const frame = Buffer.from(segment.subarray(range.offset, range.offset + range.length));
     if (p.initUri) {
-      const mdat = topLevelBoxes(frame).find((b) => b.type === 'mdat');
+      const mdat = listBoxes(frame).find((b) => b.type === 'mdat');
       if (mdat) frame.writeUInt32BE(frame.length - mdat.offset, mdat.offset);
     }
     const name = `iframe_${String(n).padStart(5, '0')}.${ext}`;

@@ -1,3 +1,4 @@
+import { indexFmp4Segment, readFmp4Init, type Fmp4Init } from '../../common/container/fmp4-index.js';
 import type { RuleResult } from '../../common/validate/validation-report.js';
 import type { LoadedMedia, ValidationContext } from './validate-package.js';
 
@@ -65,6 +66,21 @@ async function variantRates(ctx: ValidationContext) {
   return rates;
 }
 
+const inits = new WeakMap<LoadedMedia, Promise<Fmp4Init | undefined>>();
+/** The parsed EXT-X-MAP of an fMP4 media playlist (read once per playlist). */
+function fmp4Init(ctx: ValidationContext, m: LoadedMedia): Promise<Fmp4Init | undefined> {
+  let init = inits.get(m);
+  if (!init) {
+    const map = m.playlist!.segments[0]!.map!;
+    init = ctx.reader
+      .bytes(new URL(map.uri, m.url), map.byterange)
+      .then((b) => readFmp4Init(b))
+      .catch(() => undefined);
+    inits.set(m, init);
+  }
+  return init;
+}
+
 /** Runs `fn` over items a few at a time (each is an ffprobe process), keeping the order of results. */
 async function inParallel<T, R>(items: T[], fn: (item: T) => Promise<R>, width = 4): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -109,6 +125,88 @@ export const RULES: Rule[] = [
         if (m.playlist!.segments.length === 0) problems.push(`${name(m)} lists no segment`);
       }
       return verdict([...new Set(problems)]);
+    },
+  },
+  {
+    id: 'rfc8216-4.3.2.2',
+    reference: 'RFC 8216 4.3.2.2, 4.3.2.5',
+    level: 'MUST',
+    title: 'every byte range (segment or map) has a positive length and lies inside its resource',
+    async check(ctx) {
+      const problems: string[] = [];
+      const check = async (m: LoadedMedia, uri: string, range: { offset?: number; length: number }) => {
+        const where = `${name(m)}: ${uri} @${range.offset ?? '?'}+${range.length}`;
+        if (!(range.length > 0)) return problems.push(`${where} has no positive length`);
+        const size = await ctx.reader.size(new URL(uri, m.url)).catch(() => undefined);
+        if (size !== undefined && range.offset !== undefined && range.offset + range.length > size)
+          problems.push(`${where} ends past the file's ${size} bytes`);
+      };
+      for (const m of loaded(ctx)) {
+        for (const s of m.playlist!.segments) {
+          if (s.byterange) await check(m, s.uri, s.byterange);
+          if (s.map?.byterange) await check(m, s.map.uri, s.map.byterange);
+        }
+      }
+      return verdict([...new Set(problems)]);
+    },
+  },
+  {
+    id: 'rfc8216-3.3-init',
+    reference: 'RFC 8216 3.3, 4.3.2.5',
+    level: 'MUST',
+    title: 'an fMP4 Media Initialization Section is ftyp + moov and carries no media samples',
+    async check(ctx) {
+      const maps = loaded(ctx, 'video', 'audio').filter((m) => m.playlist!.segments[0]?.map);
+      if (maps.length === 0) return skip('no fMP4 playlist');
+      const problems: string[] = [];
+      for (const m of maps) {
+        const map = m.playlist!.segments[0]!.map!;
+        const init = await fmp4Init(ctx, m);
+        if (!init) {
+          problems.push(`${name(m)}: map ${map.uri} cannot be read`);
+          continue;
+        }
+        const media = init.topLevel.filter((t) => t === 'moof' || t === 'mdat');
+        if (!init.topLevel.includes('moov')) problems.push(`${name(m)}: map ${map.uri} has no moov`);
+        if (media.length > 0)
+          problems.push(`${name(m)}: map ${map.uri} holds media (${init.topLevel.join(', ')})`);
+      }
+      return verdict(problems);
+    },
+  },
+  {
+    id: 'rfc8216-3.3-fragments',
+    reference: 'RFC 8216 3.3',
+    level: 'MUST',
+    title: 'every fMP4 segment carries its own movie fragments (moof + mdat with samples)',
+    async check(ctx) {
+      const maps = loaded(ctx, 'video', 'audio').filter((m) => m.playlist!.segments[0]?.map);
+      if (maps.length === 0) return skip('no fMP4 playlist');
+      const problems: string[] = [];
+      let checked = 0;
+      let total = 0;
+      for (const m of maps) {
+        const init = await fmp4Init(ctx, m);
+        if (!init) continue;
+        total += m.playlist!.segments.length;
+        for (const s of ctx.sample(m.playlist!.segments, 12)) {
+          checked++;
+          const bytes = await ctx.reader.bytes(ctx.segmentUrl(m, s), s.byterange).catch(() => undefined);
+          if (!bytes) continue; // rfc8216-6.2.1 reports missing segments
+          const { fragments } = indexFmp4Segment(bytes, init);
+          const samples = fragments.flatMap((f) => f.samples);
+          const where = `${name(m)}: ${s.uri}`;
+          if (fragments.length === 0) problems.push(`${where} (${bytes.length} bytes) has no moof`);
+          else if (samples.length === 0) problems.push(`${where} has fragments without samples`);
+          else if (fragments.some((f) => !f.mdat)) problems.push(`${where} has a moof without its mdat`);
+          else if (samples.some((x) => x.offset + x.size > bytes.length))
+            problems.push(`${where}: sample data runs past the end of the segment`);
+        }
+      }
+      const result = verdict(problems);
+      return result.status === 'pass' && checked < total
+        ? { status: 'pass', message: `checked ${checked} of ${total}` }
+        : result;
     },
   },
   {

@@ -188,6 +188,63 @@ describe('each rule fails on a package broken in exactly its way', () => {
   });
 });
 
+describe('fMP4 structure (RFC 8216 3.3)', () => {
+  let fmp4: string;
+  beforeAll(async () => {
+    const preset = testPreset({
+      images: { previewDurationSec: 0 },
+      segment: { durationSec: 2, format: 'fmp4' },
+      rungs: [{ width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 }],
+    });
+    fmp4 = (await encodeInto(await richClip(), preset)).result.packageDir;
+  });
+  const brokenFmp4 = async (breakIt: (dir: string) => Promise<void>) => {
+    const dir = path.join(await scratchDir('broken-fmp4-'), 'pkg');
+    await cp(fmp4, dir, { recursive: true });
+    await breakIt(dir);
+    return validatePackage(dir);
+  };
+  const mapOf = async (dir: string) =>
+    /#EXT-X-MAP:URI="([^"]+)"/.exec(await readFile(path.join(dir, 'v0-180p/index.m3u8'), 'utf8'))![1]!;
+
+  it('the good fMP4 package passes the structure rules', async () => {
+    const report = await validatePackage(fmp4);
+    for (const id of ['rfc8216-3.3-init', 'rfc8216-3.3-fragments', 'rfc8216-4.3.2.2'])
+      expect(status(report, id), id).toBe('pass');
+  });
+
+  it('rfc8216-3.3-init: "the Media Initialization Section carries no samples" — a fragment appended to it', async () => {
+    const report = await brokenFmp4(async (d) => {
+      const segment = await readFile(path.join(d, 'v0-180p/seg_00000.m4s'));
+      await appendFile(path.join(d, 'v0-180p', await mapOf(d)), segment.subarray(24));
+    });
+    expect(status(report, 'rfc8216-3.3-init')).toBe('fail');
+    expect(report.valid).toBe(false);
+  });
+
+  it('rfc8216-3.3-fragments: "each segment carries its own moof" — a segment cut to its styp', async () => {
+    const report = await brokenFmp4(async (d) => {
+      const file = path.join(d, 'v0-180p/seg_00001.m4s');
+      await writeFile(file, (await readFile(file)).subarray(0, 24));
+    });
+    expect(status(report, 'rfc8216-3.3-fragments')).toBe('fail');
+  });
+
+  it('rfc8216-4.3.2.2: "a byte range has a length" — a negative I-frame range', async () => {
+    const report = await brokenFmp4((d) =>
+      edit(path.join(d, 'v0-180p/iframes.m3u8'), (t) => t.replace(/BYTERANGE:(\d+)@/, 'BYTERANGE:-$1@')),
+    );
+    expect(status(report, 'rfc8216-4.3.2.2')).toBe('fail');
+  });
+
+  it('rfc8216-4.3.2.2: a byte range that ends past its file', async () => {
+    const report = await brokenFmp4((d) =>
+      edit(path.join(d, 'v0-180p/iframes.m3u8'), (t) => t.replace(/BYTERANGE:(\d+)@/, 'BYTERANGE:99999999@')),
+    );
+    expect(status(report, 'rfc8216-4.3.2.2')).toBe('fail');
+  });
+});
+
 describe('keys (RFC 8216 5.2)', () => {
   it('an encrypted package whose key is gone fails the key rule and the keyframe checks', async () => {
     const input = await clip('for-key-loss.mp4', { width: 320, height: 180, durationSec: 3 });
