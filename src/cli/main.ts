@@ -40,6 +40,7 @@ interface EncodeFlags {
   keyUri?: string;
   keyRotation?: number;
   overwrite?: boolean;
+  stallTimeout?: number;
   json?: boolean;
 }
 
@@ -83,6 +84,11 @@ program
   .option('--key-uri <template>', 'EXT-X-KEY URI; {key} = key file name, {package} = package name')
   .option('--key-rotation <segments>', 'a new key every N segments', positiveInteger)
   .option('--overwrite', 'replace an existing package folder')
+  .option(
+    '--stall-timeout <sec>',
+    'kill ffmpeg after this long without any work (no output, no CPU time); env HLS_STUDIO_STALL_TIMEOUT_SEC',
+    positiveInteger,
+  )
   .option('--json', 'print events as JSON lines')
   .action(async (files: string[], flags: EncodeFlags) => {
     const preset = await loadPreset(flags.preset);
@@ -114,6 +120,7 @@ program
         outDir: flags.out,
         planOptions,
         overwrite: flags.overwrite === true,
+        stallTimeoutSec: flags.stallTimeout,
         json: flags.json === true,
         signal,
       }),

@@ -15,6 +15,7 @@ export interface EncodeCommandOptions {
   outDir: string;
   planOptions: PlanOptions;
   overwrite: boolean;
+  stallTimeoutSec?: number;
   json: boolean;
   signal: AbortSignal;
 }
@@ -38,6 +39,7 @@ export async function runEncodeCommand(options: EncodeCommandOptions): Promise<n
           preset: options.preset,
           planOptions: options.planOptions,
           overwrite: options.overwrite,
+          stallTimeoutSec: options.stallTimeoutSec,
         },
         { signal: options.signal, onEvent: report },
       );

@@ -37,8 +37,10 @@ describe('buildHlsArgs', () => {
     const graph = after(args, '-filter_complex')!;
     // two rungs, then poster, storyboard and preview branches from the same decode
     expect(graph).toMatch(/^\[0:0\]split=5\[s0\]\[s1\]\[s2\]\[s3\]\[s4\];/);
-    expect(graph).toContain('[s2]fps=24000/10000,scale=1280:720,setsar=1,thumbnail=n=24');
-    expect(graph).toContain('tile=2x1[storyboard]');
+    // Image branches dump frames from t=0 (no thumbnail/tile/trim holding `-progress` back: issue 12).
+    expect(graph).toContain('[s2]fps=24000/10000,scale=1280:720,setsar=1[posterframes]');
+    expect(graph).toContain('[s3]fps=1/5,scale=');
+    expect(graph).not.toMatch(/thumbnail|tile=|trim=/);
     expect(graph).toContain('[s0]fps=30000/1001,scale=640:360');
     expect(graph).toContain('[s1]fps=60000/1001,scale=1280:720');
   });
@@ -72,10 +74,9 @@ describe('buildHlsArgs', () => {
     expect(args).toContain('%v/index.m3u8');
     expect(after(args, '-var_stream_map')).toBe('v:0,name:v0-360p v:1,name:v1-720p a:0,name:audio-0');
     expect(args.slice(args.indexOf('%v/index.m3u8') + 1).filter((a) => /\.(jpg|webp)$/.test(a))).toEqual([
-      'poster.jpg',
-      'poster.webp',
-      'storyboard/sprite_%03d.jpg',
-      'preview.webp',
+      '.work/images/poster_%03d.jpg',
+      '.work/images/thumb_%05d.jpg',
+      '.work/images/preview_%04d.jpg',
     ]);
   });
 
@@ -135,14 +136,13 @@ describe('buildHlsArgs', () => {
     expect(args).not.toContain('-t');
   });
 
-  it('an excerpt’s graph is timed on the excerpt (timestamps start at 0): poster samples and preview trim', () => {
+  it('an excerpt’s graph is timed on the excerpt (timestamps start at 0): poster samples and preview window', () => {
     const plan = planEncode(source({}, { durationSec: 120 }), preset, {
       excerpt: { startSec: 60, durationSec: 10 },
     });
     const graph = after(buildHlsArgs(plan), '-filter_complex')!;
-    expect(graph).toContain('fps=24000/10000,scale=1280:720,setsar=1,thumbnail=n=24');
-    expect(graph).toContain('trim=start=1:duration=3,setpts=PTS-STARTPTS');
-    expect(graph).toContain('tile=2x1[storyboard]');
+    expect(graph).toContain('fps=24000/10000,scale=1280:720,setsar=1[posterframes]');
+    expect(graph).toContain("select='eq(n\\,0)+between(t\\,1\\,4)'");
     expect(graph).not.toContain('subtitles=');
   });
 });

@@ -1,22 +1,8 @@
 import { formatRational } from '../media/rational.js';
 import type { AudioPlan, EncodePlan, ImagesPlan, VideoPlan } from '../plan/encode-plan.js';
 import { videoEncoderArgs } from './encoder-args.js';
-
-/** File names inside the package; all made by the app (a `%` from a user's name would be a pattern). */
-export const PACKAGE_NAMES = {
-  mediaPlaylist: 'index.m3u8',
-  iframePlaylist: 'iframes.m3u8',
-  multivariantPlaylist: 'master.m3u8',
-  initSegment: 'init.mp4',
-  segmentPattern: (format: 'ts' | 'fmp4') => (format === 'ts' ? 'seg_%05d.ts' : 'seg_%05d.m4s'),
-  posterJpeg: 'poster.jpg',
-  posterWebp: 'poster.webp',
-  storyboardDir: 'storyboard',
-  storyboardSprite: (n: number) => `sprite_${String(n).padStart(3, '0')}.jpg`,
-  storyboardVtt: 'storyboard/thumbnails.vtt',
-  preview: 'preview.webp',
-  videoJson: 'video.json',
-} as const;
+import { imageBranchCount, imageFrameBranches, imageFrameOutputs } from './image-args.js';
+import { PACKAGE_NAMES } from '../package/package-layout.js';
 
 /**
  * The whole ffmpeg command (without the binary) for one plan: the source is decoded once and split;
@@ -60,7 +46,7 @@ export function buildHlsArgs(plan: EncodePlan): string[] {
   args.push('-hls_segment_filename', `%v/${PACKAGE_NAMES.segmentPattern(plan.format)}`);
   args.push('-var_stream_map', streamMap.join(' '), `%v/${PACKAGE_NAMES.mediaPlaylist}`);
 
-  if (plan.images) args.push(...imageOutputs(plan.images));
+  if (plan.images) args.push(...imageFrameOutputs(plan.images));
   return args;
 }
 
@@ -74,23 +60,9 @@ function filterGraph(video: VideoPlan, images: ImagesPlan | undefined): string {
       `[s${i}]fps=${formatRational(r.frameRate)},scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p,setsar=1[v${i}]`,
   );
   if (images) {
-    const { poster, storyboard, preview } = images;
-    branches.push(
-      `[s${branches.length}]fps=${poster.sampleRate},scale=${poster.width}:${poster.height},setsar=1,` +
-        `thumbnail=n=${poster.sampleFrames},split=2[posterjpg][posterwebp]`,
-    );
-    if (storyboard) {
-      branches.push(
-        `[s${branches.length}]fps=1/${storyboard.intervalSec},scale=${storyboard.tileWidth}:${storyboard.tileHeight},` +
-          `setsar=1,tile=${storyboard.columns}x${storyboard.rows}[storyboard]`,
-      );
-    }
-    if (preview) {
-      branches.push(
-        `[s${branches.length}]trim=start=${preview.startSec}:duration=${preview.durationSec},setpts=PTS-STARTPTS,` +
-          `fps=${preview.fps},scale=${preview.width}:${preview.height},setsar=1[preview]`,
-      );
-    }
+    const first = branches.length;
+    const pads = Array.from({ length: imageBranchCount(images) }, (_, i) => `s${first + i}`);
+    branches.push(...imageFrameBranches(images, pads));
   }
   const source = video.burnIn?.bitmap
     ? // DVB/PGS pictures become video frames (sub2video) and are laid over the picture before anything else.
@@ -133,54 +105,4 @@ export function loudnormFilter(a: AudioPlan): string {
     `loudnorm=${target}:measured_I=${m.inputI}:measured_TP=${m.inputTp}:measured_LRA=${m.inputLra}` +
     `:measured_thresh=${m.inputThresh}:offset=${m.targetOffset}:linear=true`
   );
-}
-
-function imageOutputs(images: ImagesPlan): string[] {
-  const still = ['-frames:v', '1', '-update', '1', '-map_metadata', '-1'];
-  const args = [
-    ...[
-      '-map',
-      '[posterjpg]',
-      '-c:v',
-      'mjpeg',
-      '-q:v',
-      '3',
-      '-pix_fmt',
-      'yuvj420p',
-      ...still,
-      PACKAGE_NAMES.posterJpeg,
-    ],
-    ...['-map', '[posterwebp]', '-c:v', 'libwebp', '-quality', '80', ...still, PACKAGE_NAMES.posterWebp],
-  ];
-  if (images.storyboard) {
-    args.push(
-      '-map',
-      '[storyboard]',
-      '-c:v',
-      'mjpeg',
-      '-q:v',
-      '5',
-      '-pix_fmt',
-      'yuvj420p',
-      '-map_metadata',
-      '-1',
-    );
-    args.push('-start_number', '0', '-f', 'image2', `${PACKAGE_NAMES.storyboardDir}/sprite_%03d.jpg`);
-  }
-  if (images.preview) {
-    args.push(
-      '-map',
-      '[preview]',
-      '-c:v',
-      'libwebp_anim',
-      '-loop',
-      '0',
-      '-quality',
-      '60',
-      '-map_metadata',
-      '-1',
-    );
-    args.push('-f', 'webp', PACKAGE_NAMES.preview);
-  }
-  return args;
 }

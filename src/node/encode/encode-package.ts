@@ -4,7 +4,8 @@ import type { EncodeEvent, PackageResult } from '../../common/encode-events.js';
 import { StudioError, toErrorData } from '../../common/errors.js';
 import { formatCommandLine } from '../../common/ffmpeg/command-line.js';
 import { failureReason, looksTruncated } from '../../common/ffmpeg/failure-reason.js';
-import { buildHlsArgs, PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
+import { buildHlsArgs } from '../../common/ffmpeg/hls-args.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import { createProgressParser, estimateProgress } from '../../common/ffmpeg/progress-parser.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import type { EncodePlan } from '../../common/plan/encode-plan.js';
@@ -12,6 +13,8 @@ import { planEncode, type PlanOptions } from '../../common/plan/ladder-plan.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
 import { binaries, binaryVersion } from '../ffmpeg/binaries.js';
 import { runProcess } from '../ffmpeg/runner.js';
+import { stallTimeoutSec } from '../ffmpeg/watchdog.js';
+import { makeImages } from '../images/images-pass.js';
 import { assemblePackage } from '../package/package-assembler.js';
 import { createStagingDir } from '../package/staging-dir.js';
 import { writeVideoJson } from '../package/video-json.js';
@@ -26,6 +29,8 @@ export interface EncodeRequest {
   preset: Preset;
   planOptions?: PlanOptions;
   overwrite?: boolean;
+  /** The watchdog: seconds without any work (output, CPU time) before ffmpeg is killed. */
+  stallTimeoutSec?: number;
 }
 
 export interface EncodeContext {
@@ -34,9 +39,6 @@ export interface EncodeContext {
   /** Every command line run, for the log a user can replay. */
   onCommand?: (commandLine: string) => void;
 }
-
-/** ffmpeg prints a progress block every ~0.5 s; this long a silence means it is stuck. */
-const STALL_TIMEOUT_MS = 120_000;
 
 /**
  * Source file → finished HLS package: probe, plan, one ffmpeg run for the whole ladder and its images,
@@ -77,7 +79,7 @@ async function encodePlanned(
   };
   const { ffmpeg } = await binaries();
   const staging = await createStagingDir(path.resolve(request.packageDir), { overwrite: request.overwrite });
-  const workDir = path.join(staging.path, '.work');
+  const workDir = path.join(staging.path, PACKAGE_NAMES.workDir);
   try {
     const plan = await prepareInputs(initialPlan, {
       packageDir: staging.path,
@@ -87,22 +89,35 @@ async function encodePlanned(
     });
     const args = buildHlsArgs(plan);
     emit({ type: 'planned', plan, commandLine: formatCommandLine(ffmpeg.path, args) });
+    let done = 0;
     const parser = createProgressParser((p) => {
       const { ratio, etaSec } = estimateProgress(p, plan.durationSec);
-      emit({ type: 'progress', ratio, etaSec, outTimeSec: p.outTimeSec, fps: p.fps, speed: p.speed });
+      // A progress bar never goes back (out_time can dip while a lagging output catches up).
+      done = Math.max(done, ratio);
+      emit({ type: 'progress', ratio: done, etaSec, outTimeSec: p.outTimeSec, fps: p.fps, speed: p.speed });
     });
+    const stallTimeoutMs = stallTimeoutSec(request.stallTimeoutSec) * 1000;
     await runProcess({
       bin: ffmpeg.path,
       args,
       cwd: staging.path,
       signal: context.signal,
-      stallTimeoutMs: STALL_TIMEOUT_MS,
+      stallTimeoutMs,
       onStdout: (chunk) => parser.push(chunk),
       onCommand,
       file: source.file,
     });
 
     emit({ type: 'packaging' });
+    if (plan.images) {
+      await makeImages(plan.images, {
+        packageDir: staging.path,
+        signal: context.signal,
+        onCommand,
+        stallTimeoutMs,
+        file: source.file,
+      });
+    }
     const packageName = path.basename(staging.finalPath);
     const assembled = await assemblePackage(plan, {
       packageDir: staging.path,

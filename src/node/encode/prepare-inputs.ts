@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { IMAGE_FRAMES } from '../../common/ffmpeg/image-args.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import type { EncodePlan } from '../../common/plan/encode-plan.js';
 import { BURN_IN_FILE } from '../../common/plan/ladder-plan.js';
 import { measureLoudness } from '../audio/loudness-pass.js';
@@ -20,7 +22,9 @@ interface PrepareContext {
  */
 export async function prepareInputs(plan: EncodePlan, ctx: PrepareContext): Promise<EncodePlan> {
   await mkdir(ctx.workDir, { recursive: true });
-  if (plan.images?.storyboard) await mkdir(path.join(ctx.packageDir, 'storyboard'), { recursive: true });
+  if (plan.images) await mkdir(path.join(ctx.packageDir, IMAGE_FRAMES.dir), { recursive: true });
+  if (plan.images?.storyboard)
+    await mkdir(path.join(ctx.packageDir, PACKAGE_NAMES.storyboardDir), { recursive: true });
   for (const sub of plan.subtitles) {
     await extractSubtitle(plan.input, sub.source, path.join(ctx.workDir, `${sub.id}.vtt`), 'webvtt', ctx);
   }

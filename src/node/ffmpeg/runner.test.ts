@@ -54,6 +54,14 @@ describe('runProcess (real ffmpeg)', () => {
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
+  it('the stall watchdog spares a process that prints nothing but works (its CPU time grows)', async () => {
+    // Like ffmpeg 5.1 holding `-progress` back until every output has a frame: silent, but busy.
+    const busy = 'const t = Date.now(); while (Date.now() - t < 1500) {}';
+    await expect(
+      runProcess({ bin: process.execPath, args: ['-e', busy], stallTimeoutMs: 400 }),
+    ).resolves.toMatchObject({ stdout: '' });
+  });
+
   it('the stall watchdog kills a process that prints nothing', async () => {
     const started = performance.now();
     await expect(runProcess({ bin: 'sleep', args: ['30'], stallTimeoutMs: 300 })).rejects.toMatchObject({

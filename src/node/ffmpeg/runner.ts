@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { StudioError } from '../../common/errors.js';
 import { formatCommandLine } from '../../common/ffmpeg/command-line.js';
 import { failureReason } from '../../common/ffmpeg/failure-reason.js';
@@ -8,7 +9,11 @@ export interface RunOptions {
   args: string[];
   cwd?: string;
   signal?: AbortSignal;
-  /** Kill the process when it has printed nothing for this long (a hung decoder, a stuck network mount). */
+  /**
+   * Kill the process when it has done no work for this long: printed nothing and, where the system
+   * tells (Linux /proc), used no CPU time. A hung decoder or a stuck network mount is killed; a busy
+   * encoder whose progress reports are held back is not.
+   */
   stallTimeoutMs?: number;
   /** Hard limit on the whole run. */
   timeoutMs?: number;
@@ -31,6 +36,9 @@ export interface RunResult {
   stderrTail: string[];
 }
 
+/** How many processes this Node process has started: diagnostics, and the tests' bound on packaging. */
+export const processCounter = { started: 0 };
+
 const STDERR_TAIL_LINES = 30;
 const STDOUT_CAP = 64 * 1024 * 1024;
 const STDERR_CAP = 16 * 1024 * 1024;
@@ -50,6 +58,7 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
       reject(new StudioError('CANCELLED', `${what}cancelled`, { file: options.file }));
       return;
     }
+    processCounter.started++;
     const child = spawn(options.bin, options.args, {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,7 +88,7 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
           kill(
             new StudioError(
               'FFMPEG_STALLED',
-              `${what}ffmpeg made no progress for ${options.stallTimeoutMs! / 1000} s`,
+              `${what}ffmpeg did no work for ${options.stallTimeoutMs! / 1000} s (no output, no CPU time)`,
               {
                 file: options.file,
                 detail: tail.join('\n'),
@@ -104,6 +113,20 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
     const onAbort = () => kill(new StudioError('CANCELLED', `${what}cancelled`, { file: options.file }));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     armStall();
+    // CPU time is real work even when the process prints nothing (ffmpeg holds `-progress` back until
+    // every output has a frame): sample it a few times per stall window.
+    let cpu = cpuTicks(child.pid);
+    const cpuTimer =
+      options.stallTimeoutMs && cpu !== undefined
+        ? setInterval(
+            () => {
+              const now = cpuTicks(child.pid);
+              if (now !== undefined && now !== cpu) armStall();
+              cpu = now;
+            },
+            Math.max(50, Math.min(5000, options.stallTimeoutMs / 4)),
+          )
+        : undefined;
 
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -122,6 +145,7 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
 
     const cleanUp = () => {
       clearTimeout(stallTimer);
+      clearInterval(cpuTimer);
       clearTimeout(hardTimer);
       clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -151,6 +175,22 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
       );
     });
   });
+}
+
+/**
+ * User + system CPU ticks of a process and its waited-for children (/proc/PID/stat fields 14-17), or
+ * undefined where there is no /proc (macOS, Windows: output alone then shows liveness).
+ */
+function cpuTicks(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0);
+  } catch {
+    return undefined;
+  }
 }
 
 function killTree(pid: number | undefined, signal: NodeJS.Signals): void {

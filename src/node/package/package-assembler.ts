@@ -8,7 +8,7 @@ import type {
   PackagedVariant,
 } from '../../common/encode-events.js';
 import { listBoxes } from '../../common/container/iso-boxes.js';
-import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import { storyboardVtt } from '../../common/images/storyboard-vtt.js';
 import { addBitrates, measureBitrate, type MeasuredBitrate } from '../../common/hls/bitrate-measure.js';
 import {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../../common/errors.js';
-import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import type { VideoJson } from './video-json.js';
 
 // What readers rely on; the rest of the file passes through untouched.

@@ -9,7 +9,7 @@ import type {
   PackagedSubtitle,
   PackagedVariant,
 } from '../../common/encode-events.js';
-import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
 import type { ValidationReport } from '../../common/validate/validation-report.js';

@@ -10,7 +10,7 @@ import type {
 } from '../../common/api/studio-api.js';
 import type { EncodeEvent } from '../../common/encode-events.js';
 import { StudioError, toErrorData } from '../../common/errors.js';
-import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import { packageNameFor } from '../../common/package-name.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
 import type { PublishEvent, PublishSummary } from '../../common/publish/publish-events.js';

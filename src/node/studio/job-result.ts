@@ -1,6 +1,6 @@
 import type { JobResult } from '../../common/api/studio-api.js';
 import type { PackageResult } from '../../common/encode-events.js';
-import { PACKAGE_NAMES } from '../../common/ffmpeg/hls-args.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 
 /** What the UI needs of a finished package, loaded from `baseUrl` (ending in '/'). */
 export function toJobResult(baseUrl: string, result: PackageResult): JobResult {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { ImagesPlan } from '../plan/encode-plan.js';
+import { buildImagesArgs, imageFrameBranches } from './image-args.js';
+
+const images: ImagesPlan = {
+  poster: { width: 1280, height: 720, sampleFrames: 24, sampleRate: '24000/600000' },
+  storyboard: { intervalSec: 5, tileWidth: 160, tileHeight: 90, columns: 10, rows: 10 },
+  preview: { startSec: 60, durationSec: 3, width: 320, height: 180, fps: 10 },
+};
+const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe('image frames in the main run (issue 12: nothing may hold -progress back)', () => {
+  it('every branch emits its first frame at t=0: fps sampling, and a primer frame before the preview window', () => {
+    const graph = imageFrameBranches(images, ['a', 'b', 'c']).join(';');
+    expect(graph).not.toMatch(/thumbnail|tile=|trim=/);
+    expect(graph).toContain("select='eq(n\\,0)+between(t\\,60\\,63)'");
+  });
+});
+
+describe('the images pass over the dumped frames', () => {
+  const args = buildImagesArgs(images, { posterCandidates: 24, storyboardThumbs: 120, previewFrames: 31 });
+  const graph = after(args, '-filter_complex')!;
+
+  it('picks the poster among every candidate and tiles full sheets', () => {
+    expect(graph).toContain('thumbnail=n=24');
+    expect(graph).toContain('tile=10x10[storyboard]');
+    expect(args).toEqual(expect.arrayContaining(['poster.jpg', 'poster.webp', 'storyboard/sprite_%03d.jpg']));
+  });
+
+  it('skips the primer frame when the preview window does not start at 0', () => {
+    const inputs = args.flatMap((a, i) => (a === '-i' ? [[args[i - 1], args[i + 1]]] : []));
+    expect(inputs.at(-1)).toEqual(['1', 'file:.work/images/preview_%04d.jpg']);
+    const fromZero = buildImagesArgs(
+      { ...images, preview: { ...images.preview!, startSec: 0 } },
+      { posterCandidates: 3, storyboardThumbs: 2, previewFrames: 30 },
+    );
+    expect(fromZero[fromZero.lastIndexOf('-i') - 1]).toBe('0');
+  });
+
+  it('reads only app-made relative paths with the file protocol alone', () => {
+    const inputs = args.flatMap((a, i) => (a === '-i' ? [args[i + 1]!] : []));
+    expect(inputs.every((i) => i.startsWith('file:.work/images/'))).toBe(true);
+    expect(args.filter((a) => a === '-protocol_whitelist')).toHaveLength(3);
+  });
+
+  it('a source too short for a preview frame gets no preview output', () => {
+    const short = buildImagesArgs(images, { posterCandidates: 2, storyboardThumbs: 1, previewFrames: 1 });
+    expect(short).not.toContain('preview.webp');
+  });
+});

@@ -1,0 +1,124 @@
+import type { ImagesPlan } from '../plan/encode-plan.js';
+import { PACKAGE_NAMES } from '../package/package-layout.js';
+
+/**
+ * Poster, storyboard and animated preview come from the one decode of the main run, but not as
+ * finished images: ffmpeg 5.1 writes no `-progress` report until every output has received a frame,
+ * and `thumbnail` (the best of 24 frames spread over the whole video), `tile` (a full sprite sheet) and
+ * the preview's trim only emit near the end or part-way in — the progress bar stood still and the
+ * watchdog killed long encodes (issue 12). So the main run dumps small JPEG frames that start at t=0:
+ * poster candidates, storyboard thumbnails, preview frames (plus one primer frame at t=0). A second,
+ * cheap ffmpeg over those few files picks the poster, tiles the sheets and animates the preview.
+ */
+const FRAMES_DIR = `${PACKAGE_NAMES.workDir}/images`;
+export const IMAGE_FRAMES = {
+  dir: FRAMES_DIR,
+  posterCandidates: `${FRAMES_DIR}/poster_%03d.jpg`,
+  storyboardThumbs: `${FRAMES_DIR}/thumb_%05d.jpg`,
+  previewFrames: `${FRAMES_DIR}/preview_%04d.jpg`,
+} as const;
+
+/** Branches of the main filter graph, fed from `split` pads `inputs` (one per image kind in use). */
+export function imageFrameBranches(images: ImagesPlan, inputs: string[]): string[] {
+  const [poster, storyboard, preview] = [inputs[0]!, inputs[1], inputs[2]];
+  const branches = [
+    `[${poster}]fps=${images.poster.sampleRate},scale=${images.poster.width}:${images.poster.height},setsar=1[posterframes]`,
+  ];
+  const sb = images.storyboard;
+  if (sb && storyboard)
+    branches.push(
+      `[${storyboard}]fps=1/${sb.intervalSec},scale=${sb.tileWidth}:${sb.tileHeight},setsar=1[storyboardframes]`,
+    );
+  const pv = images.preview;
+  if (pv && preview) {
+    const end = pv.startSec + pv.durationSec;
+    // The primer (frame 0) reaches the output at once; the window's frames follow when it comes.
+    branches.push(
+      `[${preview}]fps=${pv.fps},select='eq(n\\,0)+between(t\\,${pv.startSec}\\,${end})',` +
+        `scale=${pv.width}:${pv.height},setsar=1[previewframes]`,
+    );
+  }
+  return branches;
+}
+
+/** How many branches `imageFrameBranches` takes from the split. */
+export const imageBranchCount = (images: ImagesPlan) =>
+  1 + (images.storyboard ? 1 : 0) + (images.preview ? 1 : 0);
+
+/** Outputs of the main run for the image branches: JPEG frame sequences in the work folder. */
+export function imageFrameOutputs(images: ImagesPlan): string[] {
+  const frames = (label: string, pattern: string, quality: number) => [
+    ...['-map', `[${label}]`, '-c:v', 'mjpeg', '-q:v', String(quality), '-pix_fmt', 'yuvj420p'],
+    ...['-map_metadata', '-1', '-f', 'image2', '-start_number', '0', pattern],
+  ];
+  // Poster candidates near-lossless: the chosen one is encoded once more as the poster.
+  const args = frames('posterframes', IMAGE_FRAMES.posterCandidates, 1);
+  if (images.storyboard) args.push(...frames('storyboardframes', IMAGE_FRAMES.storyboardThumbs, 3));
+  if (images.preview) args.push(...frames('previewframes', IMAGE_FRAMES.previewFrames, 2));
+  return args;
+}
+
+/** What the main run left in the work folder. */
+export interface ImageFrameCounts {
+  posterCandidates: number;
+  storyboardThumbs: number;
+  previewFrames: number;
+}
+
+/**
+ * The images pass: reads only the frames the main run dumped (a few hundred small JPEGs for a film)
+ * and writes poster.jpg/.webp, the storyboard sheets and preview.webp. Paths are relative to the
+ * package's staging folder (ffmpeg's working directory), all made by the app.
+ */
+export function buildImagesArgs(images: ImagesPlan, counts: ImageFrameCounts): string[] {
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning'];
+  const input = (pattern: string, rate: number, start = 0) =>
+    args.push(
+      ...['-protocol_whitelist', 'file', '-f', 'image2', '-framerate', String(rate)],
+      ...['-start_number', String(start), '-i', `file:${pattern}`],
+    );
+  const graph: string[] = [];
+  const outputs: string[] = [];
+  let n = 0;
+  const still = ['-frames:v', '1', '-update', '1', '-map_metadata', '-1'];
+
+  input(IMAGE_FRAMES.posterCandidates, 1);
+  graph.push(`[${n++}:v]thumbnail=n=${Math.max(1, counts.posterCandidates)},split=2[posterjpg][posterwebp]`);
+  outputs.push(
+    ...['-map', '[posterjpg]', '-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p', ...still],
+    PACKAGE_NAMES.posterJpeg,
+    ...['-map', '[posterwebp]', '-c:v', 'libwebp', '-quality', '80', ...still, PACKAGE_NAMES.posterWebp],
+  );
+  const sb = images.storyboard;
+  if (sb && counts.storyboardThumbs > 0) {
+    input(IMAGE_FRAMES.storyboardThumbs, 1);
+    graph.push(`[${n++}:v]tile=${sb.columns}x${sb.rows}[storyboard]`);
+    outputs.push(
+      ...[
+        '-map',
+        '[storyboard]',
+        '-c:v',
+        'mjpeg',
+        '-q:v',
+        '5',
+        '-pix_fmt',
+        'yuvj420p',
+        '-map_metadata',
+        '-1',
+      ],
+      ...['-start_number', '0', '-f', 'image2', `${PACKAGE_NAMES.storyboardDir}/sprite_%03d.jpg`],
+    );
+  }
+  const pv = images.preview;
+  // Frame 0 is the primer unless the window itself starts at 0.
+  const primer = pv && pv.startSec > 0 ? 1 : 0;
+  if (pv && counts.previewFrames > primer) {
+    input(IMAGE_FRAMES.previewFrames, pv.fps, primer);
+    graph.push(`[${n}:v]null[preview]`);
+    outputs.push(
+      ...['-map', '[preview]', '-c:v', 'libwebp_anim', '-loop', '0', '-quality', '60', '-map_metadata', '-1'],
+      ...['-f', 'webp', PACKAGE_NAMES.preview],
+    );
+  }
+  return [...args, '-filter_complex', graph.join(';'), ...outputs];
+}
