@@ -33,6 +33,9 @@ describe('capFrameRate (Apple HLS 1.25: low rungs <= 30 fps)', () => {
     expect(capFrameRate(r(30000, 1001), 30)).toEqual(r(30000, 1001));
     expect(capFrameRate(r(30), 30)).toEqual(r(30));
   });
+  it('ignores a cap that is not a positive number (0, NaN, negative: still being typed)', () => {
+    for (const cap of [0, NaN, -2]) expect(capFrameRate(r(30), cap)).toEqual(r(30));
+  });
 });
 
 describe('nominalFrameRate with sampled packet timing', () => {

@@ -55,7 +55,9 @@ export function nominalFrameRate(
  * 50 gives 25, 120 gives 30 (Apple HLS 1.25: low rungs at most 30 fps).
  */
 export function capFrameRate(rate: Rational, cap: number | undefined): Rational {
-  if (cap === undefined || toNumber(rate) <= cap * 1.001) return rate;
+  // No cap but a positive one: 0 or NaN (a field being typed in the editor) divided by Infinity, and
+  // reducing that ratio never ended (issue 10). The schema refuses such caps before any encode.
+  if (cap === undefined || !(cap > 0) || toNumber(rate) <= cap * 1.001) return rate;
   return divide(rate, Math.ceil(toNumber(rate) / (cap * 1.001)));
 }
 
