@@ -49,7 +49,11 @@ function fakeClient() {
 // Mantine's Combobox scrolls the selected option into view; jsdom has no layout to scroll.
 Element.prototype.scrollIntoView ??= () => undefined;
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  // The editor keeps unsaved drafts in localStorage: each test starts without one.
+  localStorage.clear();
+});
 
 describe('App', () => {
   it('says it is reconnecting while the event stream is lost, and to reopen the page when refused', async () => {

@@ -18,6 +18,7 @@ import type { StudioClient } from './api/studio-client';
 import { DropZone } from './components/drop-zone';
 import { JobQueue, type JobPanel } from './components/job-queue';
 import { PackagePreview } from './components/package-preview';
+import { PanelBoundary } from './components/panel-boundary';
 import { PresetEditor } from './components/preset-editor/preset-editor';
 import { PublishPanel } from './components/publish/publish-panel';
 import { SourceInspector } from './components/source-inspector';
@@ -27,6 +28,13 @@ import { WatchFoldersPanel } from './components/watch/watch-folders-panel';
 import { messageOf } from './state/use-action';
 import { useJobs } from './state/use-jobs';
 import { useStudioLists } from './state/use-studio-lists';
+
+const JOB_PANEL_NAMES: Record<JobPanel, string> = {
+  inspect: 'Source inspector',
+  preview: 'Preview',
+  report: 'Validation report',
+  publish: 'Publish',
+};
 
 /** The event stream's state as the transport reports it: undefined while connected. */
 function useConnection(api: StudioApi): 'lost' | 'refused' | undefined {
@@ -159,68 +167,89 @@ export function App({ client }: { client: StudioClient }) {
             <Tabs.Tab value="watch">Watch folders</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="queue">
-            <Stack>
-              <DropZone onFiles={addFiles} />
-              {error && (
-                <Alert
-                  color="red"
-                  title="Could not add the files"
-                  withCloseButton
-                  onClose={() => setError(undefined)}
-                >
-                  {error}
-                </Alert>
-              )}
-              {summary && jobs.length > 0 && (
-                <Alert color={summary.failed ? 'orange' : 'green'} role="status" data-testid="queue-summary">
-                  Queue finished: {summary.done} done, {summary.failed} failed, {summary.cancelled} cancelled.
-                </Alert>
-              )}
-              <JobQueue
-                api={api}
-                jobs={jobs}
-                selected={selected}
-                onSelect={(id, v) => {
-                  setSelected(id);
-                  setView(v);
-                }}
-              />
-              {job && view === 'inspect' && <SourceInspector job={job} />}
-              {job?.result && view === 'preview' && <PackagePreview key={job.id} result={job.result} />}
-              {job?.result && view === 'report' && <ValidationReport report={job.result.validation} />}
-              {job?.result && view === 'publish' && (
-                <PublishPanel key={job.id} api={api} job={job} targets={targets} />
-              )}
-            </Stack>
+            <PanelBoundary name="Queue">
+              <Stack>
+                <DropZone onFiles={addFiles} />
+                {error && (
+                  <Alert
+                    color="red"
+                    title="Could not add the files"
+                    withCloseButton
+                    onClose={() => setError(undefined)}
+                  >
+                    {error}
+                  </Alert>
+                )}
+                {summary && jobs.length > 0 && (
+                  <Alert
+                    color={summary.failed ? 'orange' : 'green'}
+                    role="status"
+                    data-testid="queue-summary"
+                  >
+                    Queue finished: {summary.done} done, {summary.failed} failed, {summary.cancelled}{' '}
+                    cancelled.
+                  </Alert>
+                )}
+                <JobQueue
+                  api={api}
+                  jobs={jobs}
+                  selected={selected}
+                  onSelect={(id, v) => {
+                    setSelected(id);
+                    setView(v);
+                  }}
+                />
+                {/* Keyed by job and view: picking another one gives the panel a fresh start. */}
+                {job && (
+                  <PanelBoundary key={`${job.id}/${view}`} name={JOB_PANEL_NAMES[view]}>
+                    {view === 'inspect' && <SourceInspector job={job} />}
+                    {job.result && view === 'preview' && <PackagePreview key={job.id} result={job.result} />}
+                    {job.result && view === 'report' && <ValidationReport report={job.result.validation} />}
+                    {job.result && view === 'publish' && (
+                      <PublishPanel key={job.id} api={api} job={job} targets={targets} />
+                    )}
+                  </PanelBoundary>
+                )}
+              </Stack>
+            </PanelBoundary>
           </Tabs.Panel>
           <Tabs.Panel value="presets" keepMounted ref={presetPanel}>
-            <PresetEditor
-              api={api}
-              presets={presets}
-              sourceJob={sourceJob}
-              targets={targets.map((t) => t.name)}
-              onSaved={() => reload('presets')}
-            />
+            <PanelBoundary
+              name="Preset editor"
+              note="Your unsaved ladder is kept: reloading this panel, or the page, brings it back."
+            >
+              <PresetEditor
+                api={api}
+                presets={presets}
+                sourceJob={sourceJob}
+                targets={targets.map((t) => t.name)}
+                onSaved={() => reload('presets')}
+              />
+            </PanelBoundary>
           </Tabs.Panel>
           <Tabs.Panel value="targets">
-            <TargetsPanel
-              api={api}
-              targets={targets}
-              settings={settings}
-              onChanged={() => reload('targets')}
-            />
+            <PanelBoundary name="Publish targets">
+              <TargetsPanel
+                api={api}
+                targets={targets}
+                settings={settings}
+                onChanged={() => reload('targets')}
+              />
+            </PanelBoundary>
           </Tabs.Panel>
           <Tabs.Panel value="watch">
-            <WatchFoldersPanel
-              api={api}
-              watchFolders={watchFolders}
-              presets={presets}
-              targets={targets}
-              face={client.face}
-              defaultPresetId={presetId}
-              onChanged={() => reload('watch')}
-              {...(client.pickFolder ? { pickFolder: client.pickFolder } : {})}
-            />
+            <PanelBoundary name="Watch folders">
+              <WatchFoldersPanel
+                api={api}
+                watchFolders={watchFolders}
+                presets={presets}
+                targets={targets}
+                face={client.face}
+                defaultPresetId={presetId}
+                onChanged={() => reload('watch')}
+                {...(client.pickFolder ? { pickFolder: client.pickFolder } : {})}
+              />
+            </PanelBoundary>
           </Tabs.Panel>
         </Tabs>
       </AppShell.Main>

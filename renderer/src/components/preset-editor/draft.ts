@@ -80,16 +80,22 @@ export function withAverage(rung: Rung, kbps: number, keepPeakRatio: boolean): R
   return { ...rung, bitrateKbps: kbps, maxBitrateKbps: Math.round(kbps * ratio) };
 }
 
-/** A NumberInput's value as a number: '' is undefined (optional fields) and text that is not a number NaN. */
-export function numberOrUndefined(value: number | string): number | undefined {
-  if (typeof value === 'number') return value;
-  if (value.trim() === '') return undefined;
-  return Number(value);
+/**
+ * The schema's issues keyed by the field they name: parsePreset writes "rungs[0].height: height must be
+ * even", so "rungs[0].height" marks that cell.
+ */
+export function issuesByField(issues: readonly string[]): Map<string, string> {
+  const byField = new Map<string, string>();
+  for (const issue of issues) {
+    const at = issue.indexOf(': ');
+    if (at > 0 && !byField.has(issue.slice(0, at))) byField.set(issue.slice(0, at), issue.slice(at + 2));
+  }
+  return byField;
 }
 
-/** What a NumberInput shows for a draft value: nothing for undefined or NaN. */
-export function shown(value: number | undefined): number | string {
-  return value !== undefined && Number.isFinite(value) ? value : '';
+/** Draws a bit rate inside the chart's range; the value itself is left as typed. */
+export function clampKbps(kbps: number): number {
+  return Number.isFinite(kbps) ? Math.min(MAX_KBPS, Math.max(MIN_KBPS, kbps)) : MIN_KBPS;
 }
 
 export function errorCode(error: unknown): string | undefined {

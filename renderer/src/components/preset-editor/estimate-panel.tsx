@@ -1,4 +1,4 @@
-import { Divider, Grid, Group, NumberInput, Select, Stack, Text } from '@mantine/core';
+import { Divider, Grid, Group, Select, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import {
   BILLING_GB,
@@ -9,6 +9,7 @@ import {
   type SourceSize,
 } from '../../../../src/common/presets/ladder-analysis';
 import type { Draft } from './draft';
+import { NumberField } from './number-field';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
 const usdSmall = new Intl.NumberFormat('en-US', {
@@ -67,7 +68,12 @@ export function EstimatePanel(props: {
         <Text size="xs" c="dimmed">
           Package size
         </Text>
-        <Text fw={700} size="lg" data-testid="estimate-size" data-bytes-per-minute={Math.round(perMinute)}>
+        <Text
+          fw={700}
+          size="lg"
+          data-testid="estimate-size"
+          data-bytes-per-minute={String(Math.round(perMinute))}
+        >
           {Number.isFinite(perMinute) ? `${(perMinute / 1e6).toFixed(1)} MB/min` : '— MB/min'}
         </Text>
       </Group>
@@ -80,50 +86,21 @@ export function EstimatePanel(props: {
       <Divider my={2} />
       <Grid gap={8}>
         <Grid.Col span={6}>
-          <NumberInput
-            size="xs"
-            label="Minutes of video"
-            value={minutes}
-            min={0}
-            allowNegative={false}
-            onChange={(v) => setMinutes(Number(v) || 0)}
-          />
+          <CostField label="Minutes of video" value={minutes} step={1} onChange={setMinutes} />
         </Grid.Col>
         <Grid.Col span={6}>
-          <NumberInput
-            size="xs"
-            label="Full views"
-            value={views}
-            min={0}
-            step={100}
-            thousandSeparator=","
-            allowNegative={false}
-            onChange={(v) => setViews(Number(v) || 0)}
-          />
+          <CostField label="Full views" value={views} step={100} onChange={setViews} />
         </Grid.Col>
         <Grid.Col span={6}>
-          <NumberInput
-            size="xs"
+          <CostField
             label="Storage $/GB-month"
             value={storagePrice}
-            min={0}
             step={0.001}
-            decimalScale={4}
-            allowNegative={false}
-            onChange={(v) => setStoragePrice(Number(v) || 0)}
+            onChange={setStoragePrice}
           />
         </Grid.Col>
         <Grid.Col span={6}>
-          <NumberInput
-            size="xs"
-            label="Egress $/GB"
-            value={egressPrice}
-            min={0}
-            step={0.01}
-            decimalScale={4}
-            allowNegative={false}
-            onChange={(v) => setEgressPrice(Number(v) || 0)}
-          />
+          <CostField label="Egress $/GB" value={egressPrice} step={0.01} onChange={setEgressPrice} />
         </Grid.Col>
         <Grid.Col span={12}>
           <Select
@@ -144,16 +121,39 @@ export function EstimatePanel(props: {
         </Grid.Col>
       </Grid>
       <Stack gap={2} data-testid="estimate-cost">
-        <Row label={`Package, ${minutes} min`} value={mb(cost.packageBytes)} />
+        <Row label={`Package, ${count(minutes)} min`} value={mb(cost.packageBytes)} />
         <Row label="Storage per month" value={money(cost.storagePerMonth)} />
         <Row
-          label={`Egress, ${views.toLocaleString('en-US')} views at ${fmtKbps(cost.viewedKbps)}`}
+          label={`Egress, ${count(views)} views at ${fmtKbps(cost.viewedKbps)}`}
           value={`${gb(cost.egressBytes)} · ${money(cost.egress)}`}
         />
         <Row label="First month" value={money(cost.total)} strong />
       </Stack>
     </Stack>
   );
+}
+
+/**
+ * A number the estimate takes: what is typed stays; a value that is not a number of zero or more makes
+ * the figures "—" and the field red, never a silent 0.
+ */
+function CostField(props: { label: string; value: number; step: number; onChange(v: number): void }) {
+  const bad = !(props.value >= 0);
+  return (
+    <NumberField
+      size="xs"
+      label={props.label}
+      value={props.value}
+      step={props.step}
+      min={0}
+      error={bad ? 'a number, 0 or more' : undefined}
+      onChange={(v) => props.onChange(v ?? NaN)}
+    />
+  );
+}
+
+function count(n: number): string {
+  return Number.isFinite(n) ? n.toLocaleString('en-US') : '—';
 }
 
 function Row({ label, value, strong }: { label: string; value: string; strong?: boolean }) {

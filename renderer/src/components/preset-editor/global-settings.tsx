@@ -1,8 +1,8 @@
-import { Grid, NumberInput, SegmentedControl, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Grid, SegmentedControl, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { SPEED_PRESETS } from '../../../../src/common/presets/preset-schema';
 import type { Draft } from './draft';
-import { numberOrUndefined, shown } from './draft';
+import { NumberField } from './number-field';
 
 /** Settings that apply to the whole ladder: segments, codec, encoder, audio, images, encryption, publish. */
 export function GlobalSettings(props: {
@@ -10,9 +10,17 @@ export function GlobalSettings(props: {
   onChange(change: (d: Draft) => Draft): void;
   /** Names of the saved publish targets, for auto-publish. */
   targets?: string[];
+  /** The schema's issues by field ("segment.durationSec"), to mark the fields they name. */
+  issues?: ReadonlyMap<string, string>;
 }) {
-  const { draft: d, onChange, targets = [] } = props;
-  const num = (v: number | string) => numberOrUndefined(v) ?? NaN;
+  const { draft: d, onChange, targets = [], issues } = props;
+  // An emptied required field is NaN in the draft, so the schema names it.
+  const num = (v: number | undefined) => v ?? NaN;
+  // A red edge, and the schema's words on hover: the issue list says it in full.
+  const flag = (path: string) => {
+    const issue = issues?.get(path);
+    return issue === undefined ? {} : { error: true, title: issue };
+  };
   return (
     <Stack gap={6}>
       <Grid gap={8}>
@@ -52,15 +60,13 @@ export function GlobalSettings(props: {
           />
         </Field>
         <Field label="Segment duration (s)">
-          <NumberInput
+          <NumberField
             size="xs"
             aria-label="Segment duration"
-            value={shown(d.segment.durationSec)}
+            value={d.segment.durationSec}
+            {...flag('segment.durationSec')}
             min={1}
-            max={20}
             step={1}
-            decimalScale={2}
-            clampBehavior="none"
             onChange={(v) => onChange((p) => ({ ...p, segment: { ...p.segment, durationSec: num(v) } }))}
           />
         </Field>
@@ -93,50 +99,46 @@ export function GlobalSettings(props: {
           />
         </Field>
         <Field label="CRF">
-          <NumberInput
+          <NumberField
             size="xs"
             aria-label="CRF"
-            value={shown(d.video.crf)}
+            value={d.video.crf}
+            {...flag('video.crf')}
             min={0}
-            max={51}
             disabled={d.video.rateControl !== 'crf'}
-            clampBehavior="none"
             onChange={(v) => onChange((p) => ({ ...p, video: { ...p.video, crf: num(v) } }))}
           />
         </Field>
         <Field label="Audio kb/s">
-          <NumberInput
+          <NumberField
             size="xs"
             aria-label="Audio kb/s"
-            value={shown(d.audio.bitrateKbps)}
+            value={d.audio.bitrateKbps}
+            {...flag('audio.bitrateKbps')}
             min={32}
-            max={320}
             step={16}
-            allowDecimal={false}
-            clampBehavior="none"
+            decimals={false}
             onChange={(v) => onChange((p) => ({ ...p, audio: { ...p.audio, bitrateKbps: num(v) } }))}
           />
         </Field>
         <Field label="Start variant kb/s">
-          <NumberInput
+          <NumberField
             size="xs"
             aria-label="Start variant kb/s"
-            value={shown(d.startBitrateKbps)}
+            value={d.startBitrateKbps}
+            {...flag('startBitrateKbps')}
             step={100}
-            allowDecimal={false}
-            clampBehavior="none"
+            decimals={false}
             onChange={(v) => onChange((p) => ({ ...p, startBitrateKbps: num(v) }))}
           />
         </Field>
         <Field label="Storyboard every (s), 0 = off">
-          <NumberInput
+          <NumberField
             size="xs"
             aria-label="Storyboard interval"
-            value={shown(d.images.storyboardIntervalSec)}
+            value={d.images.storyboardIntervalSec}
+            {...flag('images.storyboardIntervalSec')}
             min={0}
-            max={60}
-            decimalScale={2}
-            clampBehavior="none"
             onChange={(v) =>
               onChange((p) => ({ ...p, images: { ...p.images, storyboardIntervalSec: num(v) } }))
             }

@@ -3,13 +3,15 @@ import { useRef, useState } from 'react';
 import type { LadderAnalysis } from '../../../../src/common/presets/ladder-analysis';
 import { APPLE_LADDERS } from '../../../../src/common/presets/ladder-analysis';
 import type { Rung, VideoCodec } from '../../../../src/common/presets/preset-schema';
-import { KBPS_STEP, MAX_KBPS, MIN_KBPS, snapKbps } from './draft';
+import { clampKbps, KBPS_STEP, MAX_KBPS, MIN_KBPS, snapKbps } from './draft';
 
 const W = 640;
 const H = 240;
 const M = { left: 48, right: 16, top: 12, bottom: 30 };
 const Y_TICKS = [50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000];
 const X_TICKS = [144, 234, 360, 432, 540, 720, 1080, 1440, 2160, 4320];
+/** Heights the chart draws (the schema's 16-8192 px); a height typed outside is drawn at the edge. */
+const HEIGHTS = { min: 16, max: 8192 };
 
 interface Domain {
   min: number;
@@ -25,17 +27,19 @@ function scale(d: Domain, from: number, to: number) {
   };
 }
 
-function finite(values: number[]): number[] {
-  return values.filter((v) => Number.isFinite(v) && v > 0);
+/** Where a rung is drawn: a value being typed (empty, 0, 4, 900000) is drawn at the chart's edge. */
+function drawnHeight(r: Rung): number {
+  const h = Math.min(r.width, r.height);
+  return Number.isFinite(h) ? Math.min(HEIGHTS.max, Math.max(HEIGHTS.min, h)) : HEIGHTS.min;
 }
 
 function yDomainOf(rungs: readonly Rung[]): Domain {
-  const kbps = finite(rungs.map((r) => r.bitrateKbps));
+  const kbps = rungs.map((r) => clampKbps(r.bitrateKbps));
   return { min: Math.min(100, ...kbps) / 1.6, max: Math.max(8000, ...kbps) * 1.6 };
 }
 
 function xDomainOf(rungs: readonly Rung[]): Domain {
-  const heights = finite(rungs.map((r) => Math.min(r.width, r.height)));
+  const heights = rungs.map(drawnHeight);
   return { min: Math.min(234, ...heights) / 1.25, max: Math.max(1080, ...heights) * 1.25 };
 }
 
@@ -62,16 +66,22 @@ export function LadderChart(props: {
   const inX = (v: number) => v >= xDomain.min && v <= xDomain.max;
   const inY = (v: number) => v >= yDomain.min && v <= yDomain.max;
 
-  const points = rungs.map((r, i) => ({
-    i,
-    r,
-    cx: Number.isFinite(Math.min(r.width, r.height)) ? x.at(Math.min(r.width, r.height)) : M.left,
-    cy: r.bitrateKbps > 0 ? y.at(r.bitrateKbps) : H - M.bottom,
-    report: analysis.rungs[i],
-  }));
+  // Drawn from clamped copies: the rung keeps the value as typed, and nothing here writes it back.
+  const points = rungs.map((r, i) => {
+    const kbps = clampKbps(r.bitrateKbps);
+    return {
+      i,
+      r,
+      kbps,
+      off: r.bitrateKbps < kbps ? '▾' : r.bitrateKbps > kbps ? '▴' : '',
+      cx: x.at(drawnHeight(r)),
+      cy: y.at(kbps),
+      report: analysis.rungs[i],
+    };
+  });
   const line = [...points]
     .filter((p) => p.report?.kept !== false)
-    .sort((a, b) => a.r.bitrateKbps - b.r.bitrateKbps)
+    .sort((a, b) => a.kbps - b.kbps)
     .map((p) => `${p.cx.toFixed(1)},${p.cy.toFixed(1)}`)
     .join(' ');
 
@@ -173,10 +183,10 @@ export function LadderChart(props: {
         />
       )}
 
-      {points.map(({ i, r, cx, cy, report }) => {
+      {points.map(({ i, r, kbps, off, cx, cy, report }) => {
         const kept = report?.kept !== false;
         const isSelected = selected === i;
-        const nudge = (delta: number) => onBitrate(i, snapKbps((r.bitrateKbps || MIN_KBPS) + delta));
+        const nudge = (delta: number) => onBitrate(i, snapKbps(kbps + delta));
         return (
           <g key={i}>
             {report?.isStart && (
@@ -190,7 +200,8 @@ export function LadderChart(props: {
             <circle
               data-testid="chart-point"
               data-index={i}
-              data-kbps={r.bitrateKbps}
+              data-kbps={String(r.bitrateKbps)}
+              data-off-chart={off ? true : undefined}
               cx={cx}
               cy={cy}
               r={isSelected ? 8 : 6}
@@ -199,7 +210,7 @@ export function LadderChart(props: {
               aria-label={`Rung ${i + 1} on the chart`}
               aria-valuemin={MIN_KBPS}
               aria-valuemax={MAX_KBPS}
-              aria-valuenow={Number.isFinite(r.bitrateKbps) ? r.bitrateKbps : undefined}
+              aria-valuenow={kbps}
               aria-valuetext={`${r.width}x${r.height}, ${r.bitrateKbps} kb/s`}
               style={{
                 cursor: 'ns-resize',
@@ -240,7 +251,7 @@ export function LadderChart(props: {
                 pointerEvents: 'none',
               }}
             >
-              {Number.isFinite(r.bitrateKbps) ? r.bitrateKbps : '?'}
+              {Number.isFinite(r.bitrateKbps) ? `${r.bitrateKbps}${off}` : '?'}
             </text>
           </g>
         );
@@ -259,8 +270,12 @@ export function BitrateNudge(props: {
   onBitrate(index: number, kbps: number): void;
 }) {
   const { index, rung, onBitrate } = props;
-  const [anchor, setAnchor] = useState({ index, kbps: rung.bitrateKbps });
-  const current = Number.isFinite(rung.bitrateKbps) ? rung.bitrateKbps : MIN_KBPS;
+  const typed = rung.bitrateKbps;
+  // The slider works on the rate clamped to its own scale: rangeOf(k) holds k only for k in
+  // [MIN_KBPS, MAX_KBPS], and re-centring on a raw 4 or 0 (typed on the way to 450) set state on every
+  // render, React error #301 (issue 10).
+  const current = clampKbps(typed);
+  const [anchor, setAnchor] = useState({ index, kbps: current });
   const rangeOf = (kbps: number) => ({
     min: snapKbps(kbps / 2),
     max: Math.max(snapKbps(kbps * 2), snapKbps(kbps / 2) + 10 * KBPS_STEP),
@@ -268,12 +283,12 @@ export function BitrateNudge(props: {
   let range = rangeOf(anchor.kbps);
   if (anchor.index !== index || current < range.min || current > range.max) {
     range = rangeOf(current);
-    setAnchor({ index, kbps: current });
+    if (anchor.index !== index || anchor.kbps !== current) setAnchor({ index, kbps: current });
   }
   return (
     <Group gap="sm" wrap="nowrap" align="center" pr="md">
       <Text size="xs" c="dimmed" w={110}>
-        Rung {index + 1}: {current} kb/s
+        Rung {index + 1}: {Number.isFinite(typed) ? typed : '?'} kb/s
       </Text>
       <Slider
         style={{ flex: 1 }}
@@ -281,7 +296,7 @@ export function BitrateNudge(props: {
         min={range.min}
         max={range.max}
         step={KBPS_STEP}
-        value={Math.min(range.max, Math.max(range.min, current))}
+        value={current}
         onChange={(v) => onBitrate(index, v)}
         thumbLabel={`Rung ${index + 1} bit rate slider`}
         label={(v) => `${v} kb/s`}

@@ -78,7 +78,11 @@ const type = (label: string, value: string) => fireEvent.change(input(label), { 
 const saveButton = () => screen.getByRole('button', { name: 'Save preset' }) as HTMLButtonElement;
 const points = () => screen.getAllByTestId('chart-point');
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  // The editor keeps unsaved drafts in localStorage: each test starts without one.
+  localStorage.clear();
+});
 
 describe('PresetEditor', () => {
   it('a bit rate typed in the table changes the size estimate and moves its chart point', () => {

@@ -5,7 +5,17 @@ import { toNumber } from '../../../../src/common/media/rational';
 import { analyzeLadder, byBitrate, DEFAULT_SOURCE_FPS } from '../../../../src/common/presets/ladder-analysis';
 import { parsePreset, type Rung } from '../../../../src/common/presets/preset-schema';
 import { AnalysisNotes } from './analysis-notes';
-import { blankDraft, forkOf, nextRung, samePreset, withAverage, type Draft, type EditorState } from './draft';
+import {
+  blankDraft,
+  forkOf,
+  issuesByField,
+  nextRung,
+  samePreset,
+  withAverage,
+  type Draft,
+  type EditorState,
+} from './draft';
+import { clearStoredDraft, loadStoredDraft, storeDraft } from './draft-store';
 import { EstimatePanel } from './estimate-panel';
 import { ExcerptPreview } from './excerpt-preview';
 import { GlobalSettings } from './global-settings';
@@ -34,16 +44,30 @@ export function PresetEditor(props: {
   onSaved?(id: string): void;
 }) {
   const { api, presets, sourceJob } = props;
-  const [state, setState] = useState<EditorState>(() =>
-    presets[0] ? load(presets[0]) : { draft: blankDraft() },
-  );
-  const touched = useRef(false);
+  // An unsaved draft from before a reload or a crashed panel comes back first (issue 10).
+  const [stored] = useState(loadStoredDraft);
+  const [state, setState] = useState<EditorState>(() => {
+    if (stored) {
+      const base = presets.find((p) => p.id === stored.baseId);
+      return { draft: stored.draft, ...(base ? { base } : {}), forkedFrom: stored.forkedFrom };
+    }
+    return presets[0] ? load(presets[0]) : { draft: blankDraft() };
+  });
+  const touched = useRef(stored !== undefined);
+  // The restored draft's saved preset, until the list that holds it arrives.
+  const pendingBase = useRef(state.base ? undefined : stored?.baseId);
   const [selected, setSelected] = useState<number>();
   const [assumedFps, setAssumedFps] = useState(String(DEFAULT_SOURCE_FPS));
 
   // The list arrives late or changes (saved, renamed or deleted elsewhere): follow it without losing edits.
   useEffect(() => {
+    let restoredBase: PresetEntry | undefined;
+    if (pendingBase.current !== undefined && presets.length) {
+      restoredBase = presets.find((p) => p.id === pendingBase.current);
+      pendingBase.current = undefined;
+    }
     setState((s) => {
+      if (restoredBase && !s.base) return { ...s, base: restoredBase };
       if (!s.base && !touched.current && presets[0]) return load(presets[0]);
       if (!s.base) return s;
       const fresh = presets.find((p) => p.id === s.base!.id);
@@ -62,6 +86,7 @@ export function PresetEditor(props: {
   }, []);
   const replace = useCallback((next: EditorState) => {
     touched.current = true;
+    pendingBase.current = undefined;
     setState(next);
     setSelected(undefined);
   }, []);
@@ -69,7 +94,16 @@ export function PresetEditor(props: {
   const { draft, base } = state;
   const parsed = useMemo(() => parsePreset(draft), [draft]);
   const valid = parsed.ok ? parsed.preset : undefined;
+  const issues = useMemo(() => issuesByField(parsed.ok ? [] : parsed.issues), [parsed]);
   const dirty = !base || !samePreset(draft, base.preset);
+
+  // Kept after each committed render, so a value that crashes a render is never the one brought back.
+  useEffect(() => {
+    if (!touched.current) return;
+    const baseId = state.base?.id ?? pendingBase.current;
+    if (!dirty && baseId !== undefined) clearStoredDraft();
+    else storeDraft({ draft: state.draft, baseId, forkedFrom: state.forkedFrom });
+  }, [state, dirty]);
 
   const video = sourceJob?.source?.video;
   const source = useMemo(
@@ -172,6 +206,7 @@ export function PresetEditor(props: {
                   rungs={draft.rungs}
                   analysis={analysis}
                   codec={draft.video.codec}
+                  issues={issues}
                   selected={selectedRung}
                   onSelect={setSelected}
                   onChange={setRung}
@@ -226,7 +261,7 @@ export function PresetEditor(props: {
                 <Text size="sm" fw={600} mb={6}>
                   Encoding
                 </Text>
-                <GlobalSettings draft={draft} onChange={edit} targets={props.targets ?? []} />
+                <GlobalSettings draft={draft} onChange={edit} targets={props.targets ?? []} issues={issues} />
               </Paper>
               <Paper withBorder p="xs">
                 <Text size="sm" fw={600} mb={6}>

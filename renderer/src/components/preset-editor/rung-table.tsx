@@ -1,8 +1,8 @@
-import { ActionIcon, Badge, Group, NumberInput, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Group, Table, Text, Tooltip } from '@mantine/core';
 import type { LadderAnalysis, RungStep } from '../../../../src/common/presets/ladder-analysis';
 import { BPP_BAND } from '../../../../src/common/presets/ladder-analysis';
 import type { Rung, VideoCodec } from '../../../../src/common/presets/preset-schema';
-import { numberOrUndefined, shown } from './draft';
+import { NumberField } from './number-field';
 
 const STEP_COLORS: Record<RungStep['status'], string> = { tight: 'orange', ok: 'gray', gap: 'blue' };
 
@@ -11,12 +11,14 @@ export function RungTable(props: {
   rungs: Rung[];
   analysis: LadderAnalysis;
   codec: VideoCodec;
+  /** The schema's issues by field ("rungs[0].height"), to mark the cells they name. */
+  issues?: ReadonlyMap<string, string>;
   selected?: number;
   onSelect(index: number): void;
   onChange(index: number, rung: Rung): void;
   onRemove(index: number): void;
 }) {
-  const { rungs, analysis, codec, selected, onSelect, onChange, onRemove } = props;
+  const { rungs, analysis, codec, issues, selected, onSelect, onChange, onRemove } = props;
   // The step up from the next lower rung by bit rate, shown on the upper rung's row.
   const stepInto = new Map(analysis.spacing.map((s) => [s.upper, s]));
   const band = BPP_BAND[codec];
@@ -54,6 +56,7 @@ export function RungTable(props: {
           const bpp = report?.bitsPerPixel ?? NaN;
           const label = `Rung ${i + 1}`;
           const set = (patch: Partial<Rung>) => onChange(i, { ...rung, ...patch });
+          const issue = (field: keyof Rung) => issues?.get(`rungs[${i}].${field}`);
           return (
             <Table.Tr
               key={i}
@@ -73,6 +76,7 @@ export function RungTable(props: {
                 <Cell
                   label={`${label} width`}
                   value={rung.width}
+                  error={issue('width')}
                   onChange={(v) => set({ width: v ?? NaN })}
                 />
               </Table.Td>
@@ -80,6 +84,7 @@ export function RungTable(props: {
                 <Cell
                   label={`${label} height`}
                   value={rung.height}
+                  error={issue('height')}
                   onChange={(v) => set({ height: v ?? NaN })}
                 />
               </Table.Td>
@@ -87,6 +92,7 @@ export function RungTable(props: {
                 <Cell
                   label={`${label} average kb/s`}
                   value={rung.bitrateKbps}
+                  error={issue('bitrateKbps')}
                   step={50}
                   onChange={(v) => set({ bitrateKbps: v ?? NaN })}
                 />
@@ -95,6 +101,7 @@ export function RungTable(props: {
                 <Cell
                   label={`${label} max kb/s`}
                   value={rung.maxBitrateKbps}
+                  error={issue('maxBitrateKbps')}
                   step={50}
                   placeholder={Number.isFinite(report?.peakKbps) ? String(report!.peakKbps) : ''}
                   onChange={(v) => set({ maxBitrateKbps: v })}
@@ -104,6 +111,7 @@ export function RungTable(props: {
                 <Cell
                   label={`${label} frame-rate cap`}
                   value={rung.maxFrameRate}
+                  error={issue('maxFrameRate')}
                   placeholder="source"
                   decimals
                   w={72}
@@ -187,25 +195,25 @@ function Cell(props: {
   label: string;
   value: number | undefined;
   onChange(value: number | undefined): void;
+  error?: string;
   step?: number;
   placeholder?: string;
   decimals?: boolean;
   w?: number;
 }) {
   return (
-    <NumberInput
+    <NumberField
       aria-label={props.label}
       size="xs"
       w={props.w ?? 92}
-      hideControls
-      value={shown(props.value)}
+      value={props.value}
       step={props.step}
       placeholder={props.placeholder}
-      allowNegative={false}
-      allowDecimal={props.decimals ?? false}
-      // The schema names out-of-range values; clamping on blur would hide them.
-      clampBehavior="none"
-      onChange={(v) => props.onChange(numberOrUndefined(v))}
+      decimals={props.decimals ?? false}
+      // A red edge, and the schema's words on hover: the issue list says it in full.
+      error={props.error !== undefined}
+      title={props.error}
+      onChange={props.onChange}
     />
   );
 }
