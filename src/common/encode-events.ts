@@ -71,7 +71,13 @@ export interface PackageResult {
 /** The event stream of one encode, in order: probed → planned → progress* → packaging → done | failed. */
 export type EncodeEvent =
   | { type: 'probed'; source: SourceInfo }
-  | { type: 'planned'; plan: EncodePlan; commandLine: string }
+  | {
+      type: 'planned';
+      plan: EncodePlan;
+      commandLine: string;
+      /** The hidden folder ffmpeg writes into until the package is committed (a live preview reads it). */
+      stagingDir: string;
+    }
   | {
       type: 'progress';
       ratio: number;

@@ -13,39 +13,3 @@ export function keyUri(template: string, n: number, packageName: string): string
 export function keyFileName(n: number): string {
   return `key-${n}.key`;
 }
-
-/**
- * Inserts an EXT-X-KEY before the first segment of each key period in a media playlist's text
- * (after EXT-X-MAP, so the init segment stays clear). `keyLineFor(n)` gives the tag of key n.
- */
-export function insertKeyTags(
-  playlistText: string,
-  keyOfSegment: (segmentIndex: number) => number,
-  keyLineFor: (n: number) => string,
-): string {
-  const lines = playlistText.split('\n');
-  const out: string[] = [];
-  let segment = 0;
-  let current = -1;
-  let pending: string[] = [];
-  for (const line of lines) {
-    if (line.startsWith('#EXTINF') || line.startsWith('#EXT-X-BYTERANGE')) {
-      pending.push(line);
-      continue;
-    }
-    if (line && !line.startsWith('#')) {
-      const key = keyOfSegment(segment);
-      if (key !== current) {
-        out.push(keyLineFor(key));
-        current = key;
-      }
-      out.push(...pending, line);
-      pending = [];
-      segment++;
-      continue;
-    }
-    out.push(...pending, line);
-    pending = [];
-  }
-  return out.join('\n');
-}

@@ -1,7 +1,4 @@
-import HLS from 'hls-parser';
 import type { MeasuredBitrate } from './bitrate-measure.js';
-
-const { MasterPlaylist, Variant, Rendition } = HLS.types;
 
 export interface VariantEntry {
   uri: string;
@@ -50,72 +47,87 @@ export interface MultivariantInput {
 }
 
 /**
- * Writes the multivariant playlist from measured values (ffmpeg 5.1's own writes neither
- * AVERAGE-BANDWIDTH nor FRAME-RATE, and its BANDWIDTH is the configured rate).
+ * Writes the multivariant playlist (RFC 8216 4.3.4) from measured values (ffmpeg 5.1's own writes
+ * neither AVERAGE-BANDWIDTH nor FRAME-RATE, and its BANDWIDTH is the configured rate). Plain lines, in
+ * the order players and validators expect: renditions, variants (start variant first), I-frame variants.
  */
 export function writeMultivariantPlaylist(input: MultivariantInput): string {
-  const audioRenditions = input.audio.map(
-    (a) =>
-      new Rendition({
-        type: 'AUDIO',
-        uri: a.uri,
-        groupId: a.groupId,
-        name: quotedString(a.name),
-        language: a.language,
-        isDefault: a.isDefault,
-        autoselect: true,
-        // RFC 8216 4.3.4.1: FORCED only on SUBTITLES renditions, so it stays undefined (not written) here.
-        forced: undefined as unknown as boolean,
-        channels: String(a.channels),
-      }),
-  );
-  const subtitleRenditions = (input.subtitles ?? []).map(
-    (s) =>
-      new Rendition({
-        type: 'SUBTITLES',
-        uri: s.uri,
-        groupId: s.groupId,
-        name: quotedString(s.name),
-        language: s.language,
-        isDefault: s.isDefault,
-        // RFC 8216 4.3.4.1: AUTOSELECT must be YES when DEFAULT is; forced subtitles are picked by the player.
-        autoselect: true,
-        forced: s.forced,
-      }),
-  );
-  const iframeVariants = (input.iframeVariants ?? []).map(
-    (v) =>
-      new Variant({
-        uri: v.uri,
-        isIFrameOnly: true,
-        bandwidth: v.bitrate.peak,
-        averageBandwidth: v.bitrate.average,
-        codecs: v.codecs.join(','),
-        resolution: v.resolution,
-        videoRange: v.videoRange,
-      }),
-  );
-  const variants = orderVariants(input.variants, input.startBitrate).map(
-    (v) =>
-      new Variant({
-        uri: v.uri,
-        bandwidth: v.bitrate.peak,
-        averageBandwidth: v.bitrate.average,
-        codecs: v.codecs.join(','),
-        resolution: v.resolution,
-        frameRate: v.frameRate,
-        videoRange: v.videoRange,
-        audio: v.resolution ? audioRenditions : [],
-        subtitles: v.resolution ? subtitleRenditions : [],
-      }),
-  );
-  const playlist = new MasterPlaylist({
-    version: input.version,
-    independentSegments: true,
-    variants: [...variants, ...iframeVariants],
-  });
-  return HLS.stringify(playlist) + '\n';
+  const lines = ['#EXTM3U', `#EXT-X-VERSION:${input.version}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
+  const hasVideo = input.variants.some((v) => v.resolution);
+  const audioGroup = hasVideo ? input.audio[0]?.groupId : undefined;
+  const subtitleGroup = hasVideo ? input.subtitles?.[0]?.groupId : undefined;
+  if (audioGroup) {
+    for (const a of input.audio) {
+      // RFC 8216 4.3.4.1: FORCED only on SUBTITLES renditions; AUTOSELECT=YES wherever DEFAULT=YES.
+      lines.push(
+        tag('EXT-X-MEDIA', [
+          ['TYPE', 'AUDIO'],
+          ['GROUP-ID', quoted(a.groupId)],
+          ['NAME', quoted(a.name)],
+          ['DEFAULT', a.isDefault ? 'YES' : 'NO'],
+          ['AUTOSELECT', 'YES'],
+          ['LANGUAGE', a.language && quoted(a.language)],
+          ['CHANNELS', quoted(String(a.channels))],
+          ['URI', quoted(a.uri)],
+        ]),
+      );
+    }
+  }
+  if (subtitleGroup) {
+    for (const s of input.subtitles ?? []) {
+      lines.push(
+        tag('EXT-X-MEDIA', [
+          ['TYPE', 'SUBTITLES'],
+          ['GROUP-ID', quoted(s.groupId)],
+          ['NAME', quoted(s.name)],
+          ['DEFAULT', s.isDefault ? 'YES' : 'NO'],
+          ['AUTOSELECT', 'YES'],
+          ['FORCED', s.forced ? 'YES' : 'NO'],
+          ['LANGUAGE', s.language && quoted(s.language)],
+          ['URI', quoted(s.uri)],
+        ]),
+      );
+    }
+  }
+  for (const v of orderVariants(input.variants, input.startBitrate)) {
+    lines.push(
+      tag('EXT-X-STREAM-INF', [
+        ['BANDWIDTH', String(v.bitrate.peak)],
+        ['AVERAGE-BANDWIDTH', String(v.bitrate.average)],
+        ['CODECS', quoted(v.codecs.join(','))],
+        ['RESOLUTION', v.resolution && `${v.resolution.width}x${v.resolution.height}`],
+        ['FRAME-RATE', v.frameRate?.toFixed(3)],
+        ['AUDIO', v.resolution && audioGroup ? quoted(audioGroup) : undefined],
+        ['SUBTITLES', v.resolution && subtitleGroup ? quoted(subtitleGroup) : undefined],
+        ['VIDEO-RANGE', v.videoRange],
+      ]),
+      v.uri,
+    );
+  }
+  for (const v of input.iframeVariants ?? []) {
+    lines.push(
+      tag('EXT-X-I-FRAME-STREAM-INF', [
+        ['BANDWIDTH', String(v.bitrate.peak)],
+        ['AVERAGE-BANDWIDTH', String(v.bitrate.average)],
+        ['URI', quoted(v.uri)],
+        ['CODECS', quoted(v.codecs.join(','))],
+        ['RESOLUTION', `${v.resolution.width}x${v.resolution.height}`],
+        ['VIDEO-RANGE', v.videoRange],
+      ]),
+    );
+  }
+  return lines.join('\n') + '\n';
 }
+
+/** `#NAME:K=V,…` with the attributes that have a value. */
+const tag = (name: string, attributes: [string, string | undefined][]) =>
+  `#${name}:` +
+  attributes
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
+const quoted = (text: string) => `"${quotedString(text)}"`;
 
 /** The variant closest to the start bit rate first, then the others from lowest to highest. */
 export function orderVariants<T extends { bitrate: MeasuredBitrate }>(

@@ -2,6 +2,7 @@
  * What each package file is and the headers it is stored with. Explicit, because guessing from the
  * extension goes wrong (`aws s3 sync` stores `.ts` segments as Qt translation files, text/vnd.trolltech.linguist).
  */
+import { PACKAGE_NAMES } from '../package/package-layout.js';
 
 export type FileRole =
   | 'segment'
@@ -72,8 +73,8 @@ const baseName = (relPath: string) => relPath.slice(relPath.lastIndexOf('/') + 1
 export function roleOf(relPath: string): FileRole {
   const ext = extension(relPath);
   const name = baseName(relPath);
-  if (relPath === 'master.m3u8') return 'multivariant-playlist';
-  if (relPath === 'video.json') return 'manifest';
+  if (relPath === PACKAGE_NAMES.multivariantPlaylist) return 'multivariant-playlist';
+  if (relPath === PACKAGE_NAMES.videoJson) return 'manifest';
   if (ext === 'm3u8') return 'media-playlist';
   if (ext === 'key') return 'key';
   if (relPath.startsWith('storyboard/')) return 'storyboard';

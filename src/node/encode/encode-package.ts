@@ -88,7 +88,12 @@ async function encodePlanned(
       onCommand,
     });
     const args = buildHlsArgs(plan);
-    emit({ type: 'planned', plan, commandLine: formatCommandLine(ffmpeg.path, args) });
+    emit({
+      type: 'planned',
+      plan,
+      commandLine: formatCommandLine(ffmpeg.path, args),
+      stagingDir: staging.path,
+    });
     let done = 0;
     const parser = createProgressParser((p) => {
       const { ratio, etaSec } = estimateProgress(p, plan.durationSec);

@@ -3,8 +3,14 @@ import path from 'node:path';
 import { indexFmp4Segment, readFmp4Init } from '../../common/container/fmp4-index.js';
 import { indexTsSegment } from '../../common/container/ts-index.js';
 import { StudioError } from '../../common/errors.js';
-import type { IFrameEntry, IFramePlaylistInput } from '../../common/hls/iframe-playlist.js';
-import type { MediaPlaylistFacts } from './media-playlist-reader.js';
+import type { IFrameEntry } from '../../common/hls/iframe-playlist.js';
+import {
+  durationOf,
+  initPath,
+  segmentPath,
+  type IFramesModel,
+  type RenditionModel,
+} from '../../common/package/package-model.js';
 
 interface KeyFrame {
   segmentIndex: number;
@@ -20,18 +26,13 @@ interface KeyFrame {
  * - fMP4: a fragment's moof up to the end of its first sample, when that sample is a sync sample. The HLS
  *   muxer makes one fragment per segment, so this gives one I-frame per segment.
  */
-export async function indexIFrames(
-  packageDir: string,
-  playlist: MediaPlaylistFacts,
-): Promise<Omit<IFramePlaylistInput, 'version'>> {
-  const dir = path.posix.dirname(playlist.uri);
+export async function indexIFrames(packageDir: string, r: RenditionModel): Promise<IFramesModel> {
   const keyframes: KeyFrame[] = [];
   let mapLength = 0;
-  const init = playlist.initUri
-    ? readFmp4Init(await readFile(path.join(packageDir, playlist.initUri)))
-    : undefined;
-  for (const [segmentIndex, segment] of playlist.segments.entries()) {
-    const bytes = await readFile(path.join(packageDir, segment.uri));
+  const initFile = initPath(r);
+  const init = initFile ? readFmp4Init(await readFile(path.join(packageDir, initFile))) : undefined;
+  for (const [segmentIndex, segment] of r.segments.entries()) {
+    const bytes = await readFile(path.join(packageDir, segmentPath(r, segment)));
     if (init) {
       const timescale = init.timescale || 90000;
       for (const fragment of indexFmp4Segment(bytes, init).fragments) {
@@ -61,16 +62,17 @@ export async function indexIFrames(
     });
   }
   if (keyframes.length === 0)
-    throw new StudioError('PACKAGE_INVALID', `${playlist.uri}: no keyframe found in its segments`);
+    throw new StudioError('PACKAGE_INVALID', `${r.id}: no keyframe found in its segments`);
   const first = keyframes[0]!.timeSec;
+  const total = durationOf(r);
   const entries: IFrameEntry[] = keyframes.map((k, i) => ({
-    uri: path.posix.basename(playlist.segments[k.segmentIndex]!.uri),
+    uri: r.segments[k.segmentIndex]!.name,
     segmentIndex: k.segmentIndex,
     byteRange: k.range,
-    durationSec: Math.max(0, (keyframes[i + 1]?.timeSec ?? first + playlist.durationSec) - k.timeSec),
+    durationSec: Math.max(0, (keyframes[i + 1]?.timeSec ?? first + total) - k.timeSec),
   }));
-  const map = playlist.initUri
-    ? { uri: path.posix.relative(dir, playlist.initUri) }
-    : { uri: path.posix.basename(playlist.segments[0]!.uri), byteRange: { offset: 0, length: mapLength } };
-  return { map, entries };
+  const map = r.initName
+    ? { uri: r.initName }
+    : { uri: r.segments[0]!.name, byteRange: { offset: 0, length: mapLength } };
+  return { id: r.id, map, entries };
 }

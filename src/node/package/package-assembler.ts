@@ -1,5 +1,6 @@
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { listBoxes } from '../../common/container/iso-boxes.js';
 import type {
   PackageResult,
   PackagedAudio,
@@ -7,29 +8,35 @@ import type {
   PackagedSubtitle,
   PackagedVariant,
 } from '../../common/encode-events.js';
-import { listBoxes } from '../../common/container/iso-boxes.js';
-import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
-import { storyboardVtt } from '../../common/images/storyboard-vtt.js';
 import { addBitrates, measureBitrate, type MeasuredBitrate } from '../../common/hls/bitrate-measure.js';
-import {
-  iframeBitrate,
-  writeIFramePlaylist,
-  type IFrameEntry,
-  type IFramePlaylistInput,
-} from '../../common/hls/iframe-playlist.js';
+import { iframeBitrate, type IFrameEntry } from '../../common/hls/iframe-playlist.js';
+import { writeMediaPlaylist } from '../../common/hls/media-playlist-writer.js';
 import { writeMultivariantPlaylist } from '../../common/hls/multivariant-writer.js';
+import { storyboardVtt } from '../../common/images/storyboard-vtt.js';
 import { toNumber } from '../../common/media/rational.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
+import {
+  durationOf,
+  iframePlaylistPath,
+  initPath,
+  playlistPath,
+  segmentPath,
+  type IFramesModel,
+  type PackageModel,
+  type RenditionModel,
+} from '../../common/package/package-model.js';
+import {
+  assignIFrameKeys,
+  assignKeys,
+  mergeShortTail,
+  unifiedTargetDuration,
+} from '../../common/package/package-steps.js';
 import type { EncodePlan } from '../../common/plan/encode-plan.js';
 import { parseVtt, segmentVtt } from '../../common/subtitles/webvtt.js';
 import { ffprobeQuery, firstCsvField } from '../ffmpeg/ffprobe-query.js';
 import { indexIFrames } from './iframe-index.js';
-import {
-  mergeShortTail,
-  readMediaPlaylist,
-  unifyTargetDuration,
-  type MediaPlaylistFacts,
-} from './media-playlist-reader.js';
-import { encryptPackage, type PlaylistToEncrypt } from './segment-encryption.js';
+import { applyMerge, measureSegments, readRendition } from './media-playlist-reader.js';
+import { encryptFiles } from './segment-encryption.js';
 import { audioCodecString, videoCodecString } from './stream-codecs.js';
 
 export interface AssemblyContext {
@@ -42,79 +49,73 @@ export interface AssemblyContext {
   onCommand?: (line: string) => void;
 }
 
-/** The package-level facts of PackageResult, plus how many AES-128 keys were made. */
+/** The package-level facts of PackageResult, plus the model every playlist was written from. */
 export type AssembledPackage = Pick<
   PackageResult,
   'durationSec' | 'targetDurationSec' | 'variants' | 'audio' | 'subtitles' | 'images'
-> & { keyCount: number };
-
-const playlistUri = (id: string) => `${id}/${PACKAGE_NAMES.mediaPlaylist}`;
+> & { keyCount: number; model: PackageModel };
 
 /**
- * Turns what ffmpeg wrote into a finished package: one target duration, codec strings read from the
- * streams, I-frame playlists, WebVTT subtitle renditions on the media timeline, the storyboard track,
- * optional AES-128, and finally the multivariant playlist from the measured bytes.
+ * Turns what ffmpeg wrote into a finished package. ffmpeg's media playlists are read once into the
+ * package model; small pure steps change the model (merge a short tail, one target duration, I-frame
+ * entries, keys); then every playlist is written once from it — media, subtitle, I-frame and
+ * multivariant — with bit rates measured from the final bytes. The number of processes does not grow
+ * with the number of segments: segments are indexed in-process; codec strings take one run per rendition.
  */
 export async function assemblePackage(plan: EncodePlan, ctx: AssemblyContext): Promise<AssembledPackage> {
   const dir = ctx.packageDir;
   const rungs = plan.video?.rungs ?? [];
-  const videoPlaylists = await Promise.all(rungs.map((r) => readMediaPlaylist(dir, playlistUri(r.id))));
-  const audioPlaylists = await Promise.all(plan.audio.map((a) => readMediaPlaylist(dir, playlistUri(a.id))));
-  const media = [...videoPlaylists, ...audioPlaylists];
-  for (const p of media) await mergeShortTail(dir, p, plan.segmentDurationSec);
-  const targetDurationSec = await unifyTargetDuration(dir, media);
+  const read = async (id: string, kind: 'video' | 'audio') => {
+    const { rendition, merge } = mergeShortTail(await readRendition(dir, id, kind), plan.segmentDurationSec);
+    if (merge) await applyMerge(dir, rendition, merge);
+    return rendition;
+  };
+  let video = await Promise.all(rungs.map((r) => read(r.id, 'video')));
+  let audio = await Promise.all(plan.audio.map((a) => read(a.id, 'audio')));
 
   // Everything that reads the streams happens before encryption.
-  const codecFile = (p: MediaPlaylistFacts) => path.join(dir, p.initUri ?? p.segments[0]!.uri);
+  const codecFile = (r: RenditionModel) => path.join(dir, initPath(r) ?? segmentPath(r, r.segments[0]!));
   const videoCodecs: string[] = [];
-  for (const p of videoPlaylists)
-    videoCodecs.push(await videoCodecString(codecFile(p), plan.codec, ctx.signal));
+  for (const r of video) videoCodecs.push(await videoCodecString(codecFile(r), plan.codec, ctx.signal));
   const audioCodecs: string[] = [];
-  for (const p of audioPlaylists) audioCodecs.push(await audioCodecString(codecFile(p), ctx.signal));
-  const iframes: IFrameIndex[] = [];
-  for (const p of videoPlaylists) iframes.push(await indexIFrames(dir, p));
-  const subtitles = videoPlaylists[0]
-    ? await writeSubtitleRenditions(plan, videoPlaylists[0], targetDurationSec, ctx)
-    : [];
+  for (const r of audio) audioCodecs.push(await audioCodecString(codecFile(r), ctx.signal));
+  let iframes: IFramesModel[] = [];
+  for (const r of video) iframes.push(await indexIFrames(dir, r));
+  const subtitles = video[0] ? await writeSubtitleSegments(plan, video[0], ctx) : [];
+  const targetDurationSec = unifiedTargetDuration([...video, ...audio, ...subtitles.map((s) => s.rendition)]);
   const images = plan.images
-    ? await writeStoryboard(plan, videoPlaylists[0]?.durationSec ?? 0, ctx)
+    ? await writeStoryboard(plan, video[0] ? durationOf(video[0]) : 0, ctx)
     : undefined;
 
+  let keys: PackageModel['keys'] = [];
   if (plan.encryption) {
+    const every = plan.encryption.rotateEverySegments;
     // Whole-segment AES-128 cannot be decrypted from the middle of a file, so each I-frame becomes a file.
-    for (const [i, p] of videoPlaylists.entries()) iframes[i] = await materializeIFrames(dir, p, iframes[i]!);
-  }
-  const iframeUris = videoPlaylists.map(
-    (p) => `${path.posix.dirname(p.uri)}/${PACKAGE_NAMES.iframePlaylist}`,
-  );
-  for (const [i, p] of videoPlaylists.entries()) {
-    await writeFile(
-      path.join(dir, iframeUris[i]!),
-      writeIFramePlaylist({ version: p.version, ...iframes[i]! }),
-    );
-  }
-  let keyCount = 0;
-  if (plan.encryption) {
-    const toEncrypt: PlaylistToEncrypt[] = [
-      ...media.map((p) => ({
-        uri: p.uri,
-        files: p.segments.map((s, segmentIndex) => ({ uri: s.uri, segmentIndex })),
-      })),
-      ...videoPlaylists.map((p, i) => ({
-        uri: iframeUris[i]!,
-        files: iframes[i]!.entries.map((e) => ({
-          uri: `${path.posix.dirname(p.uri)}/${e.uri}`,
-          segmentIndex: e.segmentIndex,
-        })),
-      })),
+    iframes = await Promise.all(iframes.map((f, i) => materializeIFrames(dir, video[i]!, f)));
+    video = video.map((r) => assignKeys(r, every));
+    audio = audio.map((r) => assignKeys(r, every));
+    iframes = iframes.map((f) => assignIFrameKeys(f, every));
+    const files = [
+      ...[...video, ...audio].flatMap((r) =>
+        r.segments.map((s) => ({ path: segmentPath(r, s), keyIndex: s.keyIndex! })),
+      ),
+      ...iframes.flatMap((f) => f.entries.map((e) => ({ path: `${f.id}/${e.uri}`, keyIndex: e.keyIndex! }))),
     ];
-    keyCount = (await encryptPackage(dir, ctx.keysDir, ctx.packageName, toEncrypt, plan.encryption)).length;
+    keys = await encryptFiles(dir, ctx.keysDir, ctx.packageName, files, plan.encryption);
   }
 
-  // Bytes are final now: measure them.
-  for (const p of media) for (const s of p.segments) s.bytes = (await readFile(path.join(dir, s.uri))).length;
-  const audioBitrates = audioPlaylists.map((p) => measureBitrate(p.segments));
-  const defaultAudio = plan.audio.findIndex((a) => a.isDefault);
+  // Bytes are final now: measure them, then write every playlist from the model.
+  video = await Promise.all(video.map((r) => measureSegments(dir, r)));
+  audio = await Promise.all(audio.map((r) => measureSegments(dir, r)));
+  const model: PackageModel = {
+    targetDurationSec,
+    renditions: [...video, ...audio, ...subtitles.map((s) => s.rendition)],
+    iframes,
+    keys,
+  };
+  await writeMediaPlaylists(dir, model);
+
+  const audioBitrates = audio.map((r) => measureBitrate(r.segments));
   // A variant plays with one audio rendition at a time: count the most demanding one (RFC 8216 4.3.4.2).
   const audioForVariant = audioBitrates.reduce<MeasuredBitrate | undefined>(
     (max, b) => (max && max.peak >= b.peak ? max : b),
@@ -123,30 +124,32 @@ export async function assemblePackage(plan: EncodePlan, ctx: AssemblyContext): P
   const variants: PackagedVariant[] = [];
   const iframeVariants = [];
   for (const [i, rung] of rungs.entries()) {
-    const p = videoPlaylists[i]!;
-    const bitrate = addBitrates(measureBitrate(p.segments), audioForVariant);
-    const iframeUri = iframeUris[i]!;
+    const r = video[i]!;
+    const bitrate = addBitrates(measureBitrate(r.segments), audioForVariant);
     const entries = iframes[i]!.entries;
-    const folder = path.join(dir, path.posix.dirname(p.uri));
     const sizes = await Promise.all(
-      entries.map(async (e) => e.byteRange?.length ?? (await readFile(path.join(folder, e.uri))).length),
+      entries.map(async (e) => e.byteRange?.length ?? (await stat(path.join(dir, r.id, e.uri))).size),
     );
-    const iframeRate = iframeBitrate(entries, (e) => sizes[entries.indexOf(e)]!);
     variants.push({
-      uri: p.uri,
+      uri: playlistPath(r),
       width: rung.width,
       height: rung.height,
       frameRate: toNumber(rung.frameRate),
       codecs: audioCodecs[0] ? [videoCodecs[i]!, audioCodecs[0]] : [videoCodecs[i]!],
       averageBandwidth: bitrate.average,
       peakBandwidth: bitrate.peak,
-      segments: p.segments.length,
-      iframePlaylist: iframeUri,
+      segments: r.segments.length,
+      iframePlaylist: iframePlaylistPath(r),
     });
-    iframeVariants.push({ uri: iframeUri, bitrate: iframeRate, codecs: [videoCodecs[i]!], rung });
+    iframeVariants.push({
+      uri: iframePlaylistPath(r),
+      bitrate: iframeBitrate(entries, (e) => sizes[entries.indexOf(e)]!),
+      codecs: [videoCodecs[i]!],
+      rung,
+    });
   }
-  const audio: PackagedAudio[] = plan.audio.map((a, i) => ({
-    uri: audioPlaylists[i]!.uri,
+  const packagedAudio: PackagedAudio[] = plan.audio.map((a, i) => ({
+    uri: playlistPath(audio[i]!),
     name: a.name,
     language: a.language,
     isDefault: a.isDefault,
@@ -155,21 +158,25 @@ export async function assemblePackage(plan: EncodePlan, ctx: AssemblyContext): P
     averageBandwidth: audioBitrates[i]!.average,
     peakBandwidth: audioBitrates[i]!.peak,
   }));
-  if (variants.length === 0 && audio[0]) {
+  if (variants.length === 0 && packagedAudio[0]) {
     // Audio-only package: the default audio playlist is the one variant (no RESOLUTION, no AUDIO group).
-    const only = audio[Math.max(0, defaultAudio)]!;
+    const only = Math.max(
+      0,
+      plan.audio.findIndex((a) => a.isDefault),
+    );
+    const a = packagedAudio[only]!;
     variants.push({
-      uri: only.uri,
-      codecs: [only.codec],
-      averageBandwidth: only.averageBandwidth,
-      peakBandwidth: only.peakBandwidth,
-      segments: audioPlaylists[Math.max(0, defaultAudio)]!.segments.length,
+      uri: a.uri,
+      codecs: [a.codec],
+      averageBandwidth: a.averageBandwidth,
+      peakBandwidth: a.peakBandwidth,
+      segments: audio[only]!.segments.length,
     });
   }
 
   const hasVideo = rungs.length > 0;
   const text = writeMultivariantPlaylist({
-    version: Math.max(...media.map((p) => p.version)),
+    version: Math.max(3, ...model.renditions.map((r) => (r.initName ? 6 : 3))),
     startBitrate: plan.startBitrateKbps * 1000,
     variants: variants.map((v) => ({
       uri: v.uri,
@@ -187,32 +194,57 @@ export async function assemblePackage(plan: EncodePlan, ctx: AssemblyContext): P
       resolution: { width: v.rung.width, height: v.rung.height },
       videoRange: 'SDR',
     })),
-    audio: hasVideo ? audio.map((a) => ({ ...a, groupId: 'audio', channels: a.channels })) : [],
-    subtitles: subtitles.map((s) => ({ ...s, groupId: 'subs' })),
+    audio: hasVideo ? packagedAudio.map((a) => ({ ...a, groupId: 'audio', channels: a.channels })) : [],
+    subtitles: subtitles.map((s) => ({ ...s.packaged, groupId: 'subs' })),
   });
   await writeFile(path.join(dir, PACKAGE_NAMES.multivariantPlaylist), text);
   return {
-    durationSec: Math.max(...media.map((p) => p.durationSec)),
+    durationSec: Math.max(...[...video, ...audio].map(durationOf)),
     targetDurationSec,
     variants,
-    audio,
-    subtitles,
+    audio: packagedAudio,
+    subtitles: subtitles.map((s) => s.packaged),
     images,
-    keyCount,
+    keyCount: keys.length,
+    model,
   };
 }
 
-/** Each subtitle → `sub-N/seg_*.vtt` cut on the first rung's segment boundaries, with its playlist. */
-async function writeSubtitleRenditions(
+/** Every media and I-frame playlist of the package, written from the model. */
+async function writeMediaPlaylists(dir: string, model: PackageModel): Promise<void> {
+  for (const r of model.renditions) {
+    const text = writeMediaPlaylist({
+      targetDurationSec: model.targetDurationSec,
+      map: r.initName ? { uri: r.initName } : undefined,
+      entries: r.segments.map((s) => ({ uri: s.name, durationSec: s.durationSec, keyIndex: s.keyIndex })),
+      keys: model.keys,
+      independentSegments: r.kind !== 'subtitles',
+    });
+    await writeFile(path.join(dir, playlistPath(r)), text);
+  }
+  for (const f of model.iframes) {
+    const text = writeMediaPlaylist({
+      // RFC 8216 4.3.3.1 for the I-frame playlist's own entries.
+      targetDurationSec: Math.max(1, ...f.entries.map((e) => Math.round(e.durationSec))),
+      iframesOnly: true,
+      map: f.map,
+      entries: f.entries,
+      keys: model.keys,
+    });
+    await writeFile(path.join(dir, iframePlaylistPath(f)), text);
+  }
+}
+
+/** Each subtitle → `sub-N/seg_*.vtt` cut on the first rung's segment boundaries (its playlist comes later). */
+async function writeSubtitleSegments(
   plan: EncodePlan,
-  timeline: MediaPlaylistFacts,
-  targetDurationSec: number,
+  timeline: RenditionModel,
   ctx: AssemblyContext,
-): Promise<PackagedSubtitle[]> {
+): Promise<{ rendition: RenditionModel; packaged: PackagedSubtitle }[]> {
   if (plan.subtitles.length === 0) return [];
   const mpegtsAtZero = await timestampAtZero(timeline, ctx);
   const durations = timeline.segments.map((s) => s.durationSec);
-  const result: PackagedSubtitle[] = [];
+  const result = [];
   for (const sub of plan.subtitles) {
     // Embedded cues are timed from the file's start; the timeline starts at the first picture.
     const shift = sub.source.kind === 'stream' ? (plan.video?.startOffsetSec ?? 0) : 0;
@@ -221,29 +253,24 @@ async function writeSubtitleRenditions(
       start: Math.max(0, c.start - shift),
       end: Math.max(0, c.end - shift),
     }));
-    const segments = segmentVtt(cues, durations, mpegtsAtZero);
+    const bodies = segmentVtt(cues, durations, mpegtsAtZero);
     await mkdir(path.join(ctx.packageDir, sub.id), { recursive: true });
-    const lines = [
-      '#EXTM3U',
-      '#EXT-X-VERSION:3',
-      `#EXT-X-TARGETDURATION:${targetDurationSec}`,
-      '#EXT-X-MEDIA-SEQUENCE:0',
-    ];
-    lines.push('#EXT-X-PLAYLIST-TYPE:VOD');
-    for (const [i, body] of segments.entries()) {
+    const segments = [];
+    for (const [i, body] of bodies.entries()) {
       const name = `seg_${String(i).padStart(5, '0')}.vtt`;
       await writeFile(path.join(ctx.packageDir, sub.id, name), body);
-      lines.push(`#EXTINF:${durations[i]!.toFixed(6)},`, name);
+      segments.push({ name, durationSec: durations[i]!, bytes: Buffer.byteLength(body) });
     }
-    lines.push('#EXT-X-ENDLIST');
-    await writeFile(path.join(ctx.packageDir, playlistUri(sub.id)), lines.join('\n') + '\n');
     result.push({
-      uri: playlistUri(sub.id),
-      name: sub.name,
-      language: sub.language,
-      isDefault: sub.isDefault,
-      forced: sub.forced,
-      cues: cues.length,
+      rendition: { id: sub.id, kind: 'subtitles' as const, segments },
+      packaged: {
+        uri: playlistPath({ id: sub.id }),
+        name: sub.name,
+        language: sub.language,
+        isDefault: sub.isDefault,
+        forced: sub.forced,
+        cues: cues.length,
+      },
     });
   }
   return result;
@@ -253,13 +280,14 @@ async function writeSubtitleRenditions(
  * The 90 kHz timestamp the video segments give to media time 0 (X-TIMESTAMP-MAP's MPEGTS): the mpegts
  * muxer starts at 1.4 s, fMP4 at its first decode time. Read from the first segment, as players do.
  */
-async function timestampAtZero(timeline: MediaPlaylistFacts, ctx: AssemblyContext): Promise<number> {
-  let file = path.join(ctx.packageDir, timeline.segments[0]!.uri);
-  if (timeline.initUri) {
+async function timestampAtZero(timeline: RenditionModel, ctx: AssemblyContext): Promise<number> {
+  let file = path.join(ctx.packageDir, segmentPath(timeline, timeline.segments[0]!));
+  const init = initPath(timeline);
+  if (init) {
     const joined = path.join(ctx.workDir, 'timestamp-probe.mp4');
     await writeFile(
       joined,
-      Buffer.concat([await readFile(path.join(ctx.packageDir, timeline.initUri)), await readFile(file)]),
+      Buffer.concat([await readFile(path.join(ctx.packageDir, init)), await readFile(file)]),
     );
     file = joined;
   }
@@ -271,7 +299,7 @@ async function timestampAtZero(timeline: MediaPlaylistFacts, ctx: AssemblyContex
   );
   if (!Number.isFinite(pts)) return 0;
   // TS time base is already 90 kHz; fMP4's is the track timescale, and ffprobe reports pts in it.
-  if (!timeline.initUri) return pts;
+  if (!init) return pts;
   const [num, den] = firstCsvField(await query(['-show_entries', 'stream=time_base']))
     .split('/')
     .map(Number);
@@ -311,19 +339,17 @@ async function writeStoryboard(
   return result;
 }
 
-type IFrameIndex = Omit<IFramePlaylistInput, 'version'>;
-
 /**
  * Copies each I-frame into a file of its own (TS: PAT/PMT + the frame; fMP4: moof + an mdat cut to the
  * first sample), so it can be encrypted and fetched whole.
  */
 async function materializeIFrames(
   dir: string,
-  p: MediaPlaylistFacts,
-  index: IFrameIndex,
-): Promise<IFrameIndex> {
-  const folder = path.join(dir, path.posix.dirname(p.uri));
-  const ext = p.initUri ? 'm4s' : 'ts';
+  r: RenditionModel,
+  index: IFramesModel,
+): Promise<IFramesModel> {
+  const folder = path.join(dir, r.id);
+  const ext = r.initName ? 'm4s' : 'ts';
   const mapBytes = index.map?.byteRange
     ? (await readFile(path.join(folder, index.map.uri))).subarray(0, index.map.byteRange.length)
     : Buffer.alloc(0);
@@ -332,7 +358,7 @@ async function materializeIFrames(
     const segment = await readFile(path.join(folder, e.uri));
     const range = e.byteRange!;
     const frame = Buffer.from(segment.subarray(range.offset, range.offset + range.length));
-    if (p.initUri) {
+    if (r.initName) {
       const mdat = listBoxes(frame).find((b) => b.type === 'mdat');
       if (mdat) frame.writeUInt32BE(frame.length - mdat.offset, mdat.offset);
     }
@@ -340,5 +366,5 @@ async function materializeIFrames(
     await writeFile(path.join(folder, name), Buffer.concat([mapBytes, frame]));
     entries.push({ uri: name, durationSec: e.durationSec, segmentIndex: e.segmentIndex });
   }
-  return { map: p.initUri ? index.map : undefined, entries };
+  return { id: index.id, map: r.initName ? index.map : undefined, entries };
 }

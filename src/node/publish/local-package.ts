@@ -10,6 +10,7 @@ import {
 } from '../../common/publish/object-headers.js';
 import { missingReferences, playlistUris, resolveInPackage } from '../../common/publish/playlist-refs.js';
 import { digestFile } from './file-digest.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 
 /** One file of a package as it will be published. */
 export interface PublishFile {
@@ -56,14 +57,18 @@ export async function readLocalPackage(
   if (name.startsWith('.'))
     throw new StudioError('PACKAGE_INVALID', `${name} is a hidden (unfinished?) folder, not a package`);
   const relPaths = await listFiles(dir);
-  if (!relPaths.includes('master.m3u8'))
-    throw new StudioError('PACKAGE_INVALID', `${packageDir} has no master.m3u8: not an HLS package`, {
-      file: packageDir,
-    });
+  if (!relPaths.includes(PACKAGE_NAMES.multivariantPlaylist))
+    throw new StudioError(
+      'PACKAGE_INVALID',
+      `${packageDir} has no ${PACKAGE_NAMES.multivariantPlaylist}: not an HLS package`,
+      {
+        file: packageDir,
+      },
+    );
 
   const videoJson = await readVideoJson(dir);
   const listed = new Map((videoJson?.files ?? []).map((f) => [f.path, f]));
-  const videoJsonTime = (await stat(path.join(dir, 'video.json')).catch(() => undefined))?.mtimeMs;
+  const videoJsonTime = (await stat(path.join(dir, PACKAGE_NAMES.videoJson)).catch(() => undefined))?.mtimeMs;
   const files: PublishFile[] = [];
   const add = async (relPath: string, absPath: string) => {
     const s = await stat(absPath);
@@ -143,7 +148,7 @@ async function listFiles(dir: string): Promise<string[]> {
 
 async function readVideoJson(dir: string): Promise<VideoJsonFiles | undefined> {
   try {
-    return JSON.parse(await readFile(path.join(dir, 'video.json'), 'utf8')) as VideoJsonFiles;
+    return JSON.parse(await readFile(path.join(dir, PACKAGE_NAMES.videoJson), 'utf8')) as VideoJsonFiles;
   } catch {
     return undefined;
   }

@@ -11,6 +11,7 @@ import type { PublishOptions } from './publisher.js';
 import { publisherFor } from './publishers.js';
 import { verifyRemote } from './remote-verify.js';
 import type { S3PublisherDeps } from './s3-publisher.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 
 export interface PublishRequest {
   packageDir: string;
@@ -84,7 +85,7 @@ async function publish(
   const publisher = publisherFor(config.store, deps);
   const local = await readLocalPackage(request.packageDir, { includeKeys, policy: headerPolicy(config) });
   const where = publisher.locate(config, local.name);
-  const playbackUrl = new URL('master.m3u8', where.packageUrl).href;
+  const playbackUrl = new URL(PACKAGE_NAMES.multivariantPlaylist, where.packageUrl).href;
   emit({
     type: 'target',
     store: config.store,

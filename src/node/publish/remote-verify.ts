@@ -6,6 +6,7 @@ import { validatePackage } from '../validate/validate-package.js';
 import type { PublishFile } from './local-package.js';
 import { isNetworkFailure } from './s3-errors.js';
 import { runLimited } from './upload-pool.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 
 export interface VerifyOptions {
   /** The package folder URL, ending in '/'. */
@@ -121,7 +122,7 @@ async function validateRemote(options: VerifyOptions, verification: RemoteVerifi
     verification.notes.push('validator not run: ffprobe is not installed');
     return;
   }
-  const report = await validatePackage(new URL('master.m3u8', options.packageUrl).href, {
+  const report = await validatePackage(new URL(PACKAGE_NAMES.multivariantPlaylist, options.packageUrl).href, {
     signal: options.signal,
   });
   const local = new Set(options.localFailures ?? []);

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 
 /**
  * Reads a package the same way whether it is a folder on disk or published behind a URL, so one set of
@@ -15,7 +16,7 @@ export interface PackageReader {
   bytes(url: URL, range?: { offset: number; length: number }): Promise<Buffer>;
 }
 
-const MULTIVARIANT = 'master.m3u8';
+const MULTIVARIANT = PACKAGE_NAMES.multivariantPlaylist;
 
 /** A package folder, a playlist file, or an http(s) URL of a multivariant playlist. */
 export function openPackage(target: string, options: { keysDir?: string } = {}): PackageReader {
