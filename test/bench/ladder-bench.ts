@@ -117,6 +117,11 @@ interface Run {
   ours?: {
     timeline: Timeline;
     progressEvents: number;
+    /** Longest wait between two progress events once they started, and whether the ratio ever fell. */
+    maxProgressGapSec?: number;
+    ratioWentBack: boolean;
+    /** ETA error at 10/25/50% done: (now + ETA − when ffmpeg actually ended) / the true time left. */
+    etaErrors: { at: number; error: number }[];
     packagingSec?: number;
     packagingShare?: number;
     valid?: boolean;
@@ -422,6 +427,7 @@ async function runOurs(
 ): Promise<{ run: Omit<Run, 'round' | 'contestant' | 'loadAverage' | 'outputBytes'>; planned?: PlannedRun }> {
   const timeline: Timeline = {};
   let progressEvents = 0;
+  const progress: { atSec: number; ratio: number; etaSec?: number }[] = [];
   let planned: PlannedRun | undefined;
   let valid: boolean | undefined;
   let failure: string | undefined;
@@ -439,6 +445,7 @@ async function runOurs(
         case 'progress':
           progressEvents++;
           timeline.firstProgress ??= atSec;
+          progress.push({ atSec, ratio: event.ratio, etaSec: event.etaSec });
           return;
         case 'planned':
           planned = { plan: event.plan, commandLine: event.commandLine };
@@ -471,6 +478,7 @@ async function runOurs(
       ours: {
         timeline,
         progressEvents,
+        ...progressQuality(progress, timeline.packaging),
         packagingSec,
         packagingShare: packagingSec !== undefined ? packagingSec / measured.wallSec : undefined,
         valid,
@@ -630,10 +638,31 @@ function printSource(
   );
 }
 
+/** How a user would judge the bar: gaps, monotony, and how true the ETA was (vs the end of ffmpeg). */
+function progressQuality(
+  progress: { atSec: number; ratio: number; etaSec?: number }[],
+  ffmpegEndSec: number | undefined,
+): { maxProgressGapSec?: number; ratioWentBack: boolean; etaErrors: { at: number; error: number }[] } {
+  const gaps = progress.slice(1).map((p, i) => p.atSec - progress[i]!.atSec);
+  const etaErrors = [];
+  for (const at of [0.1, 0.25, 0.5]) {
+    const p = progress.find((x) => x.ratio >= at && x.etaSec !== undefined);
+    if (!p || ffmpegEndSec === undefined || ffmpegEndSec <= p.atSec) continue;
+    etaErrors.push({ at, error: (p.atSec + p.etaSec! - ffmpegEndSec) / (ffmpegEndSec - p.atSec) });
+  }
+  return {
+    maxProgressGapSec: gaps.length ? Math.max(...gaps) : undefined,
+    ratioWentBack: progress.some((p, i) => i > 0 && p.ratio < progress[i - 1]!.ratio),
+    etaErrors,
+  };
+}
+
 function printRun(run: Run): void {
   const extra = run.ours
     ? `packaging ${fmt(run.ours.packagingSec, 2)} s (${pct(run.ours.packagingShare)}), first progress at ` +
-      `${fmt(run.ours.timeline.firstProgress, 2)} s, ${run.ours.progressEvents} progress events, ` +
+      `${fmt(run.ours.timeline.firstProgress, 2)} s, ${run.ours.progressEvents} progress events ` +
+      `(longest gap ${fmt(run.ours.maxProgressGapSec, 2)} s${run.ours.ratioWentBack ? ', WENT BACK' : ''}; ETA error ` +
+      `${run.ours.etaErrors.map((e) => `${pct(e.at)}: ${(e.error * 100).toFixed(0)}%`).join(', ') || '—'}), ` +
       `${run.ours.valid ? 'valid' : 'INVALID'}`
     : run.segmentingSec !== undefined
       ? `segmenting ${run.segmentingSec.toFixed(2)} s (${pct(run.segmentingSec / run.wallSec)})`
