@@ -38,9 +38,14 @@ describe('buildHlsArgs', () => {
     // two rungs, then poster, storyboard and preview branches from the same decode
     expect(graph).toMatch(/^\[0:0\]split=5\[s0\]\[s1\]\[s2\]\[s3\]\[s4\];/);
     // Image branches dump frames from t=0 (no thumbnail/tile/trim holding `-progress` back: issue 12).
-    expect(graph).toContain('[s2]fps=24000/10000,scale=1280:720,setsar=1[posterframes]');
-    expect(graph).toContain('[s3]fps=1/5,scale=');
-    expect(graph).not.toMatch(/thumbnail|tile=|trim=/);
+    // and no `fps` below 1 frame/s, which holds its first frame for half a period.
+    expect(graph).toContain(
+      "[s2]select='isnan(prev_selected_t)+gt(floor(t/0.416667)\\,floor(prev_selected_t/0.416667))',scale=1280:720,setsar=1[posterframes]",
+    );
+    expect(graph).toContain(
+      "[s3]select='isnan(prev_selected_t)+gt(floor(t/5)\\,floor(prev_selected_t/5))',scale=",
+    );
+    expect(graph).not.toMatch(/thumbnail|tile=|trim=|fps=1\//);
     expect(graph).toContain('[s0]fps=30000/1001,scale=640:360');
     expect(graph).toContain('[s1]fps=60000/1001,scale=1280:720');
   });
@@ -141,7 +146,9 @@ describe('buildHlsArgs', () => {
       excerpt: { startSec: 60, durationSec: 10 },
     });
     const graph = after(buildHlsArgs(plan), '-filter_complex')!;
-    expect(graph).toContain('fps=24000/10000,scale=1280:720,setsar=1[posterframes]');
+    expect(graph).toContain(
+      "floor(t/0.416667)\\,floor(prev_selected_t/0.416667))',scale=1280:720,setsar=1[posterframes]",
+    );
     expect(graph).toContain("select='eq(n\\,0)+between(t\\,1\\,4)'");
     expect(graph).not.toContain('subtitles=');
   });

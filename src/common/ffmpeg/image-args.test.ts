@@ -13,6 +13,10 @@ describe('image frames in the main run (issue 12: nothing may hold -progress bac
   it('every branch emits its first frame at t=0: fps sampling, and a primer frame before the preview window', () => {
     const graph = imageFrameBranches(images, ['a', 'b', 'c']).join(';');
     expect(graph).not.toMatch(/thumbnail|tile=|trim=/);
+    // `fps` below one frame per second holds its first frame for half a period: buckets by select.
+    expect(graph).not.toMatch(/fps=1\//);
+    expect(graph).toContain('floor(t/25)');
+    expect(graph).toContain('floor(t/5)');
     expect(graph).toContain("select='eq(n\\,0)+between(t\\,60\\,63)'");
   });
 });

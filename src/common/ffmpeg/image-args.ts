@@ -18,16 +18,31 @@ export const IMAGE_FRAMES = {
   previewFrames: `${FRAMES_DIR}/preview_%04d.jpg`,
 } as const;
 
+/**
+ * One frame per `periodSec` bucket of the timeline, the first of each bucket, starting with the very
+ * first frame. Not the `fps` filter: at rates below one frame per second it holds its first frame until
+ * half a period of input has gone by (2.5 s of video for a 5 s storyboard, 150 s for a 2-hour film's
+ * poster samples), and `-progress` waits for it (measured on 5.1: first report 18.8 s into a 20 s run).
+ */
+const everyPeriod = (periodSec: number) =>
+  `select='isnan(prev_selected_t)+gt(floor(t/${periodSec})\\,floor(prev_selected_t/${periodSec}))'`;
+
+/** Seconds between poster candidates from the plan's sample rate ("24000/600000" frames per second). */
+function posterPeriod(images: ImagesPlan): number {
+  const [num, den] = images.poster.sampleRate.split('/').map(Number);
+  return Number(((den ?? 1) / (num || 1)).toFixed(6));
+}
+
 /** Branches of the main filter graph, fed from `split` pads `inputs` (one per image kind in use). */
 export function imageFrameBranches(images: ImagesPlan, inputs: string[]): string[] {
   const [poster, storyboard, preview] = [inputs[0]!, inputs[1], inputs[2]];
   const branches = [
-    `[${poster}]fps=${images.poster.sampleRate},scale=${images.poster.width}:${images.poster.height},setsar=1[posterframes]`,
+    `[${poster}]${everyPeriod(posterPeriod(images))},scale=${images.poster.width}:${images.poster.height},setsar=1[posterframes]`,
   ];
   const sb = images.storyboard;
   if (sb && storyboard)
     branches.push(
-      `[${storyboard}]fps=1/${sb.intervalSec},scale=${sb.tileWidth}:${sb.tileHeight},setsar=1[storyboardframes]`,
+      `[${storyboard}]${everyPeriod(sb.intervalSec)},scale=${sb.tileWidth}:${sb.tileHeight},setsar=1[storyboardframes]`,
     );
   const pv = images.preview;
   if (pv && preview) {
