@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createProgressParser, estimateProgress, type FfmpegProgress } from './progress-parser.js';
+import {
+  createEtaEstimator,
+  createProgressParser,
+  estimateProgress,
+  type FfmpegProgress,
+} from './progress-parser.js';
 
 // Captured `-progress pipe:1` of a real 8 s, two-rung HLS encode (ffmpeg 5.1).
 const captured = readFileSync(
@@ -53,5 +58,25 @@ describe('estimateProgress', () => {
   });
   it('never exceeds 1 when the output runs past the probed duration', () => {
     expect(estimateProgress({ outTimeSec: 12, speed: 1, end: false }, 10).ratio).toBe(1);
+  });
+});
+
+describe('createEtaEstimator', () => {
+  it('follows the recent pace: after a slow start the ETA comes from the last minute, not the average', () => {
+    const eta = createEtaEstimator(600);
+    // 10 s of start-up at 0.2x, then a steady 1x.
+    eta(0, 0);
+    eta(10, 2);
+    let last: number | undefined;
+    for (let wall = 20; wall <= 120; wall += 10) last = eta(wall, 2 + (wall - 10));
+    // 112 s of media done, 488 left, at 1x: 488 s (ffmpeg's average speed would say ~523 s).
+    expect(last).toBeCloseTo(488, 0);
+  });
+
+  it('says nothing until it has a few seconds of history or when nothing moved', () => {
+    const eta = createEtaEstimator(100);
+    expect(eta(0, 0)).toBeUndefined();
+    expect(eta(2, 1)).toBeUndefined();
+    expect(eta(10, 0)).toBeUndefined();
   });
 });

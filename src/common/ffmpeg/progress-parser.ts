@@ -71,3 +71,24 @@ export function estimateProgress(p: FfmpegProgress, durationSec: number): Progre
   const etaSec = p.speed && p.speed > 0 ? (durationSec - p.outTimeSec) / p.speed : undefined;
   return { ratio, etaSec: etaSec === undefined ? undefined : Math.max(0, etaSec) };
 }
+
+/**
+ * Time left from the recent pace rather than ffmpeg's `speed` (an average since the start, which keeps
+ * the slow start-up and every past change of load in it): media seconds done over the last `windowSec`
+ * of wall time. Undefined until the window holds at least `minSpanSec`.
+ */
+export function createEtaEstimator(
+  durationSec: number,
+  windowSec = 60,
+  minSpanSec = 5,
+): (wallSec: number, outTimeSec: number) => number | undefined {
+  const samples: { wall: number; out: number }[] = [];
+  return (wall, out) => {
+    samples.push({ wall, out });
+    while (samples.length > 2 && wall - samples[1]!.wall >= windowSec) samples.shift();
+    const first = samples[0]!;
+    const span = wall - first.wall;
+    if (span < minSpanSec || out <= first.out) return undefined;
+    return Math.max(0, ((durationSec - out) * span) / (out - first.out));
+  };
+}

@@ -6,7 +6,11 @@ import { formatCommandLine } from '../../common/ffmpeg/command-line.js';
 import { failureReason, looksTruncated } from '../../common/ffmpeg/failure-reason.js';
 import { buildHlsArgs } from '../../common/ffmpeg/hls-args.js';
 import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
-import { createProgressParser, estimateProgress } from '../../common/ffmpeg/progress-parser.js';
+import {
+  createEtaEstimator,
+  createProgressParser,
+  estimateProgress,
+} from '../../common/ffmpeg/progress-parser.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import type { EncodePlan } from '../../common/plan/encode-plan.js';
 import { planEncode, type PlanOptions } from '../../common/plan/ladder-plan.js';
@@ -95,8 +99,14 @@ async function encodePlanned(
       stagingDir: staging.path,
     });
     let done = 0;
+    const eta = createEtaEstimator(plan.durationSec);
+    const encodeStarted = performance.now();
     const parser = createProgressParser((p) => {
-      const { ratio, etaSec } = estimateProgress(p, plan.durationSec);
+      const estimate = estimateProgress(p, plan.durationSec);
+      const { ratio } = estimate;
+      const etaSec = p.end
+        ? 0
+        : (eta((performance.now() - encodeStarted) / 1000, p.outTimeSec) ?? estimate.etaSec);
       // A progress bar never goes back (out_time can dip while a lagging output catches up).
       done = Math.max(done, ratio);
       emit({ type: 'progress', ratio: done, etaSec, outTimeSec: p.outTimeSec, fps: p.fps, speed: p.speed });
