@@ -17,7 +17,16 @@ export async function readRendition(
   kind: RenditionKind,
 ): Promise<RenditionModel> {
   const uri = playlistPath({ id });
-  const playlist = HLS.parse(await readFile(path.join(packageDir, uri), 'utf8'));
+  const text = await readFile(path.join(packageDir, uri), 'utf8');
+  // A sub-second source gets `#EXT-X-TARGETDURATION:0` from ffmpeg; hls-parser would print about it.
+  // The model's target duration is computed anyway (unifiedTargetDuration), so read quietly.
+  HLS.setOptions({ silent: true });
+  let playlist: ReturnType<typeof HLS.parse>;
+  try {
+    playlist = HLS.parse(text);
+  } finally {
+    HLS.setOptions({ silent: false });
+  }
   if (playlist.isMasterPlaylist) throw new StudioError('PACKAGE_INVALID', `${uri} is not a media playlist`);
   const segments = await Promise.all(
     playlist.segments.map(async (s) => ({
