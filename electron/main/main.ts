@@ -1,5 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   app,
@@ -16,6 +17,7 @@ import {
 } from 'electron';
 import { findUp } from '../../src/node/find-up.js';
 import { configDir } from '../../src/node/config-dir.js';
+import { liveReply } from '../../src/node/studio/live-preview.js';
 import { StudioBackend } from '../../src/node/studio/studio-backend.js';
 import { EVENT_CHANNEL, registerFolderPicker, registerStudioIpc } from './ipc-handlers.js';
 import { safeStorageCipher } from './safe-storage-cipher.js';
@@ -25,6 +27,7 @@ import {
   contentSecurityPolicy,
   externalLink,
   isAppUrl,
+  LIVE_HOST,
   PACKAGE_SCHEME,
 } from './window-security.js';
 
@@ -74,6 +77,7 @@ async function open(): Promise<void> {
     stateDir: configDir(),
     outDir,
     packageBaseUrl: `${PACKAGE_SCHEME}://p`,
+    liveBaseUrl: `${PACKAGE_SCHEME}://${LIVE_HOST}`,
     cipher: safeStorageCipher(safeStorage),
     log,
   });
@@ -113,7 +117,9 @@ async function open(): Promise<void> {
   // Pages come from the app protocol (no file://); packages only from folders the queue produced.
   protocol.handle(APP_SCHEME, (request) => serveFrom(RENDERER_DIR, new URL(request.url).pathname));
   protocol.handle(PACKAGE_SCHEME, (request) => {
-    const [, jobId, ...rest] = new URL(request.url).pathname.split('/');
+    const url = new URL(request.url);
+    if (url.host === LIVE_HOST) return serveLive(url, request.signal);
+    const [, jobId, ...rest] = url.pathname.split('/');
     const dir = jobId ? backend.packageDirOf(jobId) : undefined;
     return dir ? serveFrom(dir, '/' + rest.join('/')) : new Response('not found', { status: 404 });
   });
@@ -194,6 +200,20 @@ async function serveFrom(root: string, pathname: string): Promise<Response> {
   const file = path.resolve(root, '.' + path.posix.normalize(decodeURIComponent(pathname)));
   if (!file.startsWith(path.resolve(root) + path.sep)) return new Response('forbidden', { status: 403 });
   return net.fetch(pathToFileURL(file).href);
+}
+
+/** A running job's live preview (the same replies as browser mode's /api/live route). */
+async function serveLive(url: URL, signal: AbortSignal): Promise<Response> {
+  const [, jobId = '', ...rest] = url.pathname.split('/');
+  const job = backend.liveJobOf(jobId);
+  if (!job) return new Response('no live preview', { status: 404 });
+  const reply = await liveReply(job, rest.map(decodeURIComponent).join('/'), { signal });
+  if (reply.status !== 200) return new Response(reply.message, { status: reply.status });
+  const headers = { 'Content-Type': reply.contentType, 'Cache-Control': 'no-store' };
+  if ('body' in reply) return new Response(reply.body, { headers });
+  return new Response(Readable.toWeb(reply.stream) as ReadableStream<Uint8Array>, {
+    headers: { ...headers, 'Content-Length': String(reply.size) },
+  });
 }
 
 /** Files and folders picked in the menu, into the queue (the queue expands folders, as for drops). */

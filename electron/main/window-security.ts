@@ -5,6 +5,8 @@ export const APP_SCHEME = 'studio';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
 /** Finished packages are served under this scheme, only for packages the app produced. */
 export const PACKAGE_SCHEME = 'studio-package';
+/** `studio-package://live/<job id>/…`: a running job's live preview (packages are under host `p`). */
+export const LIVE_HOST = 'live';
 
 /** The page's CSP: packages from the package protocol, published copies from the targets' origins. */
 export function contentSecurityPolicy(publicOrigins: string[] = []): string {

@@ -203,7 +203,9 @@ export function App({ client }: { client: StudioClient }) {
                 {job && (
                   <PanelBoundary key={`${job.id}/${view}`} name={JOB_PANEL_NAMES[view]}>
                     {view === 'inspect' && <SourceInspector job={job} />}
-                    {job.result && view === 'preview' && <PackagePreview key={job.id} result={job.result} />}
+                    {view === 'preview' && (job.result || job.live) && (
+                      <PackagePreview key={job.id} result={job.result} live={job.live} />
+                    )}
                     {job.result && view === 'report' && <ValidationReport report={job.result.validation} />}
                     {job.result && view === 'publish' && (
                       <PublishPanel key={job.id} api={api} job={job} targets={targets} />

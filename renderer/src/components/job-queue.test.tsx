@@ -39,6 +39,27 @@ describe('JobQueue', () => {
     expect(fake.cancelJob).toHaveBeenCalledWith({ id: 'a1' });
   });
 
+  it('a job that is encoding offers its live preview; a probing one has nothing to play yet', () => {
+    const onSelect = vi.fn();
+    renderWithMantine(
+      <JobQueue
+        api={api()}
+        jobs={[
+          job({
+            status: 'encoding',
+            live: { baseUrl: '/api/live/a1/', multivariantPlaylist: 'master.m3u8' },
+          }),
+          job({ id: 'b2', fileName: 'other.mp4', status: 'probing' }),
+        ]}
+        onSelect={onSelect}
+      />,
+    );
+    const [encoding, probing] = screen.getAllByTestId('job-row');
+    fireEvent.click(within(encoding!).getByRole('button', { name: 'Preview' }));
+    expect(onSelect).toHaveBeenCalledWith('a1', 'preview');
+    expect(within(probing!).queryByRole('button', { name: 'Preview' })).toBeNull();
+  });
+
   it('a failed job shows its error in plain words, the detail one click away, and offers Retry', () => {
     const fake = api();
     renderWithMantine(

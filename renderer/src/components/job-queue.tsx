@@ -136,6 +136,11 @@ function JobRow({
       </Table.Td>
       <Table.Td>
         <Group gap={4} wrap="nowrap">
+          {job.live && (
+            <Button size="compact-sm" variant="light" onClick={() => onSelect(job.id, 'preview')}>
+              Preview
+            </Button>
+          )}
           {job.status === 'done' && (
             <>
               <Button size="compact-sm" onClick={() => onSelect(job.id, 'preview')}>

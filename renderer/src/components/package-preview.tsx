@@ -1,7 +1,7 @@
 import { Box, Group, Paper, Select, Slider, Stack, Switch, Text, Title } from '@mantine/core';
 import Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'react';
-import type { JobResult } from '../../../src/common/api/studio-api';
+import type { JobResult, LivePreview } from '../../../src/common/api/studio-api';
 import { parseVtt, type VttCue } from '../../../src/common/subtitles/webvtt';
 import { bitrate, bytes } from './format';
 
@@ -13,25 +13,50 @@ interface Stats {
   droppedFrames: number;
 }
 
-/** Plays a finished package with hls.js: rung choice, live stats, tracks, storyboard scrubbing, and A/B. */
-export function PackagePreview({ result }: { result: JobResult }) {
-  const src = new URL(result.multivariantPlaylist, new URL(result.baseUrl, location.href)).href;
-  const main = useHlsPlayer(src);
+/**
+ * Plays a package with hls.js: rung choice, live stats, tracks, storyboard scrubbing, and A/B. A job that
+ * is still encoding plays from its live preview (`live`); when the job is done the player keeps those
+ * URLs, which then serve the finished package, so playback carries on without a reload.
+ */
+export function PackagePreview({ result, live }: { result?: JobResult; live?: LivePreview }) {
+  // Chosen once: a preview opened while encoding stays on the live URLs when the job completes.
+  const [source] = useState(() => (result ? { url: result, live: false } : { url: live, live: true }));
+  const src = source.url
+    ? new URL(source.url.multivariantPlaylist, new URL(source.url.baseUrl, location.href)).href
+    : undefined;
+  const main = useHlsPlayer(src, undefined, source.live);
   const [ab, setAb] = useState(false);
   const levelOptions = [
     { value: '-1', label: 'Auto' },
     ...main.levels.map((l, i) => ({ value: String(i), label: `${l.height}p · ${bitrate(l.bitrate)}` })),
   ];
   return (
-    <Paper withBorder p="md" data-testid="package-preview" data-level-count={main.levels.length}>
+    <Paper
+      withBorder
+      p="md"
+      data-testid="package-preview"
+      data-level-count={main.levels.length}
+      data-live={source.live ? 'true' : undefined}
+    >
       <Stack>
         <Group justify="space-between">
           <Title order={4}>Preview</Title>
-          <Text size="sm" c="dimmed">
-            {result.variants.length} variant(s), {bytes(result.sizeBytes)}, encoded in{' '}
-            {result.elapsedSec.toFixed(1)} s
-          </Text>
+          {result ? (
+            <Text size="sm" c="dimmed">
+              {result.variants.length} variant(s), {bytes(result.sizeBytes)}, encoded in{' '}
+              {result.elapsedSec.toFixed(1)} s
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed" data-testid="live-note">
+              Still encoding: playing each segment as it is made
+            </Text>
+          )}
         </Group>
+        {main.error && (
+          <Text size="sm" c="red" data-testid="preview-error">
+            Playback stopped: {main.error}
+          </Text>
+        )}
         <Group align="flex-start" wrap="nowrap">
           <Box pos="relative" style={{ flex: 1 }}>
             <video
@@ -44,9 +69,9 @@ export function PackagePreview({ result }: { result: JobResult }) {
             />
             <StatsOverlay stats={main.stats} />
           </Box>
-          {ab && <AbSide src={src} leader={main.video} levels={main.levels} />}
+          {ab && <AbSide src={src} live={source.live} leader={main.video} levels={main.levels} />}
         </Group>
-        <Storyboard result={result} video={main.video} />
+        {result && <Storyboard result={result} video={main.video} />}
         <Group>
           <Select
             label="Rung"
@@ -120,8 +145,21 @@ function StatsOverlay({ stats }: { stats?: Stats }) {
   );
 }
 
+/**
+ * A live preview's segment request is held by the back end until the segment is encoded (up to 30 s,
+ * then a 503 to retry): wait for it instead of giving up, for as long as an encode may take.
+ */
+const LIVE_FRAGMENT_POLICY = {
+  default: {
+    maxTimeToFirstByteMs: 40_000,
+    maxLoadTimeMs: 120_000,
+    timeoutRetry: { maxNumRetry: 20, retryDelayMs: 0, maxRetryDelayMs: 0 },
+    errorRetry: { maxNumRetry: 200, retryDelayMs: 1000, maxRetryDelayMs: 4000 },
+  },
+};
+
 /** hls.js bound to a <video>, with its levels, tracks and stats as React state. */
-function useHlsPlayer(src: string, fixedLevel?: number) {
+function useHlsPlayer(src: string | undefined, fixedLevel?: number, live = false) {
   const video = useRef<HTMLVideoElement>(null);
   const hls = useRef<Hls>(undefined);
   const [levels, setLevels] = useState<{ height: number; bitrate: number }[]>([]);
@@ -131,11 +169,12 @@ function useHlsPlayer(src: string, fixedLevel?: number) {
   const [subtitleTracks, setSubtitleTracks] = useState<string[]>([]);
   const [subtitleTrack, setSubtitleTrack] = useState(-1);
   const [stats, setStats] = useState<Stats>();
+  const [error, setError] = useState<string>();
 
   useEffect(() => {
     const element = video.current;
-    if (!element || !Hls.isSupported()) return;
-    const player = new Hls({ enableWorker: true });
+    if (!element || !src || !Hls.isSupported()) return;
+    const player = new Hls({ enableWorker: true, ...(live ? { fragLoadPolicy: LIVE_FRAGMENT_POLICY } : {}) });
     hls.current = player;
     player.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
       setLevels(data.levels.map((l) => ({ height: l.height, bitrate: l.bitrate })));
@@ -148,6 +187,9 @@ function useHlsPlayer(src: string, fixedLevel?: number) {
     player.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_e, data) =>
       setSubtitleTracks(data.subtitleTracks.map((t) => t.name)),
     );
+    player.on(Hls.Events.ERROR, (_e, data) => {
+      if (data.fatal) setError(data.details);
+    });
     player.loadSource(src);
     player.attachMedia(element);
     const timer = setInterval(() => {
@@ -168,10 +210,11 @@ function useHlsPlayer(src: string, fixedLevel?: number) {
       clearInterval(timer);
       player.destroy();
     };
-  }, [src, fixedLevel]);
+  }, [src, fixedLevel, live]);
 
   return {
     video,
+    error,
     levels,
     selectedLevel,
     audioTracks,
@@ -200,15 +243,17 @@ function useHlsPlayer(src: string, fixedLevel?: number) {
 /** The B side of the A/B view: another player pinned to one rung, kept in step with the main one. */
 function AbSide({
   src,
+  live,
   leader,
   levels,
 }: {
-  src: string;
+  src: string | undefined;
+  live: boolean;
   leader: React.RefObject<HTMLVideoElement | null>;
   levels: { height: number }[];
 }) {
   const [level, setLevel] = useState(0);
-  const side = useHlsPlayer(src, level);
+  const side = useHlsPlayer(src, level, live);
   useEffect(() => {
     const a = leader.current;
     const b = side.video.current;

@@ -87,6 +87,11 @@ export interface JobView {
   progress?: JobProgress;
   error?: StudioErrorData;
   result?: JobResult;
+  /**
+   * While the job encodes and packages: its package can be played already (complete VOD playlists from
+   * the plan; each segment is served once it exists). The same URLs go on playing the finished package.
+   */
+  live?: LivePreview;
   /** The job was running when the app stopped (crash, kill); it was queued again on restart. */
   interrupted?: boolean;
   /** Queued by a watch folder (its id). */
@@ -121,6 +126,12 @@ export interface JobResult {
   validation: ValidationReport;
   sizeBytes: number;
   elapsedSec: number;
+}
+
+export interface LivePreview {
+  /** Where the UI loads the preview from (ends in '/'): a path on the same origin or the app's protocol. */
+  baseUrl: string;
+  multivariantPlaylist: string;
 }
 
 export interface StudioSettings {

@@ -133,4 +133,9 @@ describe('hls-studio serve security', () => {
     expect((await raw(`/..%2f..%2fetc%2fpasswd?token=${server.token}`)).status).toBeGreaterThanOrEqual(403);
     expect((await raw(`/packages/abc/master.m3u8?token=${server.token}`)).status).toBe(404);
   });
+
+  it('a live preview needs the token like everything else, and exists only for a running job', async () => {
+    expect((await raw('/api/live/abc/master.m3u8')).status).toBe(401);
+    expect((await raw(`/api/live/abc/master.m3u8?token=${server.token}`)).status).toBe(404);
+  });
 });

@@ -15,6 +15,7 @@ import { packageNameFor } from '../../common/package-name.js';
 import { findUp } from '../find-up.js';
 import type { SecretCipher } from '../publish/credential-vault.js';
 import { configDir } from '../config-dir.js';
+import { liveReply } from '../studio/live-preview.js';
 import { StudioBackend, type StudioBackendOptions } from '../studio/studio-backend.js';
 import { contentTypeFor } from './content-types.js';
 
@@ -45,6 +46,8 @@ export interface StudioServer {
 }
 
 const HOST = '127.0.0.1';
+/** Running jobs' live previews: `/api/live/<job id>/master.m3u8`, …. */
+const LIVE_PREFIX = '/api/live';
 const WS_SOURCES = ['ws://127.0.0.1:*', 'ws://localhost:*'];
 /** Cookies ignore ports: each server's cookie carries its port, so two servers never log each other out. */
 const cookieName = (port: number) => `hls_studio_token_${port}`;
@@ -77,6 +80,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     stateDir,
     outDir: options.outDir,
     packageBaseUrl: '/packages',
+    liveBaseUrl: LIVE_PREFIX,
     uploadDir,
     ...(options.cipher ? { cipher: options.cipher } : {}),
     ...(options.watch ? { watch: options.watch } : {}),
@@ -109,6 +113,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     }
     if (req.method === 'PUT' && url.pathname === '/api/upload') return upload(req, res, url);
     if (req.method === 'GET' && url.pathname.startsWith('/packages/')) return servePackage(res, url);
+    if (req.method === 'GET' && url.pathname.startsWith(`${LIVE_PREFIX}/`)) return serveLive(res, url);
     if (req.method === 'GET')
       return serveStatic(res, rendererDir, url.pathname === '/' ? '/index.html' : url.pathname, true);
     send(res, 405, { error: 'method not allowed' });
@@ -147,6 +152,34 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const dir = jobId ? backend.packageDirOf(jobId) : undefined;
     if (!dir) return send(res, 404, { error: 'no such package' });
     return serveStatic(res, dir, '/' + rest.map(decodeURIComponent).join('/'), false);
+  }
+
+  /** A running job's preview: only the names its plan lists, each segment once it is complete. */
+  async function serveLive(res: ServerResponse, url: URL): Promise<void> {
+    const [jobId = '', ...rest] = url.pathname.slice(LIVE_PREFIX.length + 1).split('/');
+    const job = backend.liveJobOf(jobId);
+    if (!job) return send(res, 404, { error: 'no live preview' });
+    // Held while the segment is encoded: given up when the player goes away.
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    const reply = await liveReply(job, rest.map(decodeURIComponent).join('/'), { signal: gone.signal });
+    if (reply.status !== 200) {
+      if (res.destroyed) return;
+      return send(res, reply.status, { error: reply.message });
+    }
+    const headers = {
+      'Content-Type': reply.contentType,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if ('body' in reply) {
+      res.writeHead(200, { ...headers, 'Content-Length': Buffer.byteLength(reply.body) });
+      res.end(reply.body);
+      return;
+    }
+    if (res.destroyed) return void reply.stream.destroy();
+    res.writeHead(200, { ...headers, 'Content-Length': reply.size });
+    await pipeline(reply.stream, res).catch(() => undefined);
   }
 
   async function serveStatic(

@@ -10,6 +10,7 @@ import type {
 } from '../../common/api/studio-api.js';
 import type { EncodeEvent } from '../../common/encode-events.js';
 import { StudioError, toErrorData } from '../../common/errors.js';
+import { livePackage } from '../../common/package/live-playlists.js';
 import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import { packageNameFor } from '../../common/package-name.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
@@ -19,6 +20,7 @@ import { PARTIAL_MARKER } from '../package/staging-dir.js';
 import { createStateWriter, loadStateFile } from '../state/state-file.js';
 import { expandPaths } from './expand-paths.js';
 import { toJobResult } from './job-result.js';
+import type { LiveJob, LiveState } from './live-preview.js';
 import { queueFileSchema, type PersistedJob } from './queue-file.js';
 
 /** Publishes a package folder; resolves the target name first (`onTarget`) so the UI can show it. */
@@ -32,6 +34,8 @@ export interface JobQueueOptions {
   outDir: string;
   /** URL prefix under which a finished package is served to the UI, e.g. `/packages` or `studio-package://p`. */
   packageBaseUrl: string;
+  /** URL prefix of running jobs' live previews (`/api/live`, `studio-package://live`); none without it. */
+  liveBaseUrl?: string;
   concurrency?: number;
   loadPreset(id: string): Promise<Preset>;
   publish?: PublishFn;
@@ -48,9 +52,13 @@ interface Job extends PersistedJob {
   /** Settles when the job's encode has stopped (its ffmpeg gone), however it ended. */
   ended?: Promise<void>;
   publishController?: AbortController;
+  /** The live preview of its latest run (memory only: the staging folder is never a package). */
+  live?: LiveJob;
 }
 
 const RUNNING: readonly JobView['status'][] = ['probing', 'encoding', 'packaging'];
+/** A job's view offers its live preview only in these states (its staging folder has media). */
+const LIVE: readonly JobView['status'][] = ['encoding', 'packaging'];
 
 /**
  * The encode queue behind every face: jobs run in order, `concurrency` at a time, each one a call of the
@@ -201,6 +209,11 @@ export class JobQueue {
     return job?.view.status === 'done' ? job.packageDir : undefined;
   }
 
+  /** A job's live preview (running, or done since it started): what the preview route may serve. */
+  liveJobOf(id: string): LiveJob | undefined {
+    return this.jobs.get(id)?.live;
+  }
+
   /** The source file of a job. */
   inputOf(id: string): string {
     return this.get(id).input;
@@ -277,7 +290,8 @@ export class JobQueue {
         packageDir: saved.packageDir,
         ...(saved.watchKey ? { watchKey: saved.watchKey } : {}),
       };
-      const view = job.view;
+      const view = withoutLive(job.view);
+      job.view = view;
       if (RUNNING.includes(view.status)) {
         job.view = { ...view, status: 'queued', progress: undefined, interrupted: true };
         if (job.packageDir) await removePartials(job.packageDir);
@@ -412,8 +426,33 @@ export class JobQueue {
     switch (event.type) {
       case 'probed':
         return this.update(job, { source: event.source });
-      case 'planned':
-        return this.update(job, { status: 'encoding', notes: event.plan.notes, progress: { ratio: 0 } });
+      case 'planned': {
+        const base = this.options.liveBaseUrl;
+        // Encrypted segments are rewritten in place while packaging: such a job is watched when done.
+        const live = base && job.packageDir && !event.plan.encryption;
+        if (live) {
+          job.live = {
+            live: livePackage(event.plan),
+            stagingDir: event.stagingDir,
+            packageDir: job.packageDir!,
+            state: () => this.liveState(job),
+            seen: new Map(),
+          };
+        }
+        return this.update(job, {
+          status: 'encoding',
+          notes: event.plan.notes,
+          progress: { ratio: 0 },
+          ...(live
+            ? {
+                live: {
+                  baseUrl: `${base}/${job.view.id}/`,
+                  multivariantPlaylist: PACKAGE_NAMES.multivariantPlaylist,
+                },
+              }
+            : {}),
+        });
+      }
       case 'progress':
         return this.update(
           job,
@@ -434,7 +473,14 @@ export class JobQueue {
   private update(job: Job, change: Partial<JobView>, persist = true): void {
     if (this.closing) return;
     job.view = { ...job.view, ...change };
+    if (!LIVE.includes(job.view.status)) job.view = withoutLive(job.view);
     if (this.jobs.has(job.view.id)) this.emit({ type: 'job', job: job.view }, persist);
+  }
+
+  private liveState(job: Job): LiveState {
+    if (this.jobs.get(job.view.id) !== job) return 'stopped';
+    const status = job.view.status;
+    return status === 'encoding' || status === 'packaging' || status === 'done' ? status : 'stopped';
   }
 
   private maybeDrained(): void {
@@ -460,6 +506,12 @@ export class JobQueue {
       });
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function withoutLive(view: JobView): JobView {
+  if (!view.live) return view;
+  const { live: _live, ...rest } = view;
+  return rest;
 }
 
 /** Leftovers of an encode that was killed: `.<name>.partial-…` siblings of the package folder. */

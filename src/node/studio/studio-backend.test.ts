@@ -24,6 +24,7 @@ async function backendIn(
     stateDir: path.join(dir, 'state'),
     outDir: path.join(dir, 'out'),
     packageBaseUrl: '/packages',
+    liveBaseUrl: '/api/live',
     ...(options.cipher ? { cipher: options.cipher } : {}),
     log: (line) => options.log?.push(line),
     watch: { pollMs: 100, stableMs: 1000 },
@@ -95,7 +96,10 @@ describe('a queue that survives', () => {
         jobs: [
           {
             input,
-            view: view('aaaaaa111111', 'encoding'),
+            view: {
+              ...view('aaaaaa111111', 'encoding'),
+              live: { baseUrl: '/api/live/aaaaaa111111/', multivariantPlaylist: 'master.m3u8' },
+            },
             packageDir: path.join(out, 'restore-aaaaaa111111'),
           },
           { input, view: view('bbbbbb222222', 'done'), packageDir: path.join(out, 'gone') },
@@ -107,10 +111,13 @@ describe('a queue that survives', () => {
     await mkdir(path.join(state, 'presets'), { recursive: true });
     await writeFile(path.join(state, 'presets', 'fast-test.json'), JSON.stringify(FAST));
 
-    const backend = await backendIn(dir);
+    const events: StudioEvent[] = [];
+    const backend = await backendIn(dir, { events });
     const jobs = await backend.listJobs();
     expect(jobs.find((j) => j.id === 'bbbbbb222222')).toMatchObject({ status: 'failed' });
     expect(jobs.find((j) => j.id === 'aaaaaa111111')).toMatchObject({ interrupted: true });
+    // The live preview of a run that is gone is not offered again (it lived in memory only).
+    expect(jobs.find((j) => j.id === 'aaaaaa111111')?.live).toBeUndefined();
     const done = await waitForJob(
       backend,
       (j) => j.id === 'aaaaaa111111' && j.status === 'done',
@@ -118,6 +125,12 @@ describe('a queue that survives', () => {
     );
     expect(done.result?.validation.valid).toBe(true);
     expect((await readdir(out)).filter((e) => e.includes('.partial-'))).toEqual([]);
+    // The re-run offered its own live preview while it encoded, and only then.
+    const views = events.flatMap((e) => (e.type === 'job' && e.job.id === 'aaaaaa111111' ? [e.job] : []));
+    expect(views.find((v) => v.status === 'encoding')?.live?.baseUrl).toBe('/api/live/aaaaaa111111/');
+    expect(views.filter((v) => v.live && !['encoding', 'packaging'].includes(v.status))).toEqual([]);
+    expect(done.live).toBeUndefined();
+    expect(backend.liveJobOf('aaaaaa111111')?.state()).toBe('done');
   });
 
   it('keeps finished jobs as history, with their settings, across restarts', async () => {

@@ -29,6 +29,7 @@ import { NO_SECRET_STORAGE, type SecretCipher } from '../publish/credential-vaul
 import { publishPackage } from '../publish/publish-package.js';
 import { ExcerptRunner } from './excerpt-runner.js';
 import { JobQueue } from './job-queue.js';
+import type { LiveJob } from './live-preview.js';
 import { SettingsStore } from './settings-store.js';
 import { TargetManager } from './target-manager.js';
 import { WatchFolders } from './watch-folders.js';
@@ -41,6 +42,8 @@ export interface StudioBackendOptions {
   outDir: string;
   /** URL prefix the UI loads packages from (`/packages`, `studio-package://p`). */
   packageBaseUrl: string;
+  /** URL prefix of running jobs' live previews (`/api/live`, `studio-package://live`). */
+  liveBaseUrl?: string;
   /** Encrypts saved credentials (Electron's safeStorage); without one, the AWS chain is used. */
   cipher?: SecretCipher;
   /** One line per thing worth keeping in the log (never a secret). */
@@ -78,6 +81,7 @@ export class StudioBackend implements StudioApi {
     const queue = await JobQueue.open({
       outDir: options.outDir,
       packageBaseUrl: options.packageBaseUrl,
+      ...(options.liveBaseUrl ? { liveBaseUrl: options.liveBaseUrl } : {}),
       concurrency: settings.get().concurrency,
       stateFile: path.join(options.stateDir, 'queue.json'),
       loadPreset: (id) => presets.get(id),
@@ -329,6 +333,11 @@ export class StudioBackend implements StudioApi {
   /** The folder behind a package URL id: a finished job's package or the current excerpt. */
   packageDirOf(id: string): string | undefined {
     return this.queue.packageDirOf(id) ?? this.excerpts.dirOf(id);
+  }
+
+  /** A job's live preview (see live-preview.ts); the staging folder is reachable through nothing else. */
+  liveJobOf(id: string): LiveJob | undefined {
+    return this.queue.liveJobOf(id);
   }
 
   /** Origins of the saved targets' public URLs (for the page's CSP: playing a published copy). */

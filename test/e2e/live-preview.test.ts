@@ -1,0 +1,140 @@
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobStatus } from '../../src/common/api/studio-api.js';
+import { startStudioServer, type StudioServer } from '../../src/node/server/studio-server.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { clip, scratchDir } from '../helpers/clips.js';
+import { buildRenderer } from '../helpers/renderer-build.js';
+
+const ARTIFACTS = path.resolve('test-artifacts/screenshots');
+
+describe('watch a job while it encodes (issue 12 part 4), in real Chromium against hls-studio serve', () => {
+  let server: StudioServer;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    const [rendererDir, work] = await Promise.all([buildRenderer(), scratchDir('live-e2e-')]);
+    server = await startStudioServer({
+      outDir: path.join(work, 'out'),
+      uploadDir: path.join(work, 'uploads'),
+      stateDir: path.join(work, 'state'),
+      rendererDir,
+    });
+    base = `http://127.0.0.1:${server.port}`;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a 1080p job plays from its first segment, switches rungs, and carries on into the finished package', async () => {
+    const input = await clip('live-1080p.mp4', { width: 1920, height: 1080, durationSec: 30 });
+    // When each status was first reached, on the server's clock (the page's Date.now() is the same clock).
+    const reached = new Map<JobStatus, number>();
+    const unsubscribe = server.backend.onEvent((e) => {
+      if (e.type === 'job' && e.job.fileName === 'live-1080p.mp4' && !reached.has(e.job.status))
+        reached.set(e.job.status, Date.now());
+    });
+    const dropped = Date.now();
+    await page.getByTestId('file-input').setInputFiles(input);
+    const row = page.getByTestId('job-row').filter({ hasText: 'live-1080p.mp4' });
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('encoding');
+    const jobId = (await server.backend.listJobs()).find((j) => j.fileName === 'live-1080p.mp4')!.id;
+
+    // Atomicity: the partial package is no package (not served, not publishable); only the preview reads it.
+    expect((await page.request.get(`${base}/packages/${jobId}/master.m3u8`)).status()).toBe(404);
+    await expect(server.backend.publishJob({ id: jobId })).rejects.toThrow(/not encoded yet/);
+    expect((await page.request.get(`${base}/api/live/${jobId}/..%2F..%2Fqueue.json`)).status()).toBe(404);
+    const master = await page.request.get(`${base}/api/live/${jobId}/master.m3u8`);
+    expect(await master.text()).toContain('v3-1080p/index.m3u8');
+
+    // When the first segment of every rendition is on disk: the floor for any preview.
+    const live = server.backend.liveJobOf(jobId)!;
+    const firstSegments = live.live.renditions.map((r) =>
+      path.join(live.stagingDir, r.id, r.segments[0]!.name),
+    );
+    let onDiskAt: number | undefined;
+    const watch = setInterval(() => {
+      if (!onDiskAt && firstSegments.every((f) => existsSync(f))) onDiskAt = Date.now();
+    }, 50);
+
+    await row.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByTestId('package-preview');
+    expect(await preview.getAttribute('data-live')).toBe('true');
+    // The first frame: the first one the <video> presents (hls.js may nudge currentTime before any).
+    await page.evaluate(() => {
+      const video = document.querySelector('[data-testid="preview-video"]') as HTMLVideoElement;
+      video.requestVideoFrameCallback(() => {
+        (window as unknown as { firstFrameAt?: number }).firstFrameAt = Date.now();
+      });
+    });
+    const firstFrameAt = (await (
+      await page.waitForFunction(() => (window as unknown as { firstFrameAt?: number }).firstFrameAt, null, {
+        timeout: 180_000,
+        polling: 100,
+      })
+    ).jsonValue()) as number;
+    await expect.poll(() => currentTime(page), { timeout: 60_000 }).toBeGreaterThan(0.5);
+    const encodingAt = reached.get('encoding')!;
+    // It plays before the job is done: that is the point.
+    expect(reached.has('done')).toBe(false);
+    clearInterval(watch);
+    const figure = {
+      firstFrameFromEncodeStartSec: (firstFrameAt - encodingAt) / 1000,
+      firstFrameFromDropSec: (firstFrameAt - dropped) / 1000,
+      firstSegmentsOnDiskFromEncodeStartSec: onDiskAt ? (onDiskAt - encodingAt) / 1000 : undefined,
+    };
+    console.info(`live preview: first frame ${JSON.stringify(figure)}`);
+    // Generous sanity bound only: the machine is shared.
+    expect(figure.firstFrameFromEncodeStartSec).toBeGreaterThan(0);
+    expect(figure.firstFrameFromEncodeStartSec).toBeLessThan(180);
+    await expect.poll(() => preview.getAttribute('data-level-count')).toBe('4');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'live-preview.png') });
+
+    // Pick the lowest rung by hand, while the job still encodes: hls.js switches to it and plays on.
+    await page.getByTestId('rung-select').click();
+    await page.getByRole('option', { name: /^360p/ }).click();
+    await expect
+      .poll(() => page.getByTestId('stats').first().getAttribute('data-level'), { timeout: 60_000 })
+      .toBe('0');
+    const switchedAt = await currentTime(page);
+    await expect.poll(() => currentTime(page), { timeout: 120_000 }).toBeGreaterThan(switchedAt + 1);
+
+    // The job completes under the player, which carries on into the finished package, to the end.
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 400_000 }).toBe('done');
+    expect(reached.get('done')!).toBeGreaterThan(firstFrameAt);
+    const doneAt = await currentTime(page);
+    const played = page.waitForFunction(
+      () => {
+        const v = document.querySelector('[data-testid="preview-video"]') as HTMLVideoElement;
+        return v.ended || v.currentTime > 29;
+      },
+      null,
+      { timeout: 120_000, polling: 250 },
+    );
+    await played;
+    expect(await currentTime(page)).toBeGreaterThan(doneAt);
+    expect(await page.getByTestId('preview-error').count()).toBe(0);
+    // The same live URLs now serve the package folder's files.
+    expect((await page.request.get(`${base}/api/live/${jobId}/v0-360p/seg_00000.ts`)).status()).toBe(200);
+    unsubscribe();
+    console.info(
+      `live preview: encoding ${((reached.get('packaging')! - encodingAt) / 1000).toFixed(1)} s, ` +
+        `packaging ${((reached.get('done')! - reached.get('packaging')!) / 1000).toFixed(1)} s`,
+    );
+  }, 600_000);
+});
+
+const currentTime = (page: Page) =>
+  page.evaluate(
+    () => (document.querySelector('[data-testid="preview-video"]') as HTMLVideoElement).currentTime,
+  );
