@@ -37,7 +37,7 @@ describe('watch a job while it encodes (issue 12 part 4), in real Chromium again
   });
 
   it('a 1080p job plays from its first segment, switches rungs, and carries on into the finished package', async () => {
-    const input = await clip('live-1080p.mp4', { width: 1920, height: 1080, durationSec: 30 });
+    const input = await clip('live-1080p.mp4', { width: 1920, height: 1080, durationSec: 14 });
     // When each status was first reached, on the server's clock (the page's Date.now() is the same clock).
     const reached = new Map<JobStatus, number>();
     const unsubscribe = server.backend.onEvent((e) => {
@@ -116,7 +116,7 @@ describe('watch a job while it encodes (issue 12 part 4), in real Chromium again
     const played = page.waitForFunction(
       () => {
         const v = document.querySelector('[data-testid="preview-video"]') as HTMLVideoElement;
-        return v.ended || v.currentTime > 29;
+        return v.ended || v.currentTime > 13;
       },
       null,
       { timeout: 120_000, polling: 250 },
