@@ -9,7 +9,7 @@ import type { PackageResult } from '../../src/common/encode-events.js';
 import { contentTypeFor } from '../../src/node/server/content-types.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { clip } from '../helpers/clips.js';
-import { encodeInto, testPreset } from '../helpers/encode.js';
+import { encodeInto, fmp4TestPreset } from '../helpers/encode.js';
 
 const HLS_JS = path.resolve('node_modules/hls.js/dist/hls.min.js');
 
@@ -56,15 +56,7 @@ describe('fMP4 packages play in Chromium through hls.js', () => {
 
   const encode = async (codec: 'h264' | 'hevc'): Promise<PackageResult> => {
     const input = await clip('fmp4-play.mp4', { width: 640, height: 360, durationSec: 9 });
-    const preset = testPreset({
-      video: { codec, speedPreset: 'ultrafast' },
-      segment: { durationSec: 4, format: 'fmp4' },
-      images: { previewDurationSec: 0 },
-      rungs: [
-        { width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 },
-        { width: 640, height: 360, bitrateKbps: 800 },
-      ],
-    });
+    const preset = fmp4TestPreset(codec);
     return (await encodeInto(input, preset)).result;
   };
 

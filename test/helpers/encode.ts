@@ -27,6 +27,22 @@ export function testPreset(overrides: Record<string, unknown> = {}): Preset {
   });
 }
 
+/**
+ * A two-rung fMP4 ladder with 4 s segments and a keyframe every 2 s: segments that hold more than one
+ * keyframe interval, the case in which ffmpeg 5.1 once wrote the first segment into the init section.
+ */
+export function fmp4TestPreset(codec: 'h264' | 'hevc'): Preset {
+  return testPreset({
+    video: { codec, speedPreset: 'ultrafast' },
+    segment: { durationSec: 4, format: 'fmp4' },
+    images: { previewDurationSec: 0 },
+    rungs: [
+      { width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 },
+      { width: 640, height: 360, bitrateKbps: 800 },
+    ],
+  });
+}
+
 /** Encodes into a fresh scratch folder; the package is `<out>/pkg`. */
 export async function encodeInto(input: string, preset = testPreset(), planOptions: PlanOptions = {}) {
   const out = await scratchDir('encode-');

@@ -2,7 +2,12 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clip } from '../../../test/helpers/clips.js';
-import { encodeInto, readPlaylist, testPreset, type MasterPlaylist } from '../../../test/helpers/encode.js';
+import {
+  encodeInto,
+  fmp4TestPreset,
+  readPlaylist,
+  type MasterPlaylist,
+} from '../../../test/helpers/encode.js';
 import { ffprobeJson } from '../../../test/helpers/ffprobe.js';
 import { indexFmp4Segment, readFmp4Init } from '../../common/container/fmp4-index.js';
 import { listBoxes } from '../../common/container/iso-boxes.js';
@@ -18,15 +23,7 @@ for (const codec of ['h264', 'hevc'] as const) {
     let result: PackageResult;
     beforeAll(async () => {
       const input = await clip('fmp4-source.mp4', { width: 640, height: 360, durationSec: 9 });
-      const preset = testPreset({
-        video: { codec, speedPreset: 'ultrafast' },
-        segment: { durationSec: 4, format: 'fmp4' },
-        images: { previewDurationSec: 0 },
-        rungs: [
-          { width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 },
-          { width: 640, height: 360, bitrateKbps: 800 },
-        ],
-      });
+      const preset = fmp4TestPreset(codec);
       ({ result } = await encodeInto(input, preset));
     });
 
