@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImagesPlan } from '../plan/encode-plan.js';
-import { buildImagesArgs, imageFrameBranches } from './image-args.js';
+import { buildImagesArgs, imageFrameBranches, imageFrameOutputs } from './image-args.js';
 
 const images: ImagesPlan = {
   poster: { width: 1280, height: 720, sampleFrames: 24, sampleRate: '24000/600000' },
@@ -21,12 +21,23 @@ describe('image frames in the main run (issue 12: nothing may hold -progress bac
   });
 });
 
+describe('the image frame outputs', () => {
+  it('pass frames through as selected: image2 would repeat them to a constant rate', () => {
+    const outputs = imageFrameOutputs(images);
+    expect(outputs.filter((a) => a === '-fps_mode')).toHaveLength(3);
+    expect(outputs.filter((a, i) => a === 'passthrough' && outputs[i - 1] === '-fps_mode')).toHaveLength(3);
+  });
+});
+
 describe('the images pass over the dumped frames', () => {
   const args = buildImagesArgs(images, { posterCandidates: 24, storyboardThumbs: 120, previewFrames: 31 });
   const graph = after(args, '-filter_complex')!;
 
   it('picks the poster among every candidate and tiles full sheets', () => {
     expect(graph).toContain('thumbnail=n=24');
+    // Never more candidates in memory than the plan samples, whatever is in the folder.
+    const many = buildImagesArgs(images, { posterCandidates: 18000, storyboardThumbs: 1, previewFrames: 0 });
+    expect(after(many, '-filter_complex')).toContain('thumbnail=n=24,');
     expect(graph).toContain('tile=10x10[storyboard]');
     expect(args).toEqual(expect.arrayContaining(['poster.jpg', 'poster.webp', 'storyboard/sprite_%03d.jpg']));
   });

@@ -62,9 +62,11 @@ export const imageBranchCount = (images: ImagesPlan) =>
 
 /** Outputs of the main run for the image branches: JPEG frame sequences in the work folder. */
 export function imageFrameOutputs(images: ImagesPlan): string[] {
+  // passthrough: image2 is a constant-rate output by default, and would repeat each selected frame
+  // until the next one (18,000 poster candidates for a 10-minute video instead of 24).
   const frames = (label: string, pattern: string, quality: number) => [
     ...['-map', `[${label}]`, '-c:v', 'mjpeg', '-q:v', String(quality), '-pix_fmt', 'yuvj420p'],
-    ...['-map_metadata', '-1', '-f', 'image2', '-start_number', '0', pattern],
+    ...['-fps_mode', 'passthrough', '-map_metadata', '-1', '-f', 'image2', '-start_number', '0', pattern],
   ];
   // Poster candidates near-lossless: the chosen one is encoded once more as the poster.
   const args = frames('posterframes', IMAGE_FRAMES.posterCandidates, 1);
@@ -98,7 +100,9 @@ export function buildImagesArgs(images: ImagesPlan, counts: ImageFrameCounts): s
   const still = ['-frames:v', '1', '-update', '1', '-map_metadata', '-1'];
 
   input(IMAGE_FRAMES.posterCandidates, 1);
-  graph.push(`[${n++}:v]thumbnail=n=${Math.max(1, counts.posterCandidates)},split=2[posterjpg][posterwebp]`);
+  // thumbnail holds all n frames (at the top rung's size) in memory: never more than the plan asked for.
+  const candidates = Math.min(Math.max(1, counts.posterCandidates), images.poster.sampleFrames);
+  graph.push(`[${n++}:v]thumbnail=n=${candidates},split=2[posterjpg][posterwebp]`);
   outputs.push(
     ...['-map', '[posterjpg]', '-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p', ...still],
     PACKAGE_NAMES.posterJpeg,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clip, scratchDir } from '../../../test/helpers/clips.js';
 import { testPreset } from '../../../test/helpers/encode.js';
+import { ffprobeJson } from '../../../test/helpers/ffprobe.js';
 import type { EncodeEvent, PackageResult } from '../../common/encode-events.js';
 import { parseVtt } from '../../common/subtitles/webvtt.js';
 import { processCounter } from '../ffmpeg/runner.js';
@@ -55,7 +56,16 @@ describe('an encode longer than the watchdog', () => {
 
     const vtt = parseVtt(await readFile(path.join(result.packageDir, 'storyboard/thumbnails.vtt'), 'utf8'));
     expect(vtt.at(-1)!.end).toBeGreaterThan(result.durationSec - 1.5);
-    expect(result.images?.storyboard?.sprites.length).toBeGreaterThan(0);
+    // One thumbnail a second for 40 s: one 10x4 sheet. (Frames repeated to a constant rate made 30.)
+    expect(result.images?.storyboard?.sprites).toHaveLength(1);
+    const sheet = await ffprobeJson(path.join(result.packageDir, result.images!.storyboard!.sprites[0]!), [
+      '-show_entries',
+      'stream=width,height',
+    ]);
+    expect(sheet.streams![0]).toMatchObject({
+      width: 1600,
+      height: 4 * result.images!.storyboard!.tileHeight,
+    });
   });
 });
 
