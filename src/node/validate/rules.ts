@@ -118,7 +118,7 @@ export const RULES: Rule[] = [
           const size = await ctx.segmentSize(m, s);
           if (!size) problems.push(`${name(m)}: ${s.uri} is missing or empty`);
           if (s.map) {
-            const mapSize = await ctx.reader.size(new URL(s.map.uri, m.url)).catch(() => undefined);
+            const mapSize = await ctx.resourceSize(new URL(s.map.uri, m.url));
             if (!mapSize) problems.push(`${name(m)}: map ${s.map.uri} is missing or empty`);
           }
         }
@@ -137,7 +137,7 @@ export const RULES: Rule[] = [
       const check = async (m: LoadedMedia, uri: string, range: { offset?: number; length: number }) => {
         const where = `${name(m)}: ${uri} @${range.offset ?? '?'}+${range.length}`;
         if (!(range.length > 0)) return problems.push(`${where} has no positive length`);
-        const size = await ctx.reader.size(new URL(uri, m.url)).catch(() => undefined);
+        const size = await ctx.resourceSize(new URL(uri, m.url));
         if (size !== undefined && range.offset !== undefined && range.offset + range.length > size)
           problems.push(`${where} ends past the file's ${size} bytes`);
       };

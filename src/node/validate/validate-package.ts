@@ -42,6 +42,8 @@ export interface ValidationContext {
   masterError?: string;
   media: LoadedMedia[];
   segmentUrl(media: LoadedMedia, segment: Segment): URL;
+  /** Size of a whole file of the package, read once per URL; undefined when missing. */
+  resourceSize(url: URL): Promise<number | undefined>;
   /** Bytes a segment occupies (its byte range, or the whole file); undefined when missing. */
   segmentSize(media: LoadedMedia, segment: Segment): Promise<number | undefined>;
   /** Is the first video packet of a segment (decrypted first when needed) a keyframe? */
@@ -112,6 +114,7 @@ async function loadPackage(
     reader,
     media: [],
     segmentUrl: (media, segment) => new URL(segment.uri, media.url),
+    resourceSize: sizeOf,
     segmentSize: async (media, segment) => {
       const url = ctx.segmentUrl(media, segment);
       const whole = await sizeOf(url);
