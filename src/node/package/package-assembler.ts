@@ -354,8 +354,11 @@ async function materializeIFrames(
     ? (await readFile(path.join(folder, index.map.uri))).subarray(0, index.map.byteRange.length)
     : Buffer.alloc(0);
   const entries: IFrameEntry[] = [];
+  // Entries come in segment order, several per segment: read each segment once.
+  let current: { uri: string; bytes: Buffer } | undefined;
   for (const [n, e] of index.entries.entries()) {
-    const segment = await readFile(path.join(folder, e.uri));
+    if (current?.uri !== e.uri) current = { uri: e.uri, bytes: await readFile(path.join(folder, e.uri)) };
+    const segment = current.bytes;
     const range = e.byteRange!;
     const frame = Buffer.from(segment.subarray(range.offset, range.offset + range.length));
     if (r.initName) {
