@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { StudioError } from '../../common/errors.js';
 import { formatCommandLine } from '../../common/ffmpeg/command-line.js';
 import { failureReason } from '../../common/ffmpeg/failure-reason.js';
+import { parentDeathWrapper } from './parent-death.js';
 
 export interface RunOptions {
   bin: string;
@@ -46,7 +47,8 @@ const KILL_GRACE_MS = 1500;
 
 /**
  * The only place that starts a process. Argument array, no shell, stdin closed; its own process group so
- * cancel, stall and timeout kill the whole tree; rejects with a StudioError carrying stderr's last lines.
+ * cancel, stall and timeout kill the whole tree; killed with its parent where the system allows
+ * (parent-death.ts); rejects with a StudioError carrying stderr's last lines.
  */
 export function runProcess(options: RunOptions): Promise<RunResult> {
   const commandLine = formatCommandLine(options.bin, options.args);
@@ -59,7 +61,12 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
       return;
     }
     processCounter.started++;
-    const child = spawn(options.bin, options.args, {
+    // The logged command line stays the binary's own; the wrapper only ties the child's life to ours.
+    const wrapper = parentDeathWrapper();
+    const [bin, args] = wrapper
+      ? [wrapper.bin, [...wrapper.args, options.bin, ...options.args]]
+      : [options.bin, options.args];
+    const child = spawn(bin, args, {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
@@ -165,6 +172,19 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
       if (partialLine.trim()) tail = [...tail, partialLine].slice(-STDERR_TAIL_LINES);
       if (failure) return reject(failure);
       if (exitCode === 0) return resolve({ commandLine, stdout, stderr, stderrTail: tail });
+      const execFailure =
+        wrapper && exitCode !== null && exitCode >= 126 && tail.find((l) => /^setpriv: /.test(l));
+      if (execFailure) {
+        return reject(
+          new StudioError(
+            'FFMPEG_MISSING',
+            `could not start ${options.bin}: ${execFailure.replace(/^setpriv: /, '')}`,
+            {
+              file: options.file,
+            },
+          ),
+        );
+      }
       const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
       const reason = tail.length > 0 ? failureReason(tail) : how;
       reject(
