@@ -36,6 +36,18 @@ export function failureReason(stderrTail: readonly string[]): string {
   return telling.at(-1) ?? lines.at(-1) ?? 'no reason given';
 }
 
+/**
+ * The demuxer ffmpeg detected for an input that `-format_whitelist` refused ("[hls @ 0x…] Format not on
+ * whitelist '…'" → "hls"), or undefined.
+ */
+export function refusedDemuxer(stderrTail: readonly string[]): string | undefined {
+  for (const line of stderrTail) {
+    const m = /^\[([^\] @]+) @ 0x[0-9a-f]+\] Format not on whitelist/.exec(line.trim());
+    if (m) return m[1]!.split(',')[0];
+  }
+  return undefined;
+}
+
 /** The input is cut short (not a wrong format): TRUNCATED rather than NOT_MEDIA. */
 export function looksTruncated(stderrTail: readonly string[]): boolean {
   const text = stderrTail.join('\n');

@@ -1,6 +1,7 @@
 import { formatRational } from '../media/rational.js';
 import type { AudioPlan, EncodePlan, ImagesPlan, VideoPlan } from '../plan/encode-plan.js';
 import { videoEncoderArgs } from './encoder-args.js';
+import { safeInputOptions } from './input-args.js';
 import { imageBranchCount, imageFrameBranches, imageFrameOutputs } from './image-args.js';
 import { PACKAGE_NAMES } from '../package/package-layout.js';
 
@@ -12,8 +13,9 @@ import { PACKAGE_NAMES } from '../package/package-layout.js';
  */
 export function buildHlsArgs(plan: EncodePlan): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
-  // A user's path is always absolute and file:-prefixed, so `concat:a|b.mp4` or `-y.mp4` stay file names.
-  args.push('-protocol_whitelist', 'file');
+  // A user's path is always absolute and file:-prefixed, so `concat:a|b.mp4` or `-y.mp4` stay file names;
+  // only container demuxers may open it (input-args.ts: a playlist would read files anywhere).
+  args.push(...safeInputOptions());
   // Input options: a fast keyframe seek, then frames up to the start are decoded and dropped (accurate
   // seek), and timestamps start at 0, so keyframe times, trims and segment times count from the start.
   const window = plan.inputWindow;

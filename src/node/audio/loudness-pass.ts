@@ -1,5 +1,6 @@
 import { parseLoudnormReport } from '../../common/audio/loudnorm-report.js';
 import type { AudioPlan, LoudnessMeasurement } from '../../common/plan/encode-plan.js';
+import { safeInputOptions } from '../../common/ffmpeg/input-args.js';
 import { binaries } from '../ffmpeg/binaries.js';
 import { runProcess } from '../ffmpeg/runner.js';
 import { ffmpegInputUrl } from '../probe/probe-source.js';
@@ -18,8 +19,7 @@ export async function measureLoudness(
   const args = [
     '-hide_banner',
     '-nostdin',
-    '-protocol_whitelist',
-    'file',
+    ...safeInputOptions(),
     '-i',
     ffmpegInputUrl(input),
     '-vn',

@@ -1,8 +1,10 @@
+import { safeInputOptions } from '../../common/ffmpeg/input-args.js';
 import { binaries } from './binaries.js';
 import { runProcess } from './runner.js';
 
 /**
- * One ffprobe question about one local file: `-v error`, only the file protocol, the path `file:`-prefixed,
+ * One ffprobe question about one local file: `-v error`, only the file protocol and the container demuxers
+ * of input-args.ts (never a playlist that names other files), the path `file:`-prefixed,
  * and `args` (e.g. `-select_streams v:0 -show_entries packet=pts -of csv=p=0`). Returns stdout.
  */
 export async function ffprobeQuery(
@@ -13,7 +15,7 @@ export async function ffprobeQuery(
   const { ffprobe } = await binaries();
   const { stdout } = await runProcess({
     bin: ffprobe.path,
-    args: ['-v', 'error', '-protocol_whitelist', 'file', ...args, `file:${file}`],
+    args: ['-v', 'error', ...safeInputOptions(), ...args, `file:${file}`],
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? 60_000,
     captureStdout: true,

@@ -5,6 +5,7 @@ import {
   hevcCodecString,
   parseTraceHeaders,
 } from '../../common/hls/codec-string.js';
+import { safeInputOptions } from '../../common/ffmpeg/input-args.js';
 import { binaries } from '../ffmpeg/binaries.js';
 import { ffprobeQuery, firstCsvField } from '../ffmpeg/ffprobe-query.js';
 import { runProcess } from '../ffmpeg/runner.js';
@@ -22,7 +23,7 @@ export async function videoCodecString(
   signal?: AbortSignal,
 ): Promise<string> {
   const { ffmpeg } = await binaries();
-  const args = ['-hide_banner', '-nostdin', '-protocol_whitelist', 'file', '-i', ffmpegInputUrl(file)];
+  const args = ['-hide_banner', '-nostdin', ...safeInputOptions(), '-i', ffmpegInputUrl(file)];
   args.push('-map', '0:v:0', '-c', 'copy', '-bsf:v', 'trace_headers', '-frames:v', '1', '-f', 'null', '-');
   const traced = await runProcess({
     bin: ffmpeg.path,

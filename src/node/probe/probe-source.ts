@@ -1,7 +1,13 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../common/errors.js';
-import { failureReason, looksTruncated, usefulWarnings } from '../../common/ffmpeg/failure-reason.js';
+import {
+  failureReason,
+  looksTruncated,
+  refusedDemuxer,
+  usefulWarnings,
+} from '../../common/ffmpeg/failure-reason.js';
+import { refusedFormatMessage, safeInputOptions } from '../../common/ffmpeg/input-args.js';
 import { parseFfprobeJson } from '../../common/media/ffprobe-parse.js';
 import { frameRateFromTimestamps } from '../../common/media/frame-rate.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
@@ -18,13 +24,14 @@ export function ffmpegInputUrl(absolutePath: string): string {
 
 /**
  * Describes one input file, or fails with a StudioError naming the file and the cause:
- * FILE_NOT_FOUND, NOT_A_FILE, FILE_EMPTY, TRUNCATED, NOT_MEDIA, NO_MEDIA_STREAMS.
+ * FILE_NOT_FOUND, NOT_A_FILE, FILE_EMPTY, TRUNCATED, NOT_MEDIA (also: a playlist or another format that
+ * names other files, refused whatever the file is called), NO_MEDIA_STREAMS.
  */
 export async function probeSource(file: string, options: { signal?: AbortSignal } = {}): Promise<SourceInfo> {
   const absolute = path.resolve(file);
   await checkReadableFile(absolute);
   const { ffprobe } = await binaries();
-  const args = ['-v', 'warning', '-hide_banner', '-protocol_whitelist', 'file'];
+  const args = ['-v', 'warning', '-hide_banner', ...safeInputOptions()];
   args.push('-show_format', '-show_streams', '-of', 'json', ffmpegInputUrl(absolute));
   let stdout: string;
   let warnings: string[];
@@ -99,6 +106,10 @@ async function checkReadableFile(file: string): Promise<void> {
 function classifyProbeFailure(file: string, error: unknown): unknown {
   if (!(error instanceof StudioError) || error.code !== 'FFMPEG_FAILED') return error;
   const tail = (error.detail ?? '').split('\n');
+  const demuxer = refusedDemuxer(tail);
+  if (demuxer) {
+    return new StudioError('NOT_MEDIA', refusedFormatMessage(file, demuxer), { file, detail: error.detail });
+  }
   const reason = failureReason(tail);
   return looksTruncated(tail)
     ? new StudioError('TRUNCATED', `${file}: the file is truncated or incomplete (${reason})`, {

@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { StudioError } from '../../common/errors.js';
 import type { SubtitleSource } from '../../common/plan/encode-plan.js';
+import { refusedDemuxer } from '../../common/ffmpeg/failure-reason.js';
+import { SOURCE_DEMUXERS, SUBTITLE_DEMUXERS, safeInputOptions } from '../../common/ffmpeg/input-args.js';
 import { binaries } from '../ffmpeg/binaries.js';
 import { runProcess } from '../ffmpeg/runner.js';
 import { ffmpegInputUrl } from '../probe/probe-source.js';
@@ -19,7 +21,9 @@ export async function extractSubtitle(
   const { ffmpeg } = await binaries();
   const from = source.kind === 'file' ? source.path : input;
   if (source.kind === 'file') await checkSubtitleFile(source.path);
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-protocol_whitelist', 'file'];
+  // A sidecar is read by the subtitle demuxers only; a stream of the source by the source's ones.
+  const demuxers = source.kind === 'file' ? SUBTITLE_DEMUXERS : SOURCE_DEMUXERS;
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...safeInputOptions(demuxers)];
   args.push(
     '-i',
     ffmpegInputUrl(from),
@@ -38,6 +42,17 @@ export async function extractSubtitle(
     });
   } catch (error) {
     if (error instanceof StudioError && error.code === 'FFMPEG_FAILED') {
+      const demuxer = refusedDemuxer((error.detail ?? '').split('\n'));
+      if (demuxer) {
+        throw new StudioError(
+          'NOT_MEDIA',
+          `${from}: not a subtitle file (it reads as ${demuxer}); give a .srt, .vtt or .ass file`,
+          {
+            file: from,
+            detail: error.detail,
+          },
+        );
+      }
       throw new StudioError('NOT_MEDIA', `${from}: this subtitle could not be read (${error.message})`, {
         file: from,
         detail: error.detail,
