@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,16 +57,23 @@ async function killDuringEncode(killGroup: boolean, extraEnv: NodeJS.ProcessEnv 
   await sleep(1000);
   const grew = (await folderBytes(staging)) - before;
   if (alive) process.kill(ffmpeg.pid, 'SIGKILL'); // a failed run leaves nothing behind either
-  return { alive, grew };
+  return { alive, grew, out, staging };
 }
 
 describe.skipIf(process.platform !== 'linux' || !parentDeathWrapper())(
   'ffmpeg dies with its parent (issue 13)',
   () => {
     it('kill -9 of the CLI: its ffmpeg is gone within 2 s and the staging folder stops growing', async () => {
-      const { alive, grew } = await killDuringEncode(false);
+      const { alive, grew, out, staging } = await killDuringEncode(false);
       expect(alive).toBe(false);
       expect(grew).toBe(0);
+      // …and the next encode into the same folder removes the dead run's staging folder (defect 4).
+      const small = await clip('kill-next.mp4', { width: 160, height: 90, durationSec: 1 });
+      const args = ['encode', small, '--out', out, '--preset', 'mobile-light', '--speed', 'ultrafast'];
+      const next = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+      expect(next.status, next.stderr).toBe(0);
+      expect(await readdir(out)).toEqual(['kill-next']);
+      expect(existsSync(staging)).toBe(false);
     }, 120_000);
 
     it('kill -9 of the CLI’s process group (ffmpeg has a group of its own): ffmpeg is gone too', async () => {

@@ -33,6 +33,7 @@ import type { LiveJob } from './live-preview.js';
 import { SettingsStore } from './settings-store.js';
 import { TargetManager } from './target-manager.js';
 import { WatchFolders } from './watch-folders.js';
+import { removeStaleStagingDirs } from '../package/staging-dir.js';
 
 export interface StudioBackendOptions {
   face: StudioSettings['face'];
@@ -74,6 +75,8 @@ export class StudioBackend implements StudioApi {
     await mkdir(options.stateDir, { recursive: true });
     await mkdir(options.outDir, { recursive: true });
     const log = options.log ?? (() => {});
+    // Packages of a server that was killed mid-encode: nobody will finish them.
+    for (const dir of await removeStaleStagingDirs(options.outDir)) log(`removed ${dir}: its run had died`);
     const settings = await SettingsStore.open(options.stateDir, log);
     const presets = new PresetLibrary(path.join(options.stateDir, 'presets'));
     const targets = new TargetManager(options.stateDir, options.cipher ?? NO_SECRET_STORAGE, settings);
