@@ -21,9 +21,28 @@ export interface ValidationReport {
   shouldFailures: number;
   results: RuleResult[];
   checkedAt: string;
+  /** The multivariant playlist could not be read at all (missing, unreachable): nothing else was checked. */
+  unreadable?: string;
+  /** URL packages: requests made, how many needed a retry, how many still failed after the last try. */
+  network?: NetworkCounts;
 }
 
-export function summarizeResults(target: string, results: RuleResult[], now = new Date()): ValidationReport {
+export interface NetworkCounts {
+  requests: number;
+  /** Requests that needed at least one retry (5xx, 429, SlowDown, reset, timeout). */
+  retried: number;
+  /** Extra attempts in all. */
+  retries: number;
+  /** Requests that still failed after the last attempt. */
+  failed: number;
+}
+
+export function summarizeResults(
+  target: string,
+  results: RuleResult[],
+  now = new Date(),
+  network?: NetworkCounts,
+): ValidationReport {
   const failed = results.filter((r) => r.status === 'fail');
   const mustFailures = failed.filter((r) => r.level === 'MUST').length;
   // Failures first, MUST before SHOULD: what a reader should look at comes first.
@@ -36,5 +55,6 @@ export function summarizeResults(target: string, results: RuleResult[], now = ne
     shouldFailures: failed.length - mustFailures,
     results: [...results].sort((a, b) => rank(a) - rank(b)),
     checkedAt: now.toISOString(),
+    ...(network ? { network: { ...network } } : {}),
   };
 }

@@ -22,7 +22,14 @@ const verdict = (problems: string[]): Outcome =>
 
 const loaded = (ctx: ValidationContext, ...kinds: LoadedMedia['kind'][]) =>
   ctx.media.filter((m) => m.playlist && (kinds.length === 0 || kinds.includes(m.kind)));
-const name = (m: LoadedMedia) => m.url.pathname.split('/').slice(-2).join('/');
+const shortName = (url: URL) => url.pathname.split('/').slice(-2).join('/');
+const name = (m: LoadedMedia) => shortName(m.url);
+
+/** rfc8216-6.2.4-duration: share of the presentation two renditions may differ by (besides one target duration). */
+export const DURATION_TOLERANCE = 0.02;
+
+/** "missing", or "unreadable (HTTP 503 SlowDown after 6 attempts)". */
+const unreadable = (problem: string) => (problem === 'missing' ? problem : `unreadable (${problem})`);
 
 /** Measured bit rates of a media playlist from the bytes its segments take. */
 async function measure(
@@ -103,7 +110,26 @@ export const RULES: Rule[] = [
     title: 'every playlist parses',
     async check(ctx) {
       if (ctx.masterError) return verdict([ctx.masterError]);
-      return verdict(ctx.media.flatMap((m) => (m.error ? [m.error] : [])));
+      return verdict([
+        ...(ctx.masterProblems ?? []).map((p) => `${ctx.reader.root.href}: ${p}`),
+        ...ctx.media.flatMap((m) =>
+          m.error ? [m.error] : (m.parseProblems ?? []).map((p) => `${m.url.href}: ${p}`),
+        ),
+      ]);
+    },
+  },
+  {
+    id: 'rfc8216-10-confined',
+    reference: 'RFC 8216 10 (untrusted URIs); HLS Studio policy, docs/validation.md',
+    level: 'MUST',
+    title: 'every URI a playlist names stays inside the package (and its keys folder)',
+    async check(ctx) {
+      if (!ctx.master) return skip('no multivariant playlist');
+      return verdict(
+        ctx.refused.map(
+          (r) => `${shortName(r.playlist)} names ${JSON.stringify(r.uri)}: ${r.reason} (not read)`,
+        ),
+      );
     },
   },
   {
@@ -115,11 +141,14 @@ export const RULES: Rule[] = [
       const problems: string[] = [];
       for (const m of loaded(ctx)) {
         for (const s of m.playlist!.segments) {
-          const size = await ctx.segmentSize(m, s);
-          if (!size) problems.push(`${name(m)}: ${s.uri} is missing or empty`);
+          const state = await ctx.resourceState(ctx.segmentUrl(m, s));
+          if (state.problem) problems.push(`${name(m)}: ${s.uri} is ${unreadable(state.problem)}`);
+          else if (!state.size || (s.byterange && !(s.byterange.length > 0)))
+            problems.push(`${name(m)}: ${s.uri} is empty`);
           if (s.map) {
-            const mapSize = await ctx.resourceSize(new URL(s.map.uri, m.url));
-            if (!mapSize) problems.push(`${name(m)}: map ${s.map.uri} is missing or empty`);
+            const map = await ctx.resourceState(new URL(s.map.uri, m.url));
+            if (map.problem) problems.push(`${name(m)}: map ${s.map.uri} is ${unreadable(map.problem)}`);
+            else if (!map.size) problems.push(`${name(m)}: map ${s.map.uri} is empty`);
           }
         }
         if (m.playlist!.segments.length === 0) problems.push(`${name(m)} lists no segment`);
@@ -256,6 +285,36 @@ export const RULES: Rule[] = [
           .playlist!.segments.filter((s) => s.duration > m.playlist!.targetDuration + 0.5)
           .map((s) => `${name(m)}: ${s.uri} is ${s.duration.toFixed(3)} s`),
       );
+      return verdict(problems);
+    },
+  },
+  {
+    id: 'rfc8216-6.2.4-duration',
+    reference: 'RFC 8216 6.2.4, 4.3.4.2.1 (every variant and rendition presents the same content)',
+    level: 'MUST',
+    title: 'every variant and audio/subtitle rendition lasts as long as the others',
+    async check(ctx) {
+      const media = loaded(ctx, 'video', 'audio', 'subtitles', 'iframe').map((m) => ({
+        m,
+        seconds: m.playlist!.segments.reduce((sum, s) => sum + s.duration, 0),
+      }));
+      if (media.length < 2) return skip('a single playlist');
+      // The video is what the source really is (a damaged audio track can claim hours of silence).
+      const videos = media.filter((x) => x.m.kind === 'video' || x.m.kind === 'iframe');
+      const pool = (videos.length ? videos : media).map((x) => x.seconds).sort((a, b) => a - b);
+      const reference = pool[Math.floor((pool.length - 1) / 2)]!;
+      const target = Math.max(...media.map((x) => x.m.playlist!.targetDuration || 0));
+      // One target duration: renditions are cut at different instants (video at keyframes, audio at
+      // packets) and a tail may fall one segment either way; 2%: streams of real sources end apart
+      // (priming, edit lists, VFR). Defect 5 of issue 13 was 1,000x off.
+      const tolerance = Math.max(target, reference * DURATION_TOLERANCE);
+      const problems = media
+        .filter((x) => Math.abs(x.seconds - reference) > tolerance)
+        .map(
+          (x) =>
+            `${name(x.m)} lasts ${x.seconds.toFixed(1)} s where the ${videos.length ? 'video' : 'package'} lasts ` +
+            `${reference.toFixed(1)} s (more than ${tolerance.toFixed(1)} s apart)`,
+        );
       return verdict(problems);
     },
   },

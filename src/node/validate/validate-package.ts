@@ -2,14 +2,16 @@ import { createDecipheriv } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import HLS from 'hls-parser';
+import type HLS from 'hls-parser';
+import type { RetryPolicy } from '../../common/publish/backoff.js';
+import { parsePlaylist } from '../../common/validate/playlist-parse.js';
 import {
   summarizeResults,
   type RuleResult,
   type ValidationReport,
 } from '../../common/validate/validation-report.js';
 import { ffprobeQuery, firstCsvField } from '../ffmpeg/ffprobe-query.js';
-import { openPackage, type PackageReader } from './package-reader.js';
+import { openPackage, type FileAccess, type PackageReader } from './package-reader.js';
 import { RULES } from './rules.js';
 
 type MasterPlaylist = InstanceType<typeof HLS.types.MasterPlaylist>;
@@ -32,6 +34,23 @@ export interface LoadedMedia {
   text?: string;
   playlist?: MediaPlaylist;
   error?: string;
+  /** What strict parsing objected to, though the playlist could still be read. */
+  parseProblems?: string[];
+}
+
+/** A URI a playlist names that the confinement policy refused; it was never opened. */
+export interface RefusedUri {
+  /** The playlist naming it. */
+  playlist: URL;
+  uri: string;
+  reason: string;
+}
+
+/** What reading one file of the package found: its size, or why it has none. */
+export interface ResourceState {
+  size?: number;
+  /** "missing", "HTTP 503 SlowDown after 6 attempts", "outside the package folder …". */
+  problem?: string;
 }
 
 /** Everything a rule may look at, loaded once, with cached reads shared by all rules. */
@@ -40,10 +59,16 @@ export interface ValidationContext {
   masterText?: string;
   master?: MasterPlaylist;
   masterError?: string;
+  /** What strict parsing objected to in the multivariant playlist. */
+  masterProblems?: string[];
   media: LoadedMedia[];
+  /** Every URI the playlists name that lies outside the package (none of them was read). */
+  refused: RefusedUri[];
   segmentUrl(media: LoadedMedia, segment: Segment): URL;
   /** Size of a whole file of the package, read once per URL; undefined when missing. */
   resourceSize(url: URL): Promise<number | undefined>;
+  /** The same lookup with the reason when there is no size (missing, unreachable, refused). */
+  resourceState(url: URL): Promise<ResourceState>;
   /** Bytes a segment occupies (its byte range, or the whole file); undefined when missing. */
   segmentSize(media: LoadedMedia, segment: Segment): Promise<number | undefined>;
   /** Is the first video packet of a segment (decrypted first when needed) a keyframe? */
@@ -60,6 +85,16 @@ export interface ValidateOptions {
   signal?: AbortSignal;
   /** Where the keys of a package still being built are (its keys folder has another name then). */
   keysDir?: string;
+  /**
+   * Folder for the validator's temporary files (segment copies ffprobe reads); default the system's
+   * temp folder. The encoder passes its staging folder, so a killed run leaves nothing elsewhere.
+   */
+  tempDir?: string;
+  /** URL packages: retries of transient failures (default HTTP_RETRY) and the per-attempt timeout. */
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  /** Tests: how files are opened (to record every path touched). */
+  files?: FileAccess;
 }
 
 /**
@@ -70,12 +105,21 @@ export async function validatePackage(
   target: string,
   options: ValidateOptions = {},
 ): Promise<ValidationReport> {
-  const reader = openPackage(target, { keysDir: options.keysDir });
-  const work = await mkdtemp(path.join(os.tmpdir(), 'hls-studio-validate-'));
+  const reader = openPackage(target, {
+    ...(options.keysDir ? { keysDir: options.keysDir } : {}),
+    ...(options.files ? { files: options.files } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  // Made on first use (only segments that go to ffprobe need a copy), removed whatever happens.
+  let work: Promise<string> | undefined;
+  const workDir = () => (work ??= mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'hls-studio-validate-')));
   try {
-    const ctx = await loadPackage(reader, work, options.signal);
+    const ctx = await loadPackage(reader, workDir, options.signal);
     const results: RuleResult[] = [];
     for (const rule of RULES) {
+      options.signal?.throwIfAborted();
       const { check, ...meta } = rule;
       try {
         const outcome = await check(ctx);
@@ -88,33 +132,41 @@ export async function validatePackage(
         });
       }
     }
-    return summarizeResults(target, results);
+    const report = summarizeResults(target, results, new Date(), reader.stats);
+    if (ctx.masterText === undefined && ctx.masterError) report.unreadable = ctx.masterError;
+    return report;
   } finally {
-    await rm(work, { recursive: true, force: true });
+    if (work) await rm(await work.catch(() => ''), { recursive: true, force: true }).catch(() => {});
   }
 }
 
 async function loadPackage(
   reader: PackageReader,
-  work: string,
+  workDir: () => Promise<string>,
   signal?: AbortSignal,
 ): Promise<ValidationContext> {
-  const sizes = new Map<string, Promise<number | undefined>>();
+  const states = new Map<string, Promise<ResourceState>>();
   const keys = new Map<string, Promise<Buffer | undefined>>();
-  const sizeOf = (url: URL) => {
-    let size = sizes.get(url.href);
-    if (!size) {
-      size = reader.size(url).catch(() => undefined);
-      sizes.set(url.href, size);
+  const stateOf = (url: URL) => {
+    let state = states.get(url.href);
+    if (!state) {
+      state = reader.size(url).then(
+        (size): ResourceState => (size === undefined ? { problem: 'missing' } : { size }),
+        (error: unknown): ResourceState => ({ problem: (error as Error).message }),
+      );
+      states.set(url.href, state);
     }
-    return size;
+    return state;
   };
+  const sizeOf = async (url: URL) => (await stateOf(url)).size;
   let probeCount = 0;
   const ctx: ValidationContext = {
     reader,
     media: [],
+    refused: [],
     segmentUrl: (media, segment) => new URL(segment.uri, media.url),
     resourceSize: sizeOf,
+    resourceState: stateOf,
     segmentSize: async (media, segment) => {
       const url = ctx.segmentUrl(media, segment);
       const whole = await sizeOf(url);
@@ -158,49 +210,125 @@ async function loadPackage(
         await reader.bytes(new URL(segment.map.uri, media.url), segment.map.byterange),
         data,
       ]);
-    const file = path.join(work, `probe-${probeCount++}.bin`);
+    // The demuxer is named, never guessed: a "segment" that is really a playlist would otherwise be
+    // read by ffprobe's HLS demuxer, which opens whatever files that playlist names.
+    const format = containerOf(data);
+    if (!format) return '';
+    const file = path.join(await workDir(), `probe-${probeCount++}.bin`);
     await writeFile(file, data);
     try {
-      const args = ['-select_streams', 'v:0', '-read_intervals', '%+#1', ...question, '-of', 'csv=p=0'];
+      const args = [
+        '-f',
+        format,
+        '-select_streams',
+        'v:0',
+        '-read_intervals',
+        '%+#1',
+        ...question,
+        '-of',
+        'csv=p=0',
+      ];
       // csv with side data appends more fields ("1,H.26[45] User Data Unregistered SEI message"): the first is ours.
       return firstCsvField(await ffprobeQuery(file, args, { signal, timeoutMs: 30_000 }));
     } finally {
       await rm(file, { force: true });
     }
   }
+  const refusedRoot = await reader.refusal(reader.root);
+  if (refusedRoot) {
+    ctx.masterError = `${reader.root.href}: ${refusedRoot}`;
+    return ctx;
+  }
   try {
     ctx.masterText = await reader.text(reader.root);
-    const parsed = HLS.parse(ctx.masterText);
-    if (!parsed.isMasterPlaylist) throw new Error('is a media playlist, not a multivariant playlist');
-    ctx.master = parsed as MasterPlaylist;
   } catch (error) {
     ctx.masterError = `${reader.root.href}: ${(error as Error).message}`;
     return ctx;
   }
+  const parsed = parsePlaylist(ctx.masterText);
+  if (!parsed.ok) ctx.masterError = `${reader.root.href}: ${parsed.error}`;
+  else if (!parsed.playlist.isMasterPlaylist)
+    ctx.masterError = `${reader.root.href}: is a media playlist, not a multivariant playlist`;
+  else {
+    ctx.master = parsed.playlist as MasterPlaylist;
+    if (parsed.problems.length) ctx.masterProblems = parsed.problems;
+  }
+  if (!ctx.master) return ctx;
+
+  /** Checks a URI a playlist names against the confinement policy; a refused one is recorded, not read. */
+  const confined = async (uri: string | undefined, playlist: URL): Promise<URL | undefined> => {
+    if (!uri) return undefined;
+    let url: URL;
+    try {
+      url = new URL(uri, playlist);
+    } catch {
+      ctx.refused.push({ playlist, uri, reason: 'not a valid URI' });
+      return undefined;
+    }
+    const reason = await reader.refusal(url);
+    if (!reason) return url;
+    if (!ctx.refused.some((r) => r.uri === uri && r.playlist.href === playlist.href))
+      ctx.refused.push({ playlist, uri, reason });
+    return undefined;
+  };
+  const master = ctx.master;
+  for (const item of [...master.sessionDataList, ...master.sessionKeyList])
+    await confined((item as { uri?: string }).uri, reader.root);
+
   const seen = new Set<string>();
   const add = async (uri: string | undefined, kind: MediaKind, attributes: LoadedMedia['attributes']) => {
     if (!uri) return;
-    const url = new URL(uri, reader.root);
-    if (seen.has(url.href)) return;
+    const url = await confined(uri, reader.root);
+    if (!url || seen.has(url.href)) return;
     seen.add(url.href);
     const media: LoadedMedia = { url, kind, attributes };
     ctx.media.push(media);
     try {
       media.text = await reader.text(url);
-      const parsed = HLS.parse(media.text);
-      if (parsed.isMasterPlaylist) throw new Error('is a multivariant playlist, not a media playlist');
-      media.playlist = parsed as MediaPlaylist;
     } catch (error) {
       media.error = `${url.href}: ${(error as Error).message}`;
+      return;
     }
+    const result = parsePlaylist(media.text);
+    if (!result.ok) media.error = `${url.href}: ${result.error}`;
+    else if (result.playlist.isMasterPlaylist)
+      media.error = `${url.href}: is a multivariant playlist, not a media playlist`;
+    else {
+      media.playlist = result.playlist as MediaPlaylist;
+      if (result.problems.length) media.parseProblems = result.problems;
+    }
+    if (!media.playlist) return;
+    // Every URI of the media playlist is checked before any rule reads it; refused ones are kept out.
+    const segments: Segment[] = [];
+    for (const s of media.playlist.segments) {
+      const ok = Boolean(await confined(s.uri, url));
+      const mapOk = !s.map || Boolean(await confined(s.map.uri, url));
+      const keyOk = !s.key?.uri || s.key.method === 'NONE' || Boolean(await confined(s.key.uri, url));
+      for (const part of s.parts ?? []) await confined(part.uri, url);
+      if (ok && mapOk && keyOk) segments.push(s);
+    }
+    for (const hint of media.playlist.prefetchSegments ?? []) await confined(hint.uri, url);
+    for (const report of media.playlist.renditionReports ?? []) await confined(report.uri, url);
+    // Rules see only what may be read; the refused entries fail rfc8216-10-confined instead.
+    if (segments.length !== media.playlist.segments.length) media.playlist.segments = segments;
   };
-  for (const v of ctx.master.variants) {
+  for (const v of master.variants) {
     const kind: MediaKind = v.isIFrameOnly ? 'iframe' : v.resolution ? 'video' : 'audio';
     await add(v.uri, kind, v);
     for (const a of v.audio) await add(a.uri, 'audio', {});
     for (const s of v.subtitles) await add(s.uri, 'subtitles', {});
+    for (const r of v.video) await confined(r.uri, reader.root);
   }
   return ctx;
+}
+
+const BMFF_BOXES = new Set(['ftyp', 'styp', 'sidx', 'moof', 'moov', 'emsg', 'prft', 'free', 'mdat']);
+
+/** MPEG-TS (sync byte every 188) or ISO BMFF (a known top-level box first); anything else is not probed. */
+function containerOf(data: Buffer): 'mpegts' | 'mp4' | undefined {
+  if (data.length >= 188 && data[0] === 0x47 && (data.length < 376 || data[188] === 0x47)) return 'mpegts';
+  if (data.length >= 8 && BMFF_BOXES.has(data.toString('latin1', 4, 8))) return 'mp4';
+  return undefined;
 }
 
 /** RFC 8216 5.2: without an IV attribute, the media sequence number as a 128-bit big-endian integer. */
