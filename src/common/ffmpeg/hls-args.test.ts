@@ -138,7 +138,23 @@ describe('buildHlsArgs', () => {
     expect(excerpt.filter((a) => a === '-ss' || a === '-t')).toHaveLength(2);
     expect(excerpt.indexOf('-protocol_whitelist')).toBeLessThan(excerpt.indexOf('-ss'));
     expect(args).not.toContain('-ss');
-    expect(args).not.toContain('-t');
+    expect(args).not.toContain('-t'); // no video duration known here: no cap (below)
+  });
+
+  it('reads no further than the video’s end: an audio track claiming 3,038 s beside 2.5 s of video (issue 13)', () => {
+    const damaged = source({ durationSec: 2.5, startOffsetSec: 0 }, { durationSec: 3038 });
+    const capped = buildHlsArgs(planEncode(damaged, preset));
+    const input = capped.indexOf('-i');
+    expect(capped.slice(input - 2, input)).toEqual(['-t', '2.5']);
+    expect(planEncode(damaged, preset).durationSec).toBe(2.5);
+  });
+
+  it('only container demuxers may open the source: never hls, concat or image2 (issue 13)', () => {
+    const list = after(args, '-format_whitelist')!.split(',');
+    expect(list).toEqual(expect.arrayContaining(['mov', 'matroska', 'mpegts']));
+    expect(list).not.toEqual(expect.arrayContaining(['hls']));
+    expect(list.filter((d) => ['hls', 'dash', 'concat', 'image2', 'tee'].includes(d))).toEqual([]);
+    expect(args.indexOf('-format_whitelist')).toBeLessThan(args.indexOf('-i'));
   });
 
   it('an excerpt’s graph is timed on the excerpt (timestamps start at 0): poster samples and preview window', () => {

@@ -20,6 +20,7 @@ export function buildHlsArgs(plan: EncodePlan): string[] {
   // seek), and timestamps start at 0, so keyframe times, trims and segment times count from the start.
   const window = plan.inputWindow;
   if (window) args.push('-ss', String(window.startSec), '-t', String(window.durationSec));
+  else if (plan.durationCapSec) args.push('-t', String(plan.durationCapSec));
   args.push('-i', `file:${plan.input}`);
   if (plan.video) args.push('-filter_complex', filterGraph(plan.video, plan.images));
 

@@ -37,6 +37,7 @@ const ffprobeStream = z.looseObject({
   disposition: z.record(z.string(), z.number()).optional(),
   tags: z.record(z.string(), z.string()).optional(),
   start_time: numberish,
+  duration: numberish,
   side_data_list: z
     .array(z.looseObject({ side_data_type: z.string().optional(), rotation: z.number().optional() }))
     .optional(),
@@ -150,8 +151,17 @@ function toVideoInfo(
     // DV and some TS files say nothing in the container; only decoded frames know (bwdif deint=interlaced asks them).
     interlaced: fieldOrder !== 'progressive',
     startOffsetSec: Math.max(0, (num(s.start_time) ?? fileStart) - fileStart),
+    durationSec: positive(num(s.duration) ?? clockSeconds(s.tags?.DURATION)),
   };
 }
+
+/** Matroska's per-track DURATION tag ("00:00:02.500000000") in seconds. */
+function clockSeconds(value: string | undefined): number | undefined {
+  const m = value ? /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(value.trim()) : null;
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
+}
+
+const positive = (n: number | undefined) => (n !== undefined && n > 0 ? n : undefined);
 
 function toAudioInfo(s: FfprobeStream): AudioInfo {
   return {

@@ -39,6 +39,11 @@ export interface VideoInfo {
    * subtitles are shown relative to the picture: embedded cues are shifted by this much.
    */
   startOffsetSec: number;
+  /**
+   * The video stream's own length: its track header (MP4, AVI), the timestamps (TS) or Matroska's DURATION
+   * tag; undefined when the container does not say. What an encode is capped to (see ladder-plan.ts).
+   */
+  durationSec?: number;
 }
 
 export interface AudioInfo {

@@ -95,6 +95,11 @@ export interface EncodePlan {
   input: string;
   /** Only this window of the input is read (an excerpt); `durationSec` is then the window's length. */
   inputWindow?: { startSec: number; durationSec: number };
+  /**
+   * Read no more than this many seconds of the input (no excerpt): the video's end, so a damaged audio
+   * track that claims or jumps to 3,000 s cannot pad the package with silence (issue 13).
+   */
+  durationCapSec?: number;
   durationSec: number;
   codec: VideoCodec;
   encoder: string;

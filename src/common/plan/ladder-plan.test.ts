@@ -369,8 +369,8 @@ describe('excerpts ("try before you encode")', () => {
     const full = planEncode(long, preset, options);
     const plan = planEncode(long, preset, { ...options, excerpt: { startSec: 12, durationSec: 10 } });
     expect(plan.notes.join()).not.toMatch(/excerpt/);
-    const { inputWindow, durationSec, images, ...rest } = plan;
-    const { inputWindow: _w, durationSec: _d, images: _i, ...fullRest } = full;
+    const { inputWindow, durationSec, images, durationCapSec: _c, ...rest } = plan;
+    const { inputWindow: _w, durationSec: _d, images: _i, durationCapSec: _fc, ...fullRest } = full;
     expect(inputWindow).toBeDefined();
     expect(durationSec).toBe(10);
     expect(images?.poster).toMatchObject({ width: full.images!.poster.width });

@@ -72,7 +72,8 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
     notes.push('HEVC is packaged as fMP4 (Apple HLS 1.10), not TS');
 
   const inputWindow = options.excerpt ? excerptWindow(source, options.excerpt) : undefined;
-  const durationSec = inputWindow?.durationSec ?? source.durationSec;
+  const capSec = videoEndSec(source);
+  const durationSec = inputWindow?.durationSec ?? capSec ?? source.durationSec;
   const leftOut = inputWindow ? excerptLeftOut(source, options, preset, inputWindow) : [];
   notes.push(...leftOut);
   const burnIn = source.video && !inputWindow ? planBurnIn(source, options, notes) : undefined;
@@ -88,6 +89,7 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
   return {
     input: source.file,
     inputWindow,
+    durationCapSec: inputWindow ? undefined : capSec,
     durationSec,
     codec,
     encoder: options.encoder ?? SOFTWARE_ENCODERS[codec],
@@ -110,6 +112,20 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
     startBitrateKbps: preset.startBitrateKbps,
     notes,
   };
+}
+
+/**
+ * Where the video stream ends, counted from the file's start as ffmpeg counts: what an encode is capped
+ * to. The format's duration is the longest stream's claim, and one damaged audio track claimed 3,038 s
+ * beside 2.5 s of video (issue 13). Undefined without video, when the container does not say, or when
+ * the durations are guesses from the bit rate (ffmpeg warns so): an audio-only source is never cut.
+ */
+export function videoEndSec(source: SourceInfo): number | undefined {
+  const v = source.video;
+  if (!v?.durationSec || source.warnings.some((w) => /Estimating duration from bitrate/i.test(w)))
+    return undefined;
+  const end = v.startOffsetSec + v.durationSec;
+  return source.durationSec > 0 ? Math.min(source.durationSec, end) : end;
 }
 
 /**

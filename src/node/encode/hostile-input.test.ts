@@ -3,10 +3,25 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scratchDir } from '../../../test/helpers/clips.js';
-import { testPreset } from '../../../test/helpers/encode.js';
+import { cachedFile, scratchDir } from '../../../test/helpers/clips.js';
+import { encodeInto, readPlaylist, testPreset, type MediaPlaylist } from '../../../test/helpers/encode.js';
 import { StudioError } from '../../common/errors.js';
+import { binaries } from '../ffmpeg/binaries.js';
+import { runProcess } from '../ffmpeg/runner.js';
 import { encodePackage } from './encode-package.js';
+
+/** A generated file made by one ffmpeg run (`args` without the output), cached like the test clips. */
+function generated(name: string, args: string[]): Promise<string> {
+  return cachedFile(name, JSON.stringify(args), async (file) => {
+    const { ffmpeg } = await binaries();
+    await runProcess({
+      bin: ffmpeg.path,
+      args: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args, `file:${file}`],
+    });
+  });
+}
+
+const playlistSec = (p: MediaPlaylist) => p.segments.reduce((sum, s) => sum + s.duration, 0);
 
 /**
  * Watches FIFOs for a reader: a process that opens a FIFO for reading blocks until a writer comes, and
@@ -70,4 +85,20 @@ describe('hostile sources (issue 13)', () => {
     },
     60_000,
   );
+
+  it('an audio track far longer than the video is cut at the video’s end (defect 5: 3,038 s of silence beside 2.5 s)', async () => {
+    // 1 s of picture and 30 s of tone in one MP4, muxed without -shortest: the format says 30 s.
+    const input = await generated('long-audio.mp4', [
+      ...['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=1'],
+      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=30'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
+    ]);
+    const preset = testPreset({ rungs: [{ width: 160, height: 90, bitrateKbps: 200 }] });
+    const { result } = await encodeInto(input, preset);
+    const video = await readPlaylist(path.join(result.packageDir, result.variants[0]!.uri));
+    const audio = await readPlaylist(path.join(result.packageDir, 'audio-0/index.m3u8'));
+    expect(playlistSec(video)).toBeLessThan(1.5);
+    expect(playlistSec(audio)).toBeLessThanOrEqual(playlistSec(video) + 2);
+    expect(result.durationSec).toBeLessThan(1.5);
+  }, 120_000);
 });
