@@ -1,267 +1,309 @@
 /**
- * Publish benchmark: our uploader against `aws s3 sync` and a plain sequential upload.
+ * Publish benchmark, end to end: the `hls-studio publish` command a user runs, beside `rclone copy` and
+ * `aws s3 sync`, on the same package and the same server (issue 13).
  *
- * Makes a package of several hundred files and more than 150 MB (random bytes in the real layout, see
- * test/helpers/publish-fixture.ts) and uploads it to a local S3 server — s3rver by default, or the
- * server in S3_ENDPOINT / S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY (e.g. Ceph radosgw) — each way into a
- * fresh prefix, each in its own process:
- *   ours          publishPackage, 8 parallel requests, Content-MD5 on every PUT, then the remote check
- *                 (HEAD every object, hash back playlists and a sample) — what `hls-studio publish` does;
- *   ours-noverify the same without the remote check (upload work only, like the others);
- *   aws           Debian's `/usr/bin/aws s3 sync` (awscli 2.9, 10 parallel requests by default);
- *   sequential    one PutObject after another, streamed from disk (what a naive loop does).
- * Then each tool runs again on the unchanged package (ours: HEAD/list and skip; aws: size+mtime compare).
+ *   ours    node bin/hls-studio.js publish <pkg> --target s3://bucket/prefix --endpoint … --path-style
+ *           --no-verify (the built CLI in dist/, so `npm run bench:publish` builds first): the whole process,
+ *           start-up included. Defaults otherwise: 8 parallel requests, CORS check, Content-MD5 on every PUT.
+ *   rclone  `rclone copy --transfers 8 <pkg> bench:bucket/prefix/<name>` (Debian rclone 1.60), configured
+ *           through RCLONE_CONFIG_BENCH_* (provider Ceph, the endpoint, the keys, env auth off), its own
+ *           defaults otherwise (size + modification-time compare; no --checksum, no extra checks).
+ *   aws     `aws s3 sync <pkg> s3://bucket/prefix/<name> --endpoint-url …` (/usr/bin/aws, else the `aws` on PATH).
  *
- * Per run: wall seconds, peak RSS of the process (GNU time -f %M, or Node's own maxRSS), MB/s, objects
- * stored. The summary gives ratios against ours-noverify: above 1 means slower than ours.
+ * Each rep runs every tool into a fresh prefix (order rotated from rep to rep, so no tool always follows
+ * the same one), then the same command again on the unchanged package. Per run: wall seconds, CPU
+ * seconds (user + system, GNU time) and peak RSS of the process, and the load average around it; the
+ * objects stored are counted and must match the package. The summary gives medians and ours / rclone.
+ * Objects are deleted after each rep: radosgw's in-memory store holds 4 GiB (HLS-NOTES).
  *
- * Usage: npm run bench:publish [-- --segments 80 --segment-kb 650 --reps 1]
+ * Server: S3_ENDPOINT / S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY (Ceph radosgw, ../shared/tools/rgw),
+ * else s3rver (which rclone and aws can also talk to, but it is no measure of anything).
+ *
+ * Usage: npm run bench:publish [-- --package DIR] [--reps 3] [--ways ours,rclone,aws]
+ *        without --package: a synthetic package (--rungs 3 --segments 80 --segment-kb 650).
  */
-import { spawn } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { headersFor, headerPolicy } from '../../src/common/publish/object-headers.js';
-import { publishPackage } from '../../src/node/publish/publish-package.js';
+import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { runLimited } from '../../src/node/publish/upload-pool.js';
 import { makeFakePackage } from '../helpers/publish-fixture.js';
 import { listObjects, startS3Server, type TestS3 } from '../helpers/s3-server.js';
 
-const SELF = fileURLToPath(import.meta.url);
-const AWS = '/usr/bin/aws';
+const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
+const CLI = path.join(ROOT, 'bin/hls-studio.js');
 const GNU_TIME = '/usr/bin/time';
+const RCLONE = '/usr/bin/rclone';
+const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : onPath('aws');
 
-type Way = 'ours' | 'ours-noverify' | 'aws' | 'sequential';
+type Way = 'ours' | 'rclone' | 'aws';
+type Pass = 'first' | 'again';
 
-interface ChildArgs {
+interface Run {
   way: Way;
-  packageDir: string;
-  endpoint: string;
-  bucket: string;
-  prefix: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-}
-
-interface Measured {
+  pass: Pass;
+  rep: number;
   wallSec: number;
-  peakRssMiB: number | undefined;
-  /** user + system CPU of the process (GNU time). */
-  cpuSec: number | undefined;
-  /** Time inside the upload itself, without process and TypeScript start-up (our children only). */
-  engineSec: number | undefined;
-}
-
-interface Run extends Measured {
-  way: Way;
-  pass: 'first' | 'again';
+  cpuSec: number;
+  peakRssMiB: number;
+  load: number;
   objects: number;
-  bytes: number;
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      child: { type: 'string' },
+      package: { type: 'string' },
+      reps: { type: 'string', default: '3' },
+      ways: { type: 'string', default: 'ours,rclone,aws' },
       rungs: { type: 'string', default: '3' },
       segments: { type: 'string', default: '80' },
       'segment-kb': { type: 'string', default: '650' },
     },
   });
-  if (values.child) return runChild(JSON.parse(values.child) as ChildArgs);
+  const ways = values.ways.split(',').filter((w): w is Way => ['ours', 'rclone', 'aws'].includes(w));
+  for (const way of ways) if (!toolPath(way)) throw new Error(`${way} is not installed`);
+  if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} (GNU time) is needed for CPU and peak RSS`);
+  if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('run `npm run build` first');
 
   const s3 = await startS3Server();
-  const pkg = await makeFakePackage({
-    name: 'bench',
-    rungs: Number(values.rungs),
-    segments: Number(values.segments),
-    segmentBytes: Number(values['segment-kb']) * 1000,
-  });
+  const fixture = values.package
+    ? undefined
+    : await makeFakePackage({
+        name: 'bench',
+        rungs: Number(values.rungs),
+        segments: Number(values.segments),
+        segmentBytes: Number(values['segment-kb']) * 1000,
+      });
+  const packageDir = path.resolve(values.package ?? fixture!.packageDir);
   try {
-    const { files, bytes } = await folderSize(pkg.packageDir);
+    const { files, bytes } = await folderSize(packageDir);
     console.log(
-      `server: ${s3.kind === 's3rver' ? 's3rver (npm)' : s3.endpoint} · package: ${files} files, ${mib(bytes).toFixed(1)} MiB`,
+      `server: ${s3.kind === 's3rver' ? 's3rver (npm) — not a real measure' : s3.endpoint} · package ` +
+        `${path.basename(packageDir)}: ${files} files, ${mib(bytes).toFixed(1)} MiB · ${reps(values.reps)} reps · ` +
+        `${ways.join(', ')} · ${describeTools(ways)}`,
     );
-    const hasAws = existsSync(AWS);
-    if (!hasAws) console.log(`(${AWS} not found: apt-get install -y awscli to include it)`);
-    const ways: Way[] = ['ours', 'ours-noverify', ...(hasAws ? (['aws'] as const) : []), 'sequential'];
     const runs: Run[] = [];
-    for (const way of ways) {
-      const args: ChildArgs = {
-        way,
-        packageDir: pkg.packageDir,
-        endpoint: s3.endpoint,
-        bucket: s3.bucket,
-        prefix: way,
-        credentials: s3.credentials,
-      };
-      for (const pass of ['first', 'again'] as const) {
-        if (pass === 'again' && way === 'sequential') continue;
-        const measured = await measure(args);
-        const stored = await listObjects(s3.client(), s3.bucket, `${way}/`);
-        const { wallSec } = measured;
-        const run = {
-          way,
-          pass,
-          ...measured,
-          objects: stored.size,
-          bytes: [...stored.values()].reduce((a, b) => a + b, 0),
-        };
-        runs.push(run);
-        console.log(
-          `${way.padEnd(14)} ${pass.padEnd(6)} ${wallSec.toFixed(2).padStart(7)} s  ` +
-            `(in engine ${measured.engineSec?.toFixed(2) ?? '  -  '} s, CPU ${measured.cpuSec?.toFixed(2) ?? '?'} s)  ` +
-            `${(measured.peakRssMiB?.toFixed(0) ?? '?').padStart(5)} MiB RSS  ` +
-            `${pass === 'first' ? `${(mib(bytes) / wallSec).toFixed(1).padStart(6)} MiB/s` : '   (unchanged)'}  ${run.objects} objects`,
-        );
+    for (let rep = 0; rep < reps(values.reps); rep++) {
+      const order = ways.map((_, i) => ways[(i + rep) % ways.length]!);
+      for (const way of order) {
+        const prefix = `r${rep}-${way}-${Date.now().toString(36)}`;
+        for (const pass of ['first', 'again'] as const) {
+          const run = await measure(way, pass, rep, { s3, packageDir, prefix });
+          runs.push(run);
+          if (run.objects !== files)
+            throw new Error(`${way} stored ${run.objects} objects of ${files} under ${prefix}/`);
+          console.log(
+            `rep ${rep + 1} ${way.padEnd(6)} ${pass.padEnd(5)} ${run.wallSec.toFixed(2).padStart(7)} s wall ` +
+              `${run.cpuSec.toFixed(2).padStart(6)} s CPU ${run.peakRssMiB.toFixed(0).padStart(4)} MiB RSS ` +
+              `load ${run.load.toFixed(1)}`,
+          );
+        }
+        if (rep === 0) await contentType(s3, way, prefix, packageDir);
+        await deletePrefix(s3, `${prefix}/`);
       }
     }
-    await contentTypes(s3);
-    summarize(runs);
+    summarize(runs, ways);
   } finally {
-    await rm(pkg.root, { recursive: true, force: true });
+    if (fixture) await rm(fixture.root, { recursive: true, force: true });
     await s3.stop();
   }
 }
 
-/** Runs one way in a child process: wall time here, peak RSS from GNU time (or the child's own report). */
-async function measure(args: ChildArgs): Promise<Measured> {
+/** One tool run under GNU time; the stored objects are counted afterwards. */
+async function measure(
+  way: Way,
+  pass: Pass,
+  rep: number,
+  ctx: { s3: TestS3; packageDir: string; prefix: string },
+): Promise<Run> {
+  const { s3, packageDir, prefix } = ctx;
+  const name = path.basename(packageDir);
   const command =
-    args.way === 'aws'
+    way === 'ours'
       ? [
-          AWS,
-          's3',
-          'sync',
-          args.packageDir,
-          `s3://${args.bucket}/${args.prefix}/bench`,
-          '--endpoint-url',
-          args.endpoint,
-          '--only-show-errors',
+          process.execPath,
+          CLI,
+          'publish',
+          packageDir,
+          '--target',
+          `s3://${s3.bucket}/${prefix}`,
+          '--endpoint',
+          s3.endpoint,
+          '--path-style',
+          '--no-verify',
         ]
-      : [process.execPath, '--import', 'tsx', SELF, '--child', JSON.stringify(args)];
-  const timed = existsSync(GNU_TIME);
-  const argv = timed ? [GNU_TIME, '-f', '@@rss %M cpu %U+%S', ...command] : command;
-  const env = {
+      : way === 'rclone'
+        ? [RCLONE, 'copy', '--transfers', '8', packageDir, `bench:${s3.bucket}/${prefix}/${name}`]
+        : [
+            AWS!,
+            's3',
+            'sync',
+            packageDir,
+            `s3://${s3.bucket}/${prefix}/${name}`,
+            '--endpoint-url',
+            s3.endpoint,
+            '--only-show-errors',
+          ];
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
-    AWS_ACCESS_KEY_ID: args.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: args.credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
+    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    AWS_DEFAULT_REGION: s3.region,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_PAGER: '',
+    RCLONE_CONFIG: '/dev/null',
+    RCLONE_CONFIG_BENCH_TYPE: 's3',
+    RCLONE_CONFIG_BENCH_PROVIDER: 'Ceph',
+    RCLONE_CONFIG_BENCH_ENDPOINT: s3.endpoint,
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    RCLONE_CONFIG_BENCH_REGION: s3.region,
+    RCLONE_CONFIG_BENCH_ENV_AUTH: 'false',
   };
+  // rclone 1.60 fails at once when AWS_CA_BUNDLE is set (HLS-NOTES).
+  delete env.AWS_CA_BUNDLE;
+  const loadBefore = loadAverage();
   const started = performance.now();
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(GNU_TIME, ['-f', '@@time %U %S %M', ...command], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let text = '';
-    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.stderr.on('data', (d: Buffer) => (text += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(text) : reject(new Error(`${args.way} failed (${code}):\n${text}`)),
+      code === 0
+        ? resolve(text)
+        : reject(new Error(`${way} ${pass} failed (${code}):\n${text.slice(-3000)}`)),
     );
   });
   const wallSec = (performance.now() - started) / 1000;
-  const kib = /@@rss (\d+)/.exec(output)?.[1] ?? /@@maxrss (\d+)/.exec(output)?.[1];
-  const cpu = /cpu ([\d.]+)\+([\d.]+)/.exec(output);
-  const engine = /@@engine ([\d.]+)/.exec(output)?.[1];
+  const [, user, sys, kib] = /@@time ([\d.]+) ([\d.]+) (\d+)/.exec(output) ?? [];
+  const stored = await listObjects(s3.client(), s3.bucket, `${prefix}/`);
   return {
+    way,
+    pass,
+    rep,
     wallSec,
-    peakRssMiB: kib === undefined ? undefined : Number(kib) / 1024,
-    cpuSec: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
-    engineSec: engine === undefined ? undefined : Number(engine),
+    cpuSec: Number(user) + Number(sys),
+    peakRssMiB: Number(kib) / 1024,
+    load: (loadBefore + loadAverage()) / 2,
+    objects: stored.size,
   };
 }
 
-async function runChild(args: ChildArgs): Promise<void> {
-  const started = performance.now();
-  if (args.way === 'sequential') await sequentialUpload(args);
-  else
-    await publishPackage(
-      {
-        packageDir: args.packageDir,
-        target: {
-          store: 's3-compatible',
-          bucket: args.bucket,
-          prefix: args.prefix,
-          endpoint: args.endpoint,
-          acl: 'public-read',
-        },
-        options: { verify: args.way === 'ours', validate: false, cors: 'skip' },
-      },
-      { credentials: args.credentials },
-    );
-  process.stdout.write(`@@engine ${((performance.now() - started) / 1000).toFixed(2)}\n`);
-  process.stdout.write(`@@maxrss ${process.resourceUsage().maxRSS}\n`);
-}
-
-/** The naive loop: one PutObject after another, streamed, with the right headers (to be fair). */
-async function sequentialUpload(args: ChildArgs): Promise<void> {
-  const client = new S3Client({
-    endpoint: args.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: args.credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  const policy = headerPolicy();
-  const entries = await readdir(args.packageDir, { withFileTypes: true, recursive: true });
-  for (const e of entries.filter((x) => x.isFile())) {
-    const file = path.join(e.parentPath, e.name);
-    const rel = path.relative(args.packageDir, file).split(path.sep).join('/');
-    const h = headersFor(rel, policy);
-    await client.send(
-      new PutObjectCommand({
-        Bucket: args.bucket,
-        Key: `${args.prefix}/bench/${rel}`,
-        Body: createReadStream(file),
-        ContentLength: (await stat(file)).size,
-        ContentType: h.contentType,
-        CacheControl: h.cacheControl,
-      }),
-    );
-  }
-  client.destroy();
-}
-
-/** What each tool stored as the Content-Type of a .ts segment (HLS-NOTES: extension guessing goes wrong). */
-async function contentTypes(s3: TestS3): Promise<void> {
-  const client = s3.client();
-  for (const way of ['ours', 'aws', 'sequential']) {
-    const key = `${way}/bench/v0-180p/seg_00000.ts`;
-    const head = await client
-      .send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))
-      .catch(() => undefined);
-    if (head)
+function summarize(runs: Run[], ways: Way[]): void {
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const stat = (way: Way, pass: Pass) => {
+    const rs = runs.filter((r) => r.way === way && r.pass === pass);
+    return rs.length
+      ? {
+          wall: median(rs.map((r) => r.wallSec)),
+          cpu: median(rs.map((r) => r.cpuSec)),
+          rss: Math.max(...rs.map((r) => r.peakRssMiB)),
+          n: rs.length,
+        }
+      : undefined;
+  };
+  console.log(
+    `\nmedians (peak RSS: the highest of the reps); load average during the runs ${loadRange(runs)}`,
+  );
+  console.log('| tool | pass | wall s | CPU s | peak RSS MiB | wall / rclone | CPU / rclone | runs |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const pass of ['first', 'again'] as const) {
+    const base = stat('rclone', pass);
+    for (const way of ways) {
+      const s = stat(way, pass);
+      if (!s) continue;
+      const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}x` : '-');
       console.log(
-        `  ${way.padEnd(10)} .ts stored as ${head.ContentType}, Cache-Control ${head.CacheControl ?? '(none)'}`,
+        `| ${way} | ${pass === 'first' ? 'first publish' : 'unchanged re-publish'} | ${s.wall.toFixed(2)} | ` +
+          `${s.cpu.toFixed(2)} | ${s.rss.toFixed(0)} | ${ratio(s.wall, base?.wall)} | ${ratio(s.cpu, base?.cpu)} | ${s.n} |`,
       );
+    }
   }
-}
-
-function summarize(runs: Run[]): void {
-  const first = (way: Way) => runs.find((r) => r.way === way && r.pass === 'first');
-  const again = (way: Way) => runs.find((r) => r.way === way && r.pass === 'again');
-  const base = first('ours-noverify')!;
-  console.log('\nratios against ours-noverify (wall time; > 1 = slower than ours):');
-  for (const way of ['ours', 'aws', 'sequential'] as const) {
-    const r = first(way);
-    if (r)
-      console.log(
-        `  ${way.padEnd(12)} ${(r.wallSec / base.wallSec).toFixed(2)}x wall, ${r.peakRssMiB?.toFixed(0) ?? '?'} MiB peak RSS`,
-      );
-  }
-  const oursAgain = again('ours-noverify');
-  const awsAgain = again('aws');
-  if (oursAgain && awsAgain)
+  const first = stat('ours', 'first');
+  const again = stat('ours', 'again');
+  const rcFirst = stat('rclone', 'first');
+  const rcAgain = stat('rclone', 'again');
+  if (first && again && rcFirst && rcAgain) {
+    const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    const rss = Math.max(first.rss, again.rss);
+    console.log('\nissue 13 targets (ours against rclone):');
     console.log(
-      `  unchanged re-run: ours ${oursAgain.wallSec.toFixed(2)} s, aws sync ${awsAgain.wallSec.toFixed(2)} s ` +
-        `(${(awsAgain.wallSec / oursAgain.wallSec).toFixed(2)}x)`,
+      `  first publish wall ≤ 1.0x: ${(first.wall / rcFirst.wall).toFixed(2)}x ${check(first.wall <= rcFirst.wall)}`,
     );
+    console.log(
+      `  first publish CPU ≤ 1.5x: ${(first.cpu / rcFirst.cpu).toFixed(2)}x ${check(first.cpu <= 1.5 * rcFirst.cpu)}`,
+    );
+    console.log(
+      `  re-publish wall ≤ 1.0x: ${(again.wall / rcAgain.wall).toFixed(2)}x ${check(again.wall <= rcAgain.wall)}`,
+    );
+    console.log(`  peak RSS ≤ 100 MB: ${rss.toFixed(0)} MiB ${check(rss * 1.048576 <= 100)}`);
+  }
 }
+
+/** What each tool stored as the Content-Type of a .ts segment (aws guesses from the extension). */
+async function contentType(s3: TestS3, way: Way, prefix: string, packageDir: string): Promise<void> {
+  const stored = await listObjects(s3.client(), s3.bucket, `${prefix}/`);
+  const key = [...stored.keys()].find((k) => k.endsWith('.ts'));
+  if (!key) return;
+  const head = await s3.client().send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }));
+  console.log(
+    `  ${way}: ${path.relative(`${prefix}/${path.basename(packageDir)}`, key)} stored as ${head.ContentType}, ` +
+      `Cache-Control ${head.CacheControl ?? '(none)'}`,
+  );
+}
+
+async function deletePrefix(s3: TestS3, prefix: string): Promise<void> {
+  const client = s3.client();
+  const keys = [...(await listObjects(client, s3.bucket, prefix)).keys()];
+  await runLimited(keys, 16, (Key) => client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key })));
+}
+
+function describeTools(ways: Way[]): string {
+  const version = (way: Way) => {
+    const out = spawnSync(toolPath(way)!, way === 'ours' ? [CLI, '--version'] : ['--version'], {
+      encoding: 'utf8',
+    });
+    return `${out.stdout}${out.stderr}`.split('\n')[0]!.trim();
+  };
+  return ways.map((w) => `${w}: ${w === 'ours' ? `node ${process.version}` : version(w)}`).join('; ');
+}
+
+function toolPath(way: Way): string | undefined {
+  if (way === 'ours') return process.execPath;
+  if (way === 'rclone') return existsSync(RCLONE) ? RCLONE : undefined;
+  return AWS;
+}
+
+function onPath(bin: string): string | undefined {
+  const out = spawnSync('which', [bin], { encoding: 'utf8' });
+  return out.status === 0 ? out.stdout.trim() : undefined;
+}
+
+function loadAverage(): number {
+  return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+}
+
+function loadRange(runs: Run[]): string {
+  const loads = runs.map((r) => r.load);
+  return `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (2 cores)`;
+}
+
+const reps = (value: string) => Math.max(1, Number(value));
 
 async function folderSize(dir: string): Promise<{ files: number; bytes: number }> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -196,5 +198,61 @@ export function s3Target(s3: TestS3, prefix: string, extra: Record<string, unkno
     region: s3.region,
     acl: 'public-read',
     ...extra,
+  };
+}
+
+/** One request as the recording proxy saw it. */
+export interface RecordedRequest {
+  method: string;
+  /** Percent-decoded path: `/bucket/key`. */
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+}
+
+/**
+ * A loopback proxy in front of the test server that keeps every request's method, path, query and
+ * headers (the fault proxy keeps no headers): for asserting what a publish sends, e.g. Content-MD5.
+ */
+export async function startRecordingProxy(
+  upstream: string,
+): Promise<{ url: string; requests: RecordedRequest[]; stop(): Promise<void> }> {
+  const target = new URL(upstream);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const requests: RecordedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    requests.push({
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
+      headers: req.headers,
+    });
+    const upstreamReq = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    upstreamReq.on('error', () => res.destroy());
+    req.pipe(upstreamReq);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      agent.destroy();
+    },
   };
 }

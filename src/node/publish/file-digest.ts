@@ -10,7 +10,8 @@ export interface Digest {
 
 /**
  * MD5 and SHA-256 of a file or of the byte range [start, end) in one streaming read: memory stays
- * bounded whatever the size. Content-MD5 has to be known before the body is sent, hence a read of its own.
+ * bounded whatever the size. For files not described by video.json, and the whole-file check before a
+ * multipart upload; single PUTs hash the buffer they send instead (body-buffers.ts).
  */
 export function digestFile(file: string, range?: { start: number; end: number }): Promise<Digest> {
   return new Promise((resolve, reject) => {
@@ -30,6 +31,11 @@ export function digestFile(file: string, range?: { start: number; end: number })
       .on('error', reject)
       .on('end', () => resolve({ md5: md5.digest(), sha256: sha.digest('hex'), bytes }));
   });
+}
+
+/** Raw MD5 of a body in memory, for Content-MD5. */
+export function md5Of(data: Uint8Array): Buffer {
+  return createHash('md5').update(data).digest();
 }
 
 export function digestBuffer(data: Uint8Array): Digest {

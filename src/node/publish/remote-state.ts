@@ -2,11 +2,13 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   type HeadObjectCommandOutput,
+  type ListObjectsV2CommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { PlannedFile } from '../../common/publish/publish-events.js';
 import { describeFailure } from './s3-errors.js';
 import type { PublishFile } from './local-package.js';
+import { normalizeEtag, recorded, type PublishRecord, type RecordedObject } from './publish-record.js';
 import { retryRequest } from './upload-context.js';
 import { runLimited } from './upload-pool.js';
 
@@ -20,34 +22,70 @@ export interface PlanEntry {
   reason?: PlannedFile['reason'];
 }
 
+/** One object as a listing shows it. */
+export interface ListedObject {
+  size: number;
+  etag: string;
+}
+
+/** What the store holds under the package's prefixes, or undefined when listing is not allowed. */
+export type Listing = Map<string, ListedObject> | undefined;
+
 /**
- * Which files are already in the store, identical: same SHA-256 in our metadata, same size and the same
- * headers. One listing of the package's prefixes tells what exists; only objects that exist with a
- * plausible size are HEAD-requested. Stores that refuse listing (no s3:ListBucket) get a HEAD per file.
+ * Which files are already in the store, identical: same bytes (SHA-256), same size and the same headers.
+ * The listing tells what exists and its ETag; where the local publish record says we stored that very
+ * ETag from a file with this SHA-256 and these headers, the object is known without a request and
+ * without reading the file. Only objects the record cannot vouch for are HEAD-requested (their SHA-256 is
+ * in our metadata), and what a HEAD confirms is recorded so the next run needs none. Stores that refuse
+ * listing (no s3:ListBucket) get a HEAD per file.
  */
 export async function planUploads(
   client: S3Client,
   bucket: string,
   entries: { file: PublishFile; key: string }[],
-  options: { concurrency: number; force: boolean; signal: AbortSignal; listPrefixes: string[] },
+  options: {
+    concurrency: number;
+    force: boolean;
+    signal: AbortSignal;
+    listing: Listing;
+    record?: PublishRecord;
+  },
 ): Promise<PlanEntry[]> {
   if (options.force) return entries.map((e) => ({ ...e, action: 'upload', reason: 'forced' }));
-  const sizes = await listSizes(client, bucket, options.listPrefixes, options.signal);
+  const { listing, record } = options;
   return runLimited(entries, options.concurrency, async (entry): Promise<PlanEntry> => {
     const gzip = entry.file.headers.contentEncoding === 'gzip';
-    if (sizes) {
-      const size = sizes.get(entry.key);
-      if (size === undefined) return { ...entry, action: 'upload', reason: 'missing' };
-      if (!gzip && size !== entry.file.bytes) return { ...entry, action: 'upload', reason: 'changed' };
+    if (listing) {
+      const listed = listing.get(entry.key);
+      if (listed === undefined) return { ...entry, action: 'upload', reason: 'missing' };
+      if (!gzip && listed.size !== entry.file.bytes) return { ...entry, action: 'upload', reason: 'changed' };
+      const known = record?.get(entry.key);
+      if (known && known.etag === listed.etag) {
+        const verdict = compareRecorded(known, entry.file);
+        return verdict === 'same'
+          ? { ...entry, action: 'skip' }
+          : { ...entry, action: 'upload', reason: verdict };
+      }
     }
     const head = await headObject(client, bucket, entry.key, options.signal);
     if (head === 'missing') return { ...entry, action: 'upload', reason: 'missing' };
     if (head === 'unknown') return { ...entry, action: 'upload', reason: 'unknown' };
     const verdict = compareHead(head, entry.file);
-    return verdict === 'same'
-      ? { ...entry, action: 'skip' }
-      : { ...entry, action: 'upload', reason: verdict };
+    if (verdict !== 'same') return { ...entry, action: 'upload', reason: verdict };
+    if (head.ETag) record?.note(entry.key, recorded(head.ETag, entry.file.sha256, entry.file.headers));
+    return { ...entry, action: 'skip' };
   });
+}
+
+function compareRecorded(known: RecordedObject, file: PublishFile): 'same' | 'changed' | 'headers' {
+  if (known.sha256 !== file.sha256) return 'changed';
+  if (
+    known.contentType !== file.headers.contentType ||
+    known.cacheControl !== file.headers.cacheControl ||
+    known.contentEncoding !== file.headers.contentEncoding
+  )
+    return 'headers';
+  return 'same';
 }
 
 export function compareHead(
@@ -66,37 +104,42 @@ export function compareHead(
   return 'same';
 }
 
-/** Key → size under the prefixes, or undefined when listing is not allowed. */
-async function listSizes(
+/**
+ * Key → size and ETag under the prefixes (one request per 1,000 objects), or undefined when listing is
+ * not allowed. `firstPage` is a page already fetched for the first prefix (the preflight's).
+ */
+export async function listPrefixes(
   client: S3Client,
   bucket: string,
   prefixes: string[],
   signal: AbortSignal,
-): Promise<Map<string, number> | undefined> {
-  const sizes = new Map<string, number>();
-  for (const prefix of prefixes) {
+  firstPage?: ListObjectsV2CommandOutput,
+): Promise<Listing> {
+  const objects = new Map<string, ListedObject>();
+  for (const [i, prefix] of prefixes.entries()) {
     let token: string | undefined;
+    let page = i === 0 ? firstPage : undefined;
     do {
       try {
-        const page = await retryRequest(
+        page ??= await retryRequest(
           () =>
             client.send(
               new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-              {
-                abortSignal: signal,
-              },
+              { abortSignal: signal },
             ),
           { signal },
         );
-        for (const o of page.Contents ?? []) if (o.Key) sizes.set(o.Key, o.Size ?? 0);
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } catch (error) {
         if (describeFailure(error).code === 'AccessDenied') return undefined;
         throw error;
       }
+      for (const o of page.Contents ?? [])
+        if (o.Key) objects.set(o.Key, { size: o.Size ?? 0, etag: normalizeEtag(o.ETag) });
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      page = undefined;
     } while (token);
   }
-  return sizes;
+  return objects;
 }
 
 export async function headObject(

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type PutObjectCommand, type UploadPartCommand } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { ResolvedStore, S3TargetConfig } from '../../common/publish/publish-target.js';
 
@@ -63,6 +63,25 @@ export function createS3Client(
       httpsAgent: new https.Agent(agentOptions),
     },
   });
+}
+
+/**
+ * Signs `command` with a payload hash we already have (video.json's SHA-256 of a file, or
+ * UNSIGNED-PAYLOAD for a part whose integrity Content-MD5 covers) instead of letting the SDK hash the
+ * buffer body once more. The store checks a real hash against the bytes (XAmzContentSHA256Mismatch).
+ */
+export function withPayloadHash<C extends PutObjectCommand | UploadPartCommand>(
+  command: C,
+  sha256Hex: string,
+): C {
+  (command.middlewareStack as PutObjectCommand['middlewareStack']).add(
+    (next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = sha256Hex;
+      return next(args);
+    },
+    { step: 'build', name: 'knownPayloadHash' },
+  );
+  return command;
 }
 
 /**

@@ -9,11 +9,14 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { StudioError } from '../../common/errors.js';
-import { digestFile } from './file-digest.js';
+import { readFileInto } from './body-buffers.js';
+import { digestFile, md5Of } from './file-digest.js';
 import type { PublishFile } from './local-package.js';
+import { multipartEtag, recorded } from './publish-record.js';
 import { SHA256_META } from './remote-state.js';
+import { withPayloadHash } from './s3-client.js';
 import { describeFailure } from './s3-errors.js';
-import { checkEtag, confirmByHead, fileBody, retried, type UploadContext } from './upload-context.js';
+import { checkEtag, confirmByHead, retried, type UploadContext } from './upload-context.js';
 import { runLimited } from './upload-pool.js';
 
 /** S3 allows at most 10,000 parts; every part but the last must be at least 5 MiB. */
@@ -61,40 +64,39 @@ export async function uploadMultipart(
   const uploadId = created.UploadId!;
   try {
     const ranges = partRanges(file.bytes, partSize);
-    const parts = await runLimited(ranges, ctx.concurrency, (range, i) => {
-      let sent = 0;
-      return retried(ctx, `${file.relPath} (part ${i + 1}/${ranges.length})`, (n) => {
+    const md5s: Buffer[] = [];
+    const parts = await runLimited(ranges, ctx.concurrency, (range, i) =>
+      retried(ctx, `${file.relPath} (part ${i + 1}/${ranges.length})`, (n) => {
         attempts = Math.max(attempts, n);
-        ctx.meter.addBytes(file.relPath, -sent);
-        sent = 0;
-        // Read and stream only while holding a request slot: memory stays at one body per slot.
-        return ctx.requests.use(async () => {
-          const digest = await digestFile(file.absPath, range);
-          const body = fileBody(file.absPath, range, (b) => {
-            sent += b;
-            ctx.meter.addBytes(file.relPath, b);
-          });
-          try {
+        // Read only while holding a request slot: memory stays at one part per slot.
+        return ctx.requests.use(() =>
+          ctx.buffers.use(range.end - range.start, async (body) => {
+            await readFileInto(body, file, range.start);
+            const md5 = md5Of(body);
             const out = await ctx.client.send(
-              new UploadPartCommand({
-                Bucket: ctx.bucket,
-                Key: key,
-                UploadId: uploadId,
-                PartNumber: i + 1,
-                Body: body,
-                ContentLength: digest.bytes,
-                ContentMD5: digest.md5.toString('base64'),
-              }),
+              // The part's own SHA-256 is not known; Content-MD5 is what the store checks it against.
+              withPayloadHash(
+                new UploadPartCommand({
+                  Bucket: ctx.bucket,
+                  Key: key,
+                  UploadId: uploadId,
+                  PartNumber: i + 1,
+                  Body: body,
+                  ContentLength: body.length,
+                  ContentMD5: md5.toString('base64'),
+                }),
+                'UNSIGNED-PAYLOAD',
+              ),
               { abortSignal: ctx.signal },
             );
-            checkEtag(out.ETag, digest.md5, `${file.relPath} part ${i + 1}`);
-            return { PartNumber: i + 1, ETag: out.ETag ?? `"${digest.md5.toString('hex')}"` };
-          } finally {
-            body.destroy();
-          }
-        });
-      });
-    });
+            ctx.meter.addBytes(file.relPath, body.length);
+            checkEtag(out.ETag, md5, `${file.relPath} part ${i + 1}`);
+            md5s[i] = md5;
+            return { PartNumber: i + 1, ETag: out.ETag ?? `"${md5.toString('hex')}"` };
+          }),
+        );
+      }),
+    );
     await retried(ctx, file.relPath, async (n) => {
       attempts = Math.max(attempts, n);
       try {
@@ -116,6 +118,7 @@ export async function uploadMultipart(
       }
     });
     await retried(ctx, file.relPath, () => confirmByHead(ctx, key, file, file.bytes));
+    ctx.record?.note(key, recorded(multipartEtag(md5s), file.sha256, file.headers));
     return attempts;
   } catch (error) {
     await abortQuietly(ctx.client, ctx.bucket, key, uploadId);

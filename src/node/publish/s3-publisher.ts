@@ -1,4 +1,5 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import path from 'node:path';
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { StudioError } from '../../common/errors.js';
 import {
   resolveStore,
@@ -11,11 +12,13 @@ import { storePreset, type StoreId } from '../../common/publish/store-presets.js
 import { orderForPublish } from '../../common/publish/upload-order.js';
 import { applyBucketCors, checkBucketCors } from './bucket-cors.js';
 import type { Publisher, PublishContext, PublishOutcome } from './publisher.js';
-import { planUploads } from './remote-state.js';
+import { configDir } from '../config-dir.js';
+import { PublishRecord } from './publish-record.js';
+import { listPrefixes, planUploads } from './remote-state.js';
 import { createS3Client, type S3ClientOptions, type StaticCredentials } from './s3-client.js';
 import { describeFailure, toPublishError } from './s3-errors.js';
 import { abortStaleUploads } from './s3-multipart.js';
-import { DEFAULT_MULTIPART_THRESHOLD, uploadInPhases } from './s3-uploader.js';
+import { DEFAULT_MULTIPART_THRESHOLD, uploadInPhases, type UploadEntry } from './s3-uploader.js';
 import { retryRequest } from './upload-context.js';
 
 export interface S3PublisherDeps {
@@ -24,6 +27,8 @@ export interface S3PublisherDeps {
   checksums?: S3ClientOptions['checksums'];
   env?: NodeJS.ProcessEnv;
   random?: () => number;
+  /** Folder for the publish records (default: the config folder). */
+  recordDir?: string;
 }
 
 /** The package's own folder and its keys folder beside it, as key prefixes. */
@@ -74,10 +79,13 @@ async function publishWith(
 ): Promise<PublishOutcome> {
   const { config, options, signal } = ctx;
   const { bucket } = config;
-  const where = { bucket, endpoint: store.endpoint };
-  const prefixes = packagePrefixes(config, ctx.package.name);
+  // The keys folder beside the package is listed only when keys are published: one request per 1,000 objects.
+  const prefixes = packagePrefixes(config, ctx.package.name).slice(
+    0,
+    ctx.package.files.some((f) => f.relPath.startsWith('../')) ? 2 : 1,
+  );
   const startedAt = new Date();
-  await preflight(client, config, store, prefixes[0]!, signal);
+  const firstPage = await preflight(client, config, store, prefixes[0]!, signal);
   if (options.cors === 'apply' && !store.corsApi)
     throw new StudioError(
       'PUBLISH_CONFIG',
@@ -89,12 +97,57 @@ async function publishWith(
     file,
     key: objectKey(config.prefix, ctx.package.name, file.relPath),
   }));
-  const plan = await planUploads(client, bucket, entries, {
-    concurrency: options.concurrency,
-    force: options.force,
-    signal,
-    listPrefixes: prefixes,
-  }).catch((error: unknown) => {
+  const record = await PublishRecord.open(
+    path.join(deps.recordDir ?? configDir(deps.env), 'publish-records'),
+    {
+      endpoint: store.endpoint ?? `s3.${store.region}.amazonaws.com`,
+      bucket,
+      prefix: prefixes[0]!,
+    },
+  );
+  try {
+    return await uploadPlanned(client, store, ctx, packageUrl, deps, {
+      entries,
+      prefixes,
+      firstPage,
+      record,
+      startedAt,
+    });
+  } finally {
+    await record.close();
+  }
+}
+
+async function uploadPlanned(
+  client: S3Client,
+  store: ResolvedStore,
+  ctx: PublishContext<S3TargetConfig>,
+  packageUrl: string,
+  deps: S3PublisherDeps,
+  state: {
+    entries: UploadEntry[];
+    prefixes: string[];
+    firstPage: ListObjectsV2CommandOutput | undefined;
+    record: PublishRecord;
+    startedAt: Date;
+  },
+): Promise<PublishOutcome> {
+  const { config, options, signal } = ctx;
+  const { bucket } = config;
+  const where = { bucket, endpoint: store.endpoint };
+  const { entries, prefixes, record } = state;
+  const plan = await (async () => {
+    // Without s3:ListBucket the preflight had no page: every file is then HEAD-checked.
+    const listing =
+      state.firstPage && (await listPrefixes(client, bucket, prefixes, signal, state.firstPage));
+    return planUploads(client, bucket, entries, {
+      concurrency: options.concurrency,
+      force: options.force,
+      signal,
+      listing,
+      record,
+    });
+  })().catch((error: unknown) => {
     throw toPublishError(error, { ...where, what: 'reading what the bucket already holds' });
   });
   const toUpload = plan.filter((p) => p.action === 'upload');
@@ -137,7 +190,7 @@ async function publishWith(
   const threshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD;
   const keys = new Set(toUpload.filter((p) => p.file.bytes >= threshold).map((p) => p.key));
   if (keys.size) {
-    const aborted = await abortStaleUploads(client, bucket, prefixes, keys, startedAt, signal);
+    const aborted = await abortStaleUploads(client, bucket, prefixes, keys, state.startedAt, signal);
     if (aborted)
       ctx.emit({ type: 'warning', message: `aborted ${aborted} unfinished upload(s) of an earlier run` });
   }
@@ -157,6 +210,7 @@ async function publishWith(
     multipartThresholdBytes: options.multipartThresholdBytes,
     partSizeBytes: options.partSizeBytes,
     random: deps.random,
+    record,
     emit: (event) => (event.type === 'progress' ? ctx.setProgress(event) : ctx.emit(event)),
   });
   return {
@@ -169,7 +223,8 @@ async function publishWith(
 
 /**
  * Credentials and bucket checked before anything is sent: one listing of the package's prefix proves
- * the key, the signature, the region and the bucket (its error body names which is wrong).
+ * the key, the signature, the region and the bucket (its error body names which is wrong). The page is
+ * the first of the listing that plans the upload; undefined when the key may write but not list.
  */
 async function preflight(
   client: S3Client,
@@ -177,7 +232,7 @@ async function preflight(
   store: ResolvedStore,
   prefix: string,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<ListObjectsV2CommandOutput | undefined> {
   const where = { bucket: config.bucket, endpoint: store.endpoint, what: 'checking the bucket' };
   try {
     await client.config.credentials();
@@ -191,7 +246,7 @@ async function preflight(
     );
   }
   try {
-    await retryRequest(
+    return await retryRequest(
       () =>
         client.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: prefix }), {
           abortSignal: signal,
@@ -202,7 +257,7 @@ async function preflight(
   } catch (error) {
     if (signal.aborted) throw new StudioError('CANCELLED', 'publish cancelled');
     // A key allowed to write but not to list still gets to publish (each object is then HEAD-checked).
-    if (describeFailure(error).code === 'AccessDenied') return;
+    if (describeFailure(error).code === 'AccessDenied') return undefined;
     throw toPublishError(error, where);
   }
 }

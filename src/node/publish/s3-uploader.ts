@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, type ObjectCannedACL, type S3Client, type StorageClass } from '@aws-sdk/client-s3';
 import { StudioError } from '../../common/errors.js';
@@ -7,19 +6,15 @@ import type { RetryPolicy } from '../../common/publish/backoff.js';
 import { ProgressMeter } from '../../common/publish/progress-meter.js';
 import type { PublishEvent } from '../../common/publish/publish-events.js';
 import type { PublishPhase } from '../../common/publish/upload-order.js';
-import { digestBuffer, digestFile } from './file-digest.js';
+import { BodyBuffers, changedOnDisk, readFileInto } from './body-buffers.js';
+import { digestBuffer, md5Of } from './file-digest.js';
 import type { PublishFile } from './local-package.js';
+import { recorded, type PublishRecord } from './publish-record.js';
 import { SHA256_META } from './remote-state.js';
+import { withPayloadHash } from './s3-client.js';
 import { uploadMultipart } from './s3-multipart.js';
-import { toPublishError } from './s3-errors.js';
-import {
-  checkEtag,
-  confirmByHead,
-  fileBody,
-  isMd5Etag,
-  retried,
-  type UploadContext,
-} from './upload-context.js';
+import { describeFailure, toPublishError } from './s3-errors.js';
+import { checkEtag, confirmByHead, isMd5Etag, retried, type UploadContext } from './upload-context.js';
 import { runLimited, Semaphore } from './upload-pool.js';
 
 export interface UploadEntry {
@@ -45,6 +40,8 @@ export interface UploadOptions {
   partSizeBytes?: number;
   progressIntervalMs?: number;
   random?: () => number;
+  /** Where stored objects are noted, so the next run knows them from a listing. */
+  record?: PublishRecord;
 }
 
 export interface UploadStats {
@@ -54,11 +51,12 @@ export interface UploadStats {
 }
 
 export const MIB = 1024 * 1024;
+/** Files this big go multipart; below it a file is one PUT from one buffer. */
 export const DEFAULT_MULTIPART_THRESHOLD = 16 * MIB;
 
 /**
  * Uploads phase by phase (a barrier between phases keeps playlists behind what they name), up to
- * `concurrency` requests at once, every body streamed from disk with its Content-MD5. The first file
+ * `concurrency` requests at once, every body read once into a reused buffer and sent with its Content-MD5. The first file
  * that fails for good cancels the rest; cancelling stops in-flight requests at once.
  */
 export async function uploadInPhases(
@@ -81,6 +79,8 @@ export async function uploadInPhases(
     bucket: options.bucket,
     concurrency: options.concurrency,
     requests: new Semaphore(options.concurrency),
+    buffers: new BodyBuffers(),
+    record: options.record,
     retry: options.retry,
     signal: controller.signal,
     meter,
@@ -95,6 +95,7 @@ export async function uploadInPhases(
   const timer = setInterval(() => {
     const p = meter.poll();
     if (p) options.emit({ type: 'progress', ...p });
+    void options.record?.flush();
   }, options.progressIntervalMs ?? 250);
   try {
     for (const { phase, entries } of phases) {
@@ -134,56 +135,60 @@ export async function uploadInPhases(
   }
 }
 
-/** One PutObject, retried with a fresh stream and a fresh digest each time. Returns the attempts used. */
+/**
+ * One PutObject from a buffer read once: its MD5 for Content-MD5, the SHA-256 we already know (video.json
+ * or the package read) as the signed payload hash, so the store checks both and nothing hashes the bytes
+ * twice. Retried with a fresh read each time. Returns the attempts used.
+ */
 async function putWhole(ctx: UploadContext, { file, key }: UploadEntry): Promise<number> {
   const gzip = file.headers.contentEncoding === 'gzip';
   let attempts = 1;
   await retried(ctx, file.relPath, async (n) => {
     attempts = n;
     ctx.meter.fileRestarted(file.relPath);
-    let body: Buffer | ReturnType<typeof fileBody>;
-    let digest;
-    if (gzip) {
-      // Playlists are small: compressed in memory, deterministically (gzip mtime 0), so reruns skip them.
-      const source = await readFile(file.absPath);
-      if (digestBuffer(source).sha256 !== file.sha256) throw changedOnDisk(file);
-      body = gzipSync(source, { level: 9 });
-      digest = digestBuffer(body);
-    } else {
-      digest = await digestFile(file.absPath);
-      if (digest.sha256 !== file.sha256) throw changedOnDisk(file);
-      body = fileBody(file.absPath, undefined, (b) => ctx.meter.addBytes(file.relPath, b));
-    }
-    try {
-      const out = await ctx.requests.use(() =>
-        ctx.client.send(
-          new PutObjectCommand({
-            Bucket: ctx.bucket,
-            Key: key,
-            Body: body,
-            ContentLength: digest.bytes,
-            ContentMD5: digest.md5.toString('base64'),
-            ContentType: file.headers.contentType,
-            CacheControl: file.headers.cacheControl,
-            ...(gzip ? { ContentEncoding: 'gzip' } : {}),
-            Metadata: { [SHA256_META]: file.sha256 },
-            ...(ctx.acl ? { ACL: ctx.acl as ObjectCannedACL } : {}),
-            ...(ctx.storageClass ? { StorageClass: ctx.storageClass as StorageClass } : {}),
-          }),
-          { abortSignal: ctx.signal },
-        ),
-      );
-      checkEtag(out.ETag, digest.md5, file.relPath);
-      if (!isMd5Etag(out.ETag)) await confirmByHead(ctx, key, file, digest.bytes);
-    } finally {
-      if (!Buffer.isBuffer(body)) body.destroy();
-    }
+    await ctx.requests.use(() =>
+      ctx.buffers.use(file.bytes, async (source) => {
+        await readFileInto(source, file);
+        let body = source;
+        let md5: Buffer;
+        let sha256 = file.sha256;
+        if (gzip) {
+          // Playlists are small: compressed in memory, deterministically (gzip mtime 0), so reruns skip them.
+          if (digestBuffer(source).sha256 !== file.sha256) throw changedOnDisk(file);
+          body = gzipSync(source, { level: 9 });
+          ({ md5, sha256 } = digestBuffer(body));
+        } else md5 = md5Of(source);
+        const out = await ctx.client
+          .send(
+            withPayloadHash(
+              new PutObjectCommand({
+                Bucket: ctx.bucket,
+                Key: key,
+                Body: body,
+                ContentLength: body.length,
+                ContentMD5: md5.toString('base64'),
+                ContentType: file.headers.contentType,
+                CacheControl: file.headers.cacheControl,
+                ...(gzip ? { ContentEncoding: 'gzip' } : {}),
+                Metadata: { [SHA256_META]: file.sha256 },
+                ...(ctx.acl ? { ACL: ctx.acl as ObjectCannedACL } : {}),
+                ...(ctx.storageClass ? { StorageClass: ctx.storageClass as StorageClass } : {}),
+              }),
+              sha256,
+            ),
+            { abortSignal: ctx.signal },
+          )
+          .catch((error: unknown) => {
+            // The bytes read are not those video.json described (same size and time, other content).
+            if (describeFailure(error).code === 'XAmzContentSHA256Mismatch') throw changedOnDisk(file);
+            throw error;
+          });
+        ctx.meter.addBytes(file.relPath, file.bytes);
+        checkEtag(out.ETag, md5, file.relPath);
+        if (!isMd5Etag(out.ETag)) await confirmByHead(ctx, key, file, body.length);
+        ctx.record?.note(key, recorded(out.ETag ?? md5.toString('hex'), file.sha256, file.headers));
+      }),
+    );
   });
   return attempts;
-}
-
-function changedOnDisk(file: PublishFile): StudioError {
-  return new StudioError('PUBLISH_FAILED', `${file.relPath} changed on disk while publishing`, {
-    file: file.absPath,
-  });
 }

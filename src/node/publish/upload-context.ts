@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { Transform, pipeline, type Readable } from 'node:stream';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StudioError } from '../../common/errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../../common/publish/backoff.js';
@@ -8,6 +6,8 @@ import type { PublishEvent } from '../../common/publish/publish-events.js';
 import { retryDecision } from './s3-errors.js';
 import type { PublishFile } from './local-package.js';
 import { SHA256_META } from './remote-state.js';
+import type { BodyBuffers } from './body-buffers.js';
+import { normalizeEtag, type PublishRecord } from './publish-record.js';
 import type { Semaphore } from './upload-pool.js';
 
 /** What every upload request shares: the client, the request slots, the retry policy, cancellation. */
@@ -17,6 +17,9 @@ export interface UploadContext {
   concurrency: number;
   /** At most `concurrency` requests in flight, whatever mix of whole files and parts. */
   requests: Semaphore;
+  /** Reused request bodies; one per request slot at most. */
+  buffers: BodyBuffers;
+  record?: PublishRecord;
   retry: RetryPolicy;
   /** Aborted on cancel or on the first failure that ends the publish. */
   signal: AbortSignal;
@@ -39,35 +42,14 @@ export function retried<T>(ctx: UploadContext, path: string, attempt: (n: number
   });
 }
 
-/** A file (or a byte range of it) as a request body that reports the bytes it hands on. */
-export function fileBody(
-  file: string,
-  range: { start: number; end: number } | undefined,
-  onBytes: (n: number) => void,
-): Readable {
-  const source = range
-    ? createReadStream(file, { start: range.start, end: range.end - 1, highWaterMark: 256 * 1024 })
-    : createReadStream(file, { highWaterMark: 256 * 1024 });
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      onBytes(chunk.length);
-      done(null, chunk);
-    },
-  });
-  // pipeline destroys the file stream when the request gives up on the body (abort, reset).
-  return pipeline(source, counter, () => {});
-}
-
-const etagValue = (etag: string | undefined) => etag?.replace(/"/g, '').toLowerCase() ?? '';
-
 /** Does the ETag look like an MD5 (not SSE-KMS, not a multipart or composite ETag)? */
 export function isMd5Etag(etag: string | undefined): boolean {
-  return /^[0-9a-f]{32}$/.test(etagValue(etag));
+  return /^[0-9a-f]{32}$/.test(normalizeEtag(etag));
 }
 
 /** The ETag of a simple PUT or a part is the hex MD5 of its bytes on S3, GCS, R2 and radosgw. */
 export function checkEtag(etag: string | undefined, md5: Buffer, what: string): void {
-  const value = etagValue(etag);
+  const value = normalizeEtag(etag);
   if (isMd5Etag(etag) && value !== md5.toString('hex'))
     throw new StudioError(
       'PUBLISH_INTEGRITY',
