@@ -1,10 +1,11 @@
-import { cp, readFile, rm, appendFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, appendFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clip, scratchDir } from '../../../test/helpers/clips.js';
 import { encodeInto, testPreset } from '../../../test/helpers/encode.js';
+import { startFaultProxy } from '../../../test/helpers/fault-proxy.js';
 import { richClip } from '../../../test/helpers/rich-clip.js';
 import type { ValidationReport } from '../../common/validate/validation-report.js';
 import { validatePackage } from './validate-package.js';
@@ -43,6 +44,28 @@ describe('validatePackage on a good package', () => {
   });
 });
 
+describe('temporary files', () => {
+  it('segment copies for ffprobe go to the given tempDir and are removed afterwards', async () => {
+    const temp = path.join(await scratchDir('temp-'), 'staging');
+    await mkdir(temp);
+    const seen = new Set<string>();
+    const watcher = setInterval(() => {
+      readdir(temp).then(
+        (names) => names.forEach((n) => seen.add(n)),
+        () => {},
+      );
+    }, 5);
+    try {
+      const report = await validatePackage(good, { tempDir: temp });
+      expect(report.valid).toBe(true);
+    } finally {
+      clearInterval(watcher);
+    }
+    expect([...seen].some((n) => n.startsWith('hls-studio-validate-'))).toBe(true);
+    expect(await readdir(temp)).toEqual([]);
+  });
+});
+
 describe('each rule fails on a package broken in exactly its way', () => {
   it('rfc8216-6.2.1: "every segment a playlist names must be downloadable" — a deleted segment', async () => {
     const report = await broken((d) => rm(path.join(d, 'v1-360p/seg_00001.ts')));
@@ -53,6 +76,57 @@ describe('each rule fails on a package broken in exactly its way', () => {
   it('rfc8216-parse: a playlist that is not a playlist', async () => {
     const report = await broken((d) => writeFile(path.join(d, 'v0-180p/index.m3u8'), 'not a playlist\n'));
     expect(status(report, 'rfc8216-parse')).toBe('fail');
+  });
+
+  it('rfc8216-parse: hls-parser objections are findings, never stderr ("EXT-X-TARGETDURATION is REQUIRED")', async () => {
+    const printed: unknown[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args) => void printed.push(args));
+    try {
+      const report = await broken((d) =>
+        edit(path.join(d, 'audio-0/index.m3u8'), (t) => t.replace(/^#EXT-X-TARGETDURATION:\d+\n/m, '')),
+      );
+      const parse = report.results.find((r) => r.id === 'rfc8216-parse')!;
+      expect(parse.status).toBe('fail');
+      expect(parse.message).toContain('audio-0/index.m3u8: the EXT-X-TARGETDURATION tag is REQUIRED');
+      // A garbage "playlist" is a finding too, not hls-parser's TypeError.
+      const garbage = await broken((d) =>
+        writeFile(path.join(d, 'master.m3u8'), '#EXTM3U\nroot:x:0:0::/root\n'),
+      );
+      expect(garbage.results.find((r) => r.id === 'rfc8216-parse')!.message).not.toMatch(/Cannot|TypeError/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed).toEqual([]);
+  });
+
+  it('rfc8216-6.2.4-duration: "each Variant Stream MUST present the same content" — 3,038 s of audio beside 2.5 s of video', async () => {
+    const report = await broken(async (d) => {
+      // Defect 5 of issue 13: a damaged source gave 1,519 two-second audio segments beside the video.
+      await edit(path.join(d, 'audio-0/index.m3u8'), (t) => {
+        const last = /^(#EXTINF:[^\n]*\n[^\n#][^\n]*\n)(?![\s\S]*#EXTINF)/m.exec(t)!;
+        return t.replace(
+          '#EXT-X-ENDLIST',
+          last[1]!.replace(/EXTINF:[\d.]+/, 'EXTINF:2.000').repeat(1519) + '#EXT-X-ENDLIST',
+        );
+      });
+    });
+    const rule = report.results.find((r) => r.id === 'rfc8216-6.2.4-duration')!;
+    expect(rule.status).toBe('fail');
+    expect(rule.message).toMatch(/audio-0\/index\.m3u8 lasts 30\d\d\.\d s where the video lasts \d\.\d s/);
+    expect(report.valid).toBe(false);
+  });
+
+  it('rfc8216-6.2.4-duration: one segment more in one rendition (within one target duration) still passes', async () => {
+    const report = await broken((d) =>
+      edit(path.join(d, 'audio-0/index.m3u8'), (t) => {
+        const last = /^(#EXTINF:[^\n]*\n[^\n#][^\n]*\n)(?![\s\S]*#EXTINF)/m.exec(t)!;
+        return t.replace(
+          '#EXT-X-ENDLIST',
+          last[1]!.replace(/EXTINF:[\d.]+/, 'EXTINF:1.500') + '#EXT-X-ENDLIST',
+        );
+      }),
+    );
+    expect(status(report, 'rfc8216-6.2.4-duration')).toBe('pass');
   });
 
   it('apple-1.26: "AVERAGE-BANDWIDTH within 10% of measured" — a doubled declaration', async () => {
@@ -293,6 +367,50 @@ describe('over HTTP', () => {
   it('the same rules pass on the published copy', async () => {
     const report = await validatePackage(`${base}/master.m3u8`);
     expect(report.results.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual(['apple-7.5']);
+  });
+
+  const FAST = { attempts: 6, baseDelayMs: 20, maxDelayMs: 200 };
+
+  it('through a faulty network (15% 503 SlowDown or dropped connections, latency): the same result, retries counted', async () => {
+    const proxy = await startFaultProxy(base.replace(/\/pkg$/, ''), {
+      seed: 13,
+      drop: 0.08,
+      error503: 0.07,
+      latency: 1,
+      latencyMs: [20, 20],
+    });
+    try {
+      const report = await validatePackage(`${proxy.url}/pkg/master.m3u8`, { retry: FAST });
+      expect(report.results.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual(['apple-7.5']);
+      const faults = proxy.log.filter((e) => e.fault);
+      expect(faults.length).toBeGreaterThan(0);
+      expect(report.network!.requests).toBe(proxy.log.length - faults.length + report.network!.failed);
+      expect(report.network!.retried).toBeGreaterThan(0);
+      expect(report.network!.retries).toBe(faults.length);
+      expect(report.network!.failed).toBe(0);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('a segment that always answers 503 SlowDown is reported failed, with its attempts', async () => {
+    const proxy = await startFaultProxy(base.replace(/\/pkg$/, ''), {
+      error503: 1,
+      match: ({ path: p }) => p === '/pkg/v1-360p/seg_00001.ts',
+    });
+    try {
+      const report = await validatePackage(`${proxy.url}/pkg/master.m3u8`, { retry: FAST });
+      const exists = report.results.find((r) => r.id === 'rfc8216-6.2.1')!;
+      expect(exists.status).toBe('fail');
+      // (A HEAD answer has no body, so S3's "SlowDown" code cannot be named there.)
+      expect(exists.message).toMatch(/seg_00001\.ts is unreadable \(HTTP 503( SlowDown)? after 6 attempts\)/);
+      expect(report.network!.failed).toBeGreaterThan(0);
+      expect(
+        proxy.log.filter((e) => e.path === '/pkg/v1-360p/seg_00001.ts' && e.method === 'HEAD'),
+      ).toHaveLength(6);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('a segment missing on the server fails rfc8216-6.2.1', async () => {
