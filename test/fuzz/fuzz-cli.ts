@@ -39,6 +39,7 @@ const result = await runFuzz({
   batchSize: 25,
   fileBoundMs: 120_000,
   stallTimeoutSec: 30,
+  revalidate: true,
   onBatch: (done, total, findings) =>
     console.log(`  ${done}/${total} mutants${findings.length ? `, ${findings.length} finding(s)` : ''}`),
 });

@@ -21,6 +21,7 @@ export interface FuzzRunOptions {
   fileBoundMs: number;
   /** The watchdog's limit for every ffmpeg run (env HLS_STUDIO_STALL_TIMEOUT_SEC). */
   stallTimeoutSec: number;
+  revalidate: boolean;
   onBatch?: (done: number, total: number, findings: Finding[]) => void;
 }
 
@@ -75,6 +76,7 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
       outDir,
       tmpDir,
       fileBoundMs: options.fileBoundMs,
+      revalidate: options.revalidate,
       sourceDurationSec: (file) => duration.get(file) ?? 60,
     });
     for (const o of batch.outcomes) {

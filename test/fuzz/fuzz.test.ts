@@ -28,6 +28,7 @@ describe('fuzz: damaged clips through hls-studio encode', () => {
         batchSize: 25,
         fileBoundMs: 30_000,
         stallTimeoutSec: 10,
+        revalidate: false,
       });
       expect(result.mutants).toBe(PER_BASE * 5);
       // Some mutants must survive and some must fail, or the run tested only one path.
