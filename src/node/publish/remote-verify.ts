@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
-import { withRetry } from '../../common/publish/backoff.js';
+import type { RetryPolicy } from '../../common/publish/backoff.js';
 import type { RemoteCheckFailure, RemoteVerification } from '../../common/publish/publish-events.js';
+import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
+import type { NetworkCounts } from '../../common/validate/validation-report.js';
 import { binaries } from '../ffmpeg/binaries.js';
+import {
+  addStats,
+  createHttpClient,
+  describeStats,
+  describeStatus,
+  emptyStats,
+  HttpFailure,
+  HTTP_RETRY,
+} from '../validate/http-retry.js';
 import { validatePackage } from '../validate/validate-package.js';
 import type { PublishFile } from './local-package.js';
-import { isNetworkFailure } from './s3-errors.js';
 import { runLimited } from './upload-pool.js';
-import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 
 export interface VerifyOptions {
   /** The package folder URL, ending in '/'. */
@@ -28,7 +37,20 @@ export interface VerifyOptions {
   hashSample?: number;
   concurrency?: number;
   signal?: AbortSignal;
+  /** Retries of transient failures (5xx, 429, SlowDown, resets, timeouts); default HTTP_RETRY. */
+  retry?: RetryPolicy;
+  /** Per attempt, body included (default 30 s). */
+  timeoutMs?: number;
 }
+
+/**
+ * The verification with its network counts. (`network` is not in RemoteVerification yet, which lives in
+ * src/common/publish: it travels with the object, and a note says the same for the CLI.)
+ */
+export type CountedVerification = RemoteVerification & {
+  /** The checks' requests and the validator's together. */
+  network: NetworkCounts;
+};
 
 const ANY_ORIGIN_PROBE = 'https://hls-studio.invalid';
 const FETCHED_WHOLE = new Set(['media-playlist', 'multivariant-playlist', 'manifest', 'key', 'storyboard']);
@@ -38,7 +60,7 @@ const FETCHED_WHOLE = new Set(['media-playlist', 'multivariant-playlist', 'manif
  * Content-Encoding, CORS, sizes; every playlist and a sample of segments are fetched and hashed back;
  * then the validator runs against the URL.
  */
-export async function verifyRemote(options: VerifyOptions): Promise<RemoteVerification> {
+export async function verifyRemote(options: VerifyOptions): Promise<CountedVerification> {
   const failures: RemoteCheckFailure[] = [];
   const notes: string[] = [];
   const origin = options.origin === '*' ? ANY_ORIGIN_PROBE : options.origin;
@@ -53,22 +75,32 @@ export async function verifyRemote(options: VerifyOptions): Promise<RemoteVerifi
   if (headed.length < media.length)
     notes.push(`HEAD-checked ${headed.length} of ${media.length} segments and images`);
   let corsSeen: boolean | undefined;
+  const http = createHttpClient({
+    policy: options.retry ?? HTTP_RETRY,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 
   const check = async (file: PublishFile) => {
     const url = new URL(file.relPath, options.packageUrl).href;
     const fail = (problem: string) => failures.push({ path: file.relPath, url, problem });
     const get = whole.includes(file) || hashed.has(file);
-    let response: Response;
+    let response: Awaited<ReturnType<typeof http.fetch>>;
     try {
-      response = await request(url, get ? 'GET' : 'HEAD', origin, options.signal);
+      // The body is read inside the attempt: a connection cut mid-body is retried like any other.
+      response = await http.fetch(url, {
+        method: get ? 'GET' : 'HEAD',
+        headers: { Origin: origin },
+        readBody: get,
+      });
     } catch (error) {
-      return fail(`unreachable: ${(error as Error).message}`);
+      if (options.signal?.aborted || !(error instanceof HttpFailure)) throw error;
+      return fail(`unreachable: ${error.message}`);
     }
     if (response.status !== 200) {
-      await response.body?.cancel();
       // Without public listing a missing object answers 403, like a private one.
       return fail(
-        `HTTP ${response.status}${response.status === 403 ? ' (missing, or not publicly readable)' : ''}`,
+        `${describeStatus(response)}${response.status === 403 ? ' (missing, or not publicly readable)' : ''}`,
       );
     }
     const h = file.headers;
@@ -87,7 +119,7 @@ export async function verifyRemote(options: VerifyOptions): Promise<RemoteVerifi
     if (get) {
       // fetch undoes Content-Encoding, so the hash is of the file as packaged.
       const sha = createHash('sha256')
-        .update(Buffer.from(await response.arrayBuffer()))
+        .update(response.body ?? Buffer.alloc(0))
         .digest('hex');
       if (sha !== file.sha256)
         fail(`bytes differ from the local file (sha256 ${sha}, expected ${file.sha256})`);
@@ -98,7 +130,7 @@ export async function verifyRemote(options: VerifyOptions): Promise<RemoteVerifi
   };
   await runLimited([...whole, ...headed], options.concurrency ?? 8, check);
 
-  const verification: RemoteVerification = {
+  const verification: CountedVerification = {
     ok: failures.length === 0,
     baseUrl: options.packageUrl,
     checked: whole.length + headed.length,
@@ -106,12 +138,14 @@ export async function verifyRemote(options: VerifyOptions): Promise<RemoteVerifi
     ...(corsSeen === undefined ? {} : { corsHeader: corsSeen }),
     failures,
     notes,
+    network: { ...http.stats },
   };
+  notes.push(`checks: ${describeStats(http.stats)}`);
   if (options.validate) await validateRemote(options, verification);
   return verification;
 }
 
-async function validateRemote(options: VerifyOptions, verification: RemoteVerification): Promise<void> {
+async function validateRemote(options: VerifyOptions, verification: CountedVerification): Promise<void> {
   if (options.keysElsewhere) {
     verification.notes.push('validator not run: the keys are not published here');
     return;
@@ -123,47 +157,19 @@ async function validateRemote(options: VerifyOptions, verification: RemoteVerifi
     return;
   }
   const report = await validatePackage(new URL(PACKAGE_NAMES.multivariantPlaylist, options.packageUrl).href, {
-    signal: options.signal,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
+  const counts = report.network ?? emptyStats();
+  verification.network = addStats(verification.network, counts);
+  verification.notes.push(`validator: ${describeStats(counts)}`);
   const local = new Set(options.localFailures ?? []);
   const newFailures = report.results
     .filter((r) => r.status === 'fail' && r.level === 'MUST' && !local.has(r.id))
     .map((r) => ({ id: r.id, title: r.title, ...(r.message ? { message: r.message } : {}) }));
   verification.validation = { valid: report.valid, newFailures, mustFailures: report.mustFailures };
   if (newFailures.length) verification.ok = false;
-}
-
-/** One request with a timeout, retried on network failures and 5xx (the same weather uploads met). */
-async function request(url: string, method: 'GET' | 'HEAD', origin: string, signal?: AbortSignal) {
-  return withRetry(
-    async () => {
-      const timeout = AbortSignal.timeout(30_000);
-      const response = await fetch(url, {
-        method,
-        headers: { Origin: origin },
-        redirect: 'follow',
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      if (response.status >= 500) {
-        await response.body?.cancel();
-        throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
-      }
-      return response;
-    },
-    {
-      policy: { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 },
-      classify: (error) => ({
-        retry: (error as { status?: number }).status !== undefined || isNetworkFailure(error),
-        reason: (error as Error).message,
-      }),
-      signal,
-    },
-  ).catch(async (error: unknown) => {
-    // After the last 5xx, hand back a response-like failure the caller reports.
-    const status = (error as { status?: number }).status;
-    if (status !== undefined) return new Response(null, { status });
-    throw error;
-  });
 }
 
 function normalizeList(value: string | null): string {
