@@ -102,7 +102,9 @@ export function buildImagesArgs(images: ImagesPlan, counts: ImageFrameCounts): s
   input(IMAGE_FRAMES.posterCandidates, 1);
   // thumbnail holds all n frames (at the top rung's size) in memory: never more than the plan asked for.
   const candidates = Math.min(Math.max(1, counts.posterCandidates), images.poster.sampleFrames);
-  graph.push(`[${n++}:v]thumbnail=n=${candidates},split=2[posterjpg][posterwebp]`);
+  // thumbnail refuses n=1 (its range starts at 2), which failed a one-frame video's whole package.
+  const pick = candidates >= 2 ? `thumbnail=n=${candidates}` : 'null';
+  graph.push(`[${n++}:v]${pick},split=2[posterjpg][posterwebp]`);
   outputs.push(
     ...['-map', '[posterjpg]', '-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p', ...still],
     PACKAGE_NAMES.posterJpeg,

@@ -12,7 +12,7 @@ import {
   estimateProgress,
 } from '../../common/ffmpeg/progress-parser.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
-import type { EncodePlan } from '../../common/plan/encode-plan.js';
+import type { EncodePlan, ImagesPlan } from '../../common/plan/encode-plan.js';
 import { planEncode, type PlanOptions } from '../../common/plan/ladder-plan.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
 import { binaries, binaryVersion } from '../ffmpeg/binaries.js';
@@ -124,32 +124,39 @@ async function encodePlanned(
     });
 
     emit({ type: 'packaging' });
-    if (plan.images) {
-      await makeImages(plan.images, {
+    const warnings = [...source.warnings];
+    const images = plan.images
+      ? await optionalImages(plan.images, {
+          packageDir: staging.path,
+          signal: context.signal,
+          onCommand,
+          stallTimeoutMs,
+          file: source.file,
+          warnings,
+        })
+      : undefined;
+    const packageName = path.basename(staging.finalPath);
+    const assembled = await assemblePackage(
+      { ...plan, images },
+      {
         packageDir: staging.path,
+        workDir,
+        keysDir: staging.keysPath,
+        packageName,
         signal: context.signal,
         onCommand,
-        stallTimeoutMs,
-        file: source.file,
-      });
-    }
-    const packageName = path.basename(staging.finalPath);
-    const assembled = await assemblePackage(plan, {
-      packageDir: staging.path,
-      workDir,
-      keysDir: staging.keysPath,
-      packageName,
-      signal: context.signal,
-      onCommand,
-    });
-    await rm(workDir, { recursive: true, force: true });
+      },
+    );
+    // The validator's copies of segments stay inside the staging folder: a killed run leaves them only
+    // there, and the next run's stale-staging sweep takes them with it (issue 13).
     const validation = await validatePackage(staging.path, {
       signal: context.signal,
       keysDir: staging.keysPath,
+      tempDir: workDir,
     });
+    await rm(workDir, { recursive: true, force: true });
     emit({ type: 'validated', report: validation });
 
-    const warnings = [...source.warnings];
     // Against the plan's duration: an excerpt is meant to be shorter than its source.
     const expectedSec = plan.durationSec;
     const missingSec = expectedSec - assembled.durationSec;
@@ -181,6 +188,7 @@ async function encodePlanned(
         ? { method: 'AES-128', keys: assembled.keyCount, keyUriTemplate: plan.encryption.keyUriTemplate }
         : undefined,
       preset: request.preset,
+      ...(warnings.length > 0 ? { warnings } : {}),
       recipe: commands,
       ffmpegVersion: await binaryVersion(ffmpeg),
       validation,
@@ -211,6 +219,47 @@ async function encodePlanned(
     await staging.discard();
     throw explainEncodeFailure(source.file, error);
   }
+}
+
+/**
+ * Poster, storyboard and animated preview are extras: a package is never lost for them (issue 13: a
+ * one-frame video failed the whole job in the preview's encoder). On failure the preview is dropped and
+ * the rest tried once more; failing that, no images, and a warning says why.
+ */
+export async function optionalImages(
+  images: ImagesPlan,
+  ctx: Parameters<typeof makeImages>[1] & { file: string; warnings: string[] },
+): Promise<ImagesPlan | undefined> {
+  const attempts: ImagesPlan[] = images.preview ? [images, { ...images, preview: undefined }] : [images];
+  let failure = '';
+  for (const attempt of attempts) {
+    try {
+      await makeImages(attempt, ctx);
+      if (attempt !== images) ctx.warnings.push(`no animated preview: ${failure}`);
+      return attempt;
+    } catch (error) {
+      if (ctx.signal?.aborted || !(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+      failure = stripFile(error.message, ctx.file);
+      await removeImageOutputs(ctx.packageDir, false);
+    }
+  }
+  await removeImageOutputs(ctx.packageDir, true);
+  ctx.warnings.push(`no poster, storyboard or preview: ${failure}`);
+  return undefined;
+}
+
+const stripFile = (message: string, file: string) =>
+  message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+
+/** What a failed images pass may have written; the storyboard folder itself stays for another try. */
+async function removeImageOutputs(dir: string, storyboardDir: boolean): Promise<void> {
+  const names: string[] = [PACKAGE_NAMES.posterJpeg, PACKAGE_NAMES.posterWebp, PACKAGE_NAMES.preview];
+  const sprites = path.join(dir, PACKAGE_NAMES.storyboardDir);
+  if (storyboardDir) names.push(PACKAGE_NAMES.storyboardDir);
+  else
+    for (const f of await readdir(sprites).catch(() => [] as string[]))
+      names.push(path.join(PACKAGE_NAMES.storyboardDir, f));
+  await Promise.all(names.map((n) => rm(path.join(dir, n), { recursive: true, force: true })));
 }
 
 /** A run that died on a cut-off input is reported as TRUNCATED: the file, not the settings, is at fault. */

@@ -8,7 +8,10 @@ import { encodeInto, readPlaylist, testPreset, type MediaPlaylist } from '../../
 import { StudioError } from '../../common/errors.js';
 import { binaries } from '../ffmpeg/binaries.js';
 import { runProcess } from '../ffmpeg/runner.js';
-import { encodePackage } from './encode-package.js';
+import { loadPreset } from '../presets/preset-store.js';
+import { IMAGE_FRAMES } from '../../common/ffmpeg/image-args.js';
+import type { ImagesPlan } from '../../common/plan/encode-plan.js';
+import { encodePackage, optionalImages } from './encode-package.js';
 
 /** A generated file made by one ffmpeg run (`args` without the output), cached like the test clips. */
 function generated(name: string, args: string[]): Promise<string> {
@@ -101,4 +104,62 @@ describe('hostile sources (issue 13)', () => {
     expect(playlistSec(audio)).toBeLessThanOrEqual(playlistSec(video) + 2);
     expect(result.durationSec).toBeLessThan(1.5);
   }, 120_000);
+
+  it('a one-frame video packages with web-compact: poster, storyboard and preview from its one frame (defect 6)', async () => {
+    const input = await generated('one-frame.mp4', [
+      ...['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-frames:v', '1'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
+    ]);
+    const { result } = await encodeInto(input, await loadPreset('web-compact'));
+    expect(result.warnings).toEqual([]);
+    expect(await readdir(result.packageDir)).toEqual(expect.arrayContaining(['poster.jpg', 'preview.webp']));
+    expect(result.images?.posterJpeg).toBe('poster.jpg');
+    expect(result.validation.valid).toBe(true);
+  }, 120_000);
+
+  describe('images are extras: a failed images pass never fails the package (defect 6)', () => {
+    const plan: ImagesPlan = {
+      poster: { width: 160, height: 90, sampleFrames: 24, sampleRate: '24/1' },
+      preview: { startSec: 0, durationSec: 1, width: 160, height: 90, fps: 10 },
+    };
+
+    it('no frame at all: no images, and a warning that says why', async () => {
+      const dir = await scratchDir('images-');
+      const warnings: string[] = [];
+      expect(await optionalImages(plan, { packageDir: dir, file: '/in/x.mp4', warnings })).toBeUndefined();
+      expect(warnings).toEqual(['no poster, storyboard or preview: no picture was decoded for the poster']);
+      expect(await readdir(dir)).toEqual([]);
+    });
+
+    it('undecodable preview frames: the poster is kept, the preview dropped with a warning', async () => {
+      const dir = await scratchDir('images-');
+      await mkdir(path.join(dir, IMAGE_FRAMES.dir), { recursive: true });
+      const { ffmpeg } = await binaries();
+      // Two good poster candidates, as the main run dumps them (poster_000.jpg, poster_001.jpg).
+      const frames = [
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=160x90:rate=1',
+        '-frames:v',
+        '2',
+        '-start_number',
+        '0',
+      ];
+      await runProcess({
+        bin: ffmpeg.path,
+        args: ['-v', 'error', ...frames, path.join(dir, IMAGE_FRAMES.posterCandidates)],
+      });
+      for (const n of ['0000', '0001', '0002'])
+        await writeFile(path.join(dir, IMAGE_FRAMES.dir, `preview_${n}.jpg`), 'not a jpeg');
+      const warnings: string[] = [];
+      const kept = await optionalImages(plan, { packageDir: dir, file: '/in/x.mp4', warnings });
+      expect(kept).toMatchObject({ poster: plan.poster });
+      expect(kept?.preview).toBeUndefined();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^no animated preview: ffmpeg failed: /);
+      expect(await readdir(dir)).toEqual(expect.arrayContaining(['poster.jpg', 'poster.webp']));
+      expect(await readdir(dir)).not.toContain('preview.webp');
+    });
+  });
 });

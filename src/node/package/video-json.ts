@@ -41,6 +41,8 @@ export interface VideoJson {
   images?: PackagedImages;
   encryption?: { method: 'AES-128'; keys: number; keyUriTemplate: string };
   preset: Preset;
+  /** What the package lacks or got wrong that a person should know (a skipped preview, a short decode). */
+  warnings?: string[];
   /** Every command that made the package, in order. */
   recipe: string[];
   validation: Pick<ValidationReport, 'valid' | 'mustFailures' | 'shouldFailures' | 'checkedAt'> & {
