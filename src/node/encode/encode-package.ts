@@ -152,7 +152,6 @@ async function encodePlanned(
     const validation = await validatePackage(staging.path, {
       signal: context.signal,
       keysDir: staging.keysPath,
-      tempDir: staging.path,
       tempDir: workDir,
     });
     await rm(workDir, { recursive: true, force: true });
