@@ -319,7 +319,27 @@ async function loadPackage(
     for (const s of v.subtitles) await add(s.uri, 'subtitles', {});
     for (const r of v.video) await confined(r.uri, reader.root);
   }
+  // Sizes of every segment and map, a few at a time: over HTTP each is a HEAD, and one after another
+  // they were most of the time a remote validation took.
+  const files = new Map<string, URL>();
+  for (const m of ctx.media)
+    for (const s of m.playlist?.segments ?? []) {
+      const url = ctx.segmentUrl(m, s);
+      files.set(url.href, url);
+      if (s.map) files.set(new URL(s.map.uri, m.url).href, new URL(s.map.uri, m.url));
+    }
+  await eachLimited([...files.values()], PREFETCH_WIDTH, stateOf);
   return ctx;
+}
+
+const PREFETCH_WIDTH = 8;
+
+async function eachLimited<T>(items: T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
 const BMFF_BOXES = new Set(['ftyp', 'styp', 'sidx', 'moof', 'moov', 'emsg', 'prft', 'free', 'mdat']);
