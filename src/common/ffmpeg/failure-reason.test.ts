@@ -35,6 +35,38 @@ describe('failureReason', () => {
   });
 });
 
+// Captured (issue 13): the end of ffmpeg 5.1's stderr on a damaged MJPEG AVI that exited 69; one swscaler
+// line per rung (with a doubled log prefix) came after the decoder's errors.
+const exit69 = [
+  '[mjpeg @ 0x55a8b3793c40] Overdetermined VLC tree',
+  '[mjpeg @ 0x55a8b3793c40] huffman table decode error',
+  'Error while decoding stream #0:0: Invalid data found when processing input',
+  '[swscaler @ 0x55f242ba86c0] [swscaler @ 0x55f242be4540] deprecated pixel format used, make sure you did set range correctly',
+  '[swscaler @ 0x55f242ba86c0] [swscaler @ 0x55f242c21e80] deprecated pixel format used, make sure you did set range correctly',
+  '    Last message repeated 1 times',
+];
+
+describe('failureReason picks errors over warnings and knows the noise (issue 13)', () => {
+  it('swscaler’s "deprecated pixel format" is never the reason', () => {
+    expect(failureReason(exit69)).toBe(
+      'Error while decoding stream #0:0: Invalid data found when processing input',
+    );
+  });
+  it('an error line wins over a later warning', () => {
+    expect(
+      failureReason([
+        '[h264 @ 0x1] Invalid NAL unit size (1234 > 99).',
+        '[mp4 @ 0x2] Timestamps are unset in a packet',
+      ]),
+    ).toBe('Invalid NAL unit size (1234 > 99).');
+  });
+  it('a tail of noise alone still gives its last line rather than nothing', () => {
+    expect(failureReason(exit69.slice(3, 4))).toBe(
+      'deprecated pixel format used, make sure you did set range correctly',
+    );
+  });
+});
+
 describe('usefulWarnings', () => {
   it('drops data-track noise and repeats, keeps real warnings once', () => {
     expect(

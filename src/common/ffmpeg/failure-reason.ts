@@ -16,24 +16,58 @@ const WRAP_UP_LINES = [
   /^Exiting normally/,
 ];
 
+/**
+ * Lines ffmpeg prints on healthy runs too: never the cause. The swscaler one comes once per scaler
+ * instance (one per rung) and filled the tail of a run that failed on decoding errors (issue 13).
+ */
+const NOISE = [
+  /deprecated pixel format used/,
+  /No accelerated colorspace conversion found/,
+  /^\s*Last message repeated/,
+  /Past duration .* too large/,
+  /non monotonically increasing dts/,
+  /^Guessed Channel Layout/,
+  /More than \d+ frames duplicated/,
+  /Starting new cluster due to timestamp/,
+];
+
+/** A line from ffmpeg's own log that no one needs to see when looking for a cause. */
+export function isNoise(line: string): boolean {
+  return NOISE.some((re) => re.test(line));
+}
+
+/** Words of an error, not a warning: the line to pick when both are there. */
+const ERRORISH =
+  /error|invalid|fail|not found|could not|cannot|can't|unable|corrupt|missing|unsupported|unknown|no such|denied|out of range|overdetermined|not on whitelist/i;
+
 /** Patterns that mean the input ends early: the file is incomplete rather than not media. */
 const TRUNCATION = /moov atom not found|partial file|Truncating packet|unexpected end of file/i;
 
 /** "[mov,mp4 @ 0x55…] moov atom not found" → "moov atom not found"; "file:/a/b.mp4: X" → "X". */
 export function stripLogContext(line: string): string {
   return line
-    .replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/, '')
+    .replace(/^(\[[^\]]*@ 0x[0-9a-f]+\]\s*)+/, '')
     .replace(/^file:.*?: (?=[A-Z])/, '')
     .trim();
 }
 
-/** The most telling line of an ffmpeg/ffprobe stderr tail. */
+/**
+ * The most telling line of an ffmpeg/ffprobe stderr tail: a truncation, else the last error among the
+ * lines that are neither noise nor a wrap-up, else the last such line.
+ */
 export function failureReason(stderrTail: readonly string[]): string {
-  const lines = stderrTail.map(stripLogContext).filter((l) => l !== '');
+  const all = stderrTail.map(stripLogContext).filter((l) => l !== '');
+  const lines = all.filter((l) => !isNoise(l));
   const truncation = lines.find((l) => TRUNCATION.test(l));
   if (truncation) return truncation;
   const telling = lines.filter((l) => !WRAP_UP_LINES.some((re) => re.test(l)));
-  return telling.at(-1) ?? lines.at(-1) ?? 'no reason given';
+  return (
+    telling.findLast((l) => ERRORISH.test(l)) ??
+    telling.at(-1) ??
+    lines.at(-1) ??
+    all.at(-1) ??
+    'no reason given'
+  );
 }
 
 /**

@@ -24,6 +24,7 @@ import { createStagingDir } from '../package/staging-dir.js';
 import { writeVideoJson } from '../package/video-json.js';
 import { probeSource } from '../probe/probe-source.js';
 import { validatePackage } from '../validate/validate-package.js';
+import { EmptyRenditionError } from '../package/media-playlist-reader.js';
 import { prepareInputs } from './prepare-inputs.js';
 
 export interface EncodeRequest {
@@ -84,6 +85,8 @@ async function encodePlanned(
   const { ffmpeg } = await binaries();
   const staging = await createStagingDir(path.resolve(request.packageDir), { overwrite: request.overwrite });
   const workDir = path.join(staging.path, PACKAGE_NAMES.workDir);
+  // What the main run printed although it succeeded: the cause when a rendition turns out empty.
+  let mainRunTail: string[] = [];
   try {
     const plan = await prepareInputs(initialPlan, {
       packageDir: staging.path,
@@ -112,7 +115,7 @@ async function encodePlanned(
       emit({ type: 'progress', ratio: done, etaSec, outTimeSec: p.outTimeSec, fps: p.fps, speed: p.speed });
     });
     const stallTimeoutMs = stallTimeoutSec(request.stallTimeoutSec) * 1000;
-    await runProcess({
+    const mainRun = await runProcess({
       bin: ffmpeg.path,
       args,
       cwd: staging.path,
@@ -122,6 +125,7 @@ async function encodePlanned(
       onCommand,
       file: source.file,
     });
+    mainRunTail = mainRun.stderrTail;
 
     emit({ type: 'packaging' });
     const warnings = [...source.warnings];
@@ -217,7 +221,7 @@ async function encodePlanned(
     };
   } catch (error) {
     await staging.discard();
-    throw explainEncodeFailure(source.file, error);
+    throw explainEncodeFailure(source.file, error, mainRunTail);
   }
 }
 
@@ -236,6 +240,14 @@ export async function optionalImages(
     try {
       await makeImages(attempt, ctx);
       if (attempt !== images) ctx.warnings.push(`no animated preview: ${failure}`);
+      // The pass makes no preview when its window holds no frame (a one-frame video): never claim one.
+      if (
+        attempt.preview &&
+        !(await stat(path.join(ctx.packageDir, PACKAGE_NAMES.preview)).catch(() => false))
+      ) {
+        ctx.warnings.push('no animated preview: no frame was decoded in its window');
+        return { ...attempt, preview: undefined };
+      }
       return attempt;
     } catch (error) {
       if (ctx.signal?.aborted || !(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
@@ -262,8 +274,25 @@ async function removeImageOutputs(dir: string, storyboardDir: boolean): Promise<
   await Promise.all(names.map((n) => rm(path.join(dir, n), { recursive: true, force: true })));
 }
 
-/** A run that died on a cut-off input is reported as TRUNCATED: the file, not the settings, is at fault. */
-function explainEncodeFailure(file: string, error: unknown): unknown {
+/**
+ * A run that died on a cut-off input is reported as TRUNCATED: the file, not the settings, is at fault.
+ * A rendition ffmpeg left empty names the input, the time and what ffmpeg said (`mainRunTail`).
+ */
+export function explainEncodeFailure(
+  file: string,
+  error: unknown,
+  mainRunTail: readonly string[] = [],
+): unknown {
+  if (error instanceof EmptyRenditionError) {
+    const what = error.kind === 'audio' ? 'audio' : 'video';
+    const when = error.startSec > 0 ? ` after ${formatSec(error.startSec)} s` : '';
+    const said = mainRunTail.length > 0 ? `; ffmpeg said: ${failureReason(mainRunTail)}` : '';
+    return new StudioError(
+      'UNDECODABLE',
+      `${file}: the source has no decodable ${what}${when} (ffmpeg wrote ${error.segmentUri ? `an empty segment ${error.renditionId}/${error.segmentUri}` : `no segment for ${error.renditionId}`}${said})`,
+      { file, detail: [error.message, ...mainRunTail].join('\n') },
+    );
+  }
   if (!(error instanceof StudioError) || error.code !== 'FFMPEG_FAILED') return error;
   const tail = (error.detail ?? '').split('\n');
   if (!looksTruncated(tail)) return error;
@@ -272,6 +301,8 @@ function explainEncodeFailure(file: string, error: unknown): unknown {
     detail: error.detail,
   });
 }
+
+const formatSec = (sec: number) => String(Number(sec.toFixed(1)));
 
 async function folderSize(dir: string): Promise<number> {
   let total = 0;

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedFile, scratchDir } from '../../../test/helpers/clips.js';
@@ -11,7 +11,8 @@ import { runProcess } from '../ffmpeg/runner.js';
 import { loadPreset } from '../presets/preset-store.js';
 import { IMAGE_FRAMES } from '../../common/ffmpeg/image-args.js';
 import type { ImagesPlan } from '../../common/plan/encode-plan.js';
-import { encodePackage, optionalImages } from './encode-package.js';
+import { readRendition } from '../package/media-playlist-reader.js';
+import { encodePackage, explainEncodeFailure, optionalImages } from './encode-package.js';
 
 /** A generated file made by one ffmpeg run (`args` without the output), cached like the test clips. */
 function generated(name: string, args: string[]): Promise<string> {
@@ -105,14 +106,17 @@ describe('hostile sources (issue 13)', () => {
     expect(result.durationSec).toBeLessThan(1.5);
   }, 120_000);
 
-  it('a one-frame video packages with web-compact: poster, storyboard and preview from its one frame (defect 6)', async () => {
+  it('a one-frame video packages with web-compact: poster and storyboard from its one frame, no preview claimed without frames (defect 6)', async () => {
     const input = await generated('one-frame.mp4', [
       ...['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-frames:v', '1'],
       ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
     ]);
     const { result } = await encodeInto(input, await loadPreset('web-compact'));
-    expect(result.warnings).toEqual([]);
-    expect(await readdir(result.packageDir)).toEqual(expect.arrayContaining(['poster.jpg', 'preview.webp']));
+    // Every image the result names exists; a preview needs frames in its window, one frame has none.
+    const files = await readdir(result.packageDir);
+    expect(files).toEqual(expect.arrayContaining(['poster.jpg', 'poster.webp', 'storyboard']));
+    if (result.images?.preview) expect(files).toContain(result.images.preview);
+    else expect(result.warnings).toEqual(['no animated preview: no frame was decoded in its window']);
     expect(result.images?.posterJpeg).toBe('poster.jpg');
     expect(result.validation.valid).toBe(true);
   }, 120_000);
@@ -161,5 +165,57 @@ describe('hostile sources (issue 13)', () => {
       expect(await readdir(dir)).toEqual(expect.arrayContaining(['poster.jpg', 'poster.webp']));
       expect(await readdir(dir)).not.toContain('preview.webp');
     });
+  });
+
+  it('ffmpeg’s exit 69 (too many decoding errors) is reported as a damaged file with a decoder error, not swscaler noise (defect 7)', async () => {
+    const clean = await generated('mjpeg.avi', [
+      ...['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25:duration=2'],
+      ...['-c:v', 'mjpeg', '-pix_fmt', 'yuvj420p'],
+    ]);
+    // Every 13th byte of the frames replaced (a fixed LCG): most JPEGs no longer decode; the headers do.
+    const bytes = Buffer.from(await readFile(clean));
+    let x = 3;
+    for (let i = 12_000; i < bytes.length - 2000; i += 13) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      bytes[i] = x & 0xff;
+    }
+    const root = await scratchDir('damaged-');
+    const input = path.join(root, 'damaged.avi');
+    await writeFile(input, bytes);
+    const packageDir = path.join(root, 'out', 'pkg');
+    const error = await encodePackage({ input, packageDir, preset: testPreset() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StudioError);
+    const { code, message } = error as StudioError;
+    expect(code).toBe('UNDECODABLE');
+    expect(message).toMatch(
+      new RegExp(
+        `^${input}: the file is damaged: too many of its frames could not be decoded \\(the last error: .+\\)$`,
+      ),
+    );
+    expect(message).not.toMatch(/swscaler|deprecated pixel format/);
+    expect(await readdir(root)).toEqual(['damaged.avi', 'out']);
+    expect(await readdir(path.join(root, 'out'))).toEqual([]);
+  }, 120_000);
+
+  it('an empty segment ffmpeg wrote names the input, the time the stream stopped and what ffmpeg said (defect 7)', async () => {
+    const dir = await scratchDir('rendition-');
+    await mkdir(path.join(dir, 'audio-0'));
+    const lines = ['#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-PLAYLIST-TYPE:VOD'];
+    for (const i of [0, 1, 2]) lines.push('#EXTINF:2.000000,', `seg_0000${i}.ts`);
+    await writeFile(path.join(dir, 'audio-0', 'index.m3u8'), [...lines, '#EXT-X-ENDLIST', ''].join('\n'));
+    await writeFile(path.join(dir, 'audio-0', 'seg_00000.ts'), 'x');
+    await writeFile(path.join(dir, 'audio-0', 'seg_00001.ts'), 'x');
+    await writeFile(path.join(dir, 'audio-0', 'seg_00002.ts'), '');
+    const internal = await readRendition(dir, 'audio-0', 'audio').catch((e: unknown) => e);
+    const tail = ['[aac @ 0x55d1] Reserved bit set.', '[aac @ 0x55d1] channel element 2.15 is not allocated'];
+    const error = explainEncodeFailure('/in/film.mp4', internal, tail) as StudioError;
+    expect(error.code).toBe('UNDECODABLE');
+    expect(error.message).toBe(
+      '/in/film.mp4: the source has no decodable audio after 4 s (ffmpeg wrote an empty segment audio-0/seg_00002.ts; ffmpeg said: channel element 2.15 is not allocated)',
+    );
+    const silent = explainEncodeFailure('/in/film.mp4', internal, []) as StudioError;
+    expect(silent.message).toBe(
+      '/in/film.mp4: the source has no decodable audio after 4 s (ffmpeg wrote an empty segment audio-0/seg_00002.ts)',
+    );
   });
 });

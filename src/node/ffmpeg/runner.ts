@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { StudioError } from '../../common/errors.js';
 import { formatCommandLine } from '../../common/ffmpeg/command-line.js';
-import { failureReason } from '../../common/ffmpeg/failure-reason.js';
+import { failureReason, isNoise } from '../../common/ffmpeg/failure-reason.js';
 import { parentDeathWrapper } from './parent-death.js';
 
 export interface RunOptions {
@@ -44,6 +44,8 @@ const STDERR_TAIL_LINES = 30;
 const STDOUT_CAP = 64 * 1024 * 1024;
 const STDERR_CAP = 16 * 1024 * 1024;
 const KILL_GRACE_MS = 1500;
+/** ffmpeg's exit when decoding errors exceed `-max_error_rate` (2/3 of the frames by default). */
+const DECODE_ERROR_EXIT = 69;
 
 /**
  * The only place that starts a process. Argument array, no shell, stdin closed; its own process group so
@@ -147,7 +149,8 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
       if (options.captureStderr && stderr.length < STDERR_CAP) stderr += chunk;
       const lines = (partialLine + chunk).split(/\r?\n/);
       partialLine = lines.pop() ?? '';
-      tail = [...tail, ...lines.filter((l) => l.trim() !== '')].slice(-STDERR_TAIL_LINES);
+      // Noise (one swscaler line per rung) would push the real errors out of the window.
+      tail = [...tail, ...lines.filter((l) => l.trim() !== '' && !isNoise(l))].slice(-STDERR_TAIL_LINES);
     });
 
     const cleanUp = () => {
@@ -187,6 +190,16 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
       }
       const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
       const reason = tail.length > 0 ? failureReason(tail) : how;
+      if (exitCode === DECODE_ERROR_EXIT) {
+        // ffmpeg logs the error count only at debug level: the exit code is the one sign.
+        return reject(
+          new StudioError(
+            'UNDECODABLE',
+            `${what}the file is damaged: too many of its frames could not be decoded (the last error: ${reason})`,
+            { file: options.file, detail: [commandLine, `(${how})`, ...tail].join('\n') },
+          ),
+        );
+      }
       reject(
         new StudioError('FFMPEG_FAILED', `${what}ffmpeg failed: ${reason}`, {
           file: options.file,

@@ -28,15 +28,17 @@ export async function readRendition(
     HLS.setOptions({ silent: false });
   }
   if (playlist.isMasterPlaylist) throw new StudioError('PACKAGE_INVALID', `${uri} is not a media playlist`);
-  const segments = await Promise.all(
-    playlist.segments.map(async (s) => ({
-      name: s.uri,
-      durationSec: s.duration,
-      bytes: await sizeOf(packageDir, `${id}/${s.uri}`),
-    })),
-  );
-  if (segments.length === 0)
-    throw new StudioError('PACKAGE_INVALID', `${uri} lists no segment: nothing was encoded`);
+  const sizes = await Promise.all(playlist.segments.map((s) => sizeIfAny(packageDir, `${id}/${s.uri}`)));
+  const empty = sizes.findIndex((size) => size === 0);
+  if (empty >= 0 || sizes.length === 0) {
+    const startSec = playlist.segments.slice(0, Math.max(0, empty)).reduce((sum, s) => sum + s.duration, 0);
+    throw new EmptyRenditionError(id, kind, startSec, playlist.segments[empty]?.uri);
+  }
+  const segments = playlist.segments.map((s, i) => ({
+    name: s.uri,
+    durationSec: s.duration,
+    bytes: sizes[i]!,
+  }));
   const rendition: RenditionModel = { id, kind, segments };
   const mapUri = playlist.segments[0]?.map?.uri;
   if (mapUri) {
@@ -60,6 +62,35 @@ export async function measureSegments(packageDir: string, r: RenditionModel): Pr
     r.segments.map(async (s) => ({ ...s, bytes: await sizeOf(packageDir, `${r.id}/${s.name}`) })),
   );
   return { ...r, segments };
+}
+
+/**
+ * ffmpeg wrote a rendition with no segment, or a missing or empty one: the source stopped giving this
+ * stream at `startSec`. The encode names the input and what ffmpeg said (issue 13: 15 runs reported only
+ * "segment … is missing or empty").
+ */
+export class EmptyRenditionError extends StudioError {
+  constructor(
+    readonly renditionId: string,
+    readonly kind: RenditionKind,
+    readonly startSec: number,
+    readonly segmentUri: string | undefined,
+  ) {
+    super(
+      'UNDECODABLE',
+      segmentUri
+        ? `segment ${renditionId}/${segmentUri} is missing or empty`
+        : `${renditionId} lists no segment: nothing was encoded`,
+    );
+  }
+}
+
+async function sizeIfAny(packageDir: string, uri: string): Promise<number> {
+  try {
+    return (await stat(path.join(packageDir, uri))).size;
+  } catch {
+    return 0;
+  }
 }
 
 async function sizeOf(packageDir: string, uri: string): Promise<number> {
