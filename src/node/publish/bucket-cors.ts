@@ -1,4 +1,6 @@
-import { GetBucketCorsCommand, PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Rest } from './s3-rest.js';
+import { s3Sdk } from './s3-sdk.js';
 import { checkCorsRules, withPlaybackRule, type CorsRule } from '../../common/publish/cors-rules.js';
 import { describeFailure, toPublishError } from './s3-errors.js';
 import { retryRequest } from './upload-context.js';
@@ -10,10 +12,15 @@ export interface CorsReport {
   problems: string[];
 }
 
-async function readRules(client: S3Client, bucket: string, signal: AbortSignal): Promise<CorsRule[]> {
+async function readRules(
+  client: S3Client | S3Rest,
+  bucket: string,
+  signal: AbortSignal,
+): Promise<CorsRule[]> {
   try {
+    if (client instanceof S3Rest) return await retryRequest(() => client.getBucketCors(signal), { signal });
     const out = await retryRequest(
-      () => client.send(new GetBucketCorsCommand({ Bucket: bucket }), { abortSignal: signal }),
+      () => client.send(new (s3Sdk().GetBucketCorsCommand)({ Bucket: bucket }), { abortSignal: signal }),
       { signal },
     );
     return out.CORSRules ?? [];
@@ -25,7 +32,7 @@ async function readRules(client: S3Client, bucket: string, signal: AbortSignal):
 
 /** Reads the bucket's CORS rules and checks them for hls.js playback from `origin` ('*' = any). */
 export async function checkBucketCors(
-  client: S3Client,
+  client: S3Client | S3Rest,
   bucket: string,
   origin: string,
   signal: AbortSignal,
@@ -56,9 +63,12 @@ export async function applyBucketCors(
     const rules = withPlaybackRule(await readRules(client, bucket, signal), origin);
     await retryRequest(
       () =>
-        client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: rules } }), {
-          abortSignal: signal,
-        }),
+        client.send(
+          new (s3Sdk().PutBucketCorsCommand)({ Bucket: bucket, CORSConfiguration: { CORSRules: rules } }),
+          {
+            abortSignal: signal,
+          },
+        ),
       { signal },
     );
   } catch (error) {

@@ -10,7 +10,7 @@ import { scratchDir } from '../../../test/helpers/clips.js';
 import { s3Target, startRecordingProxy, useTestS3 } from '../../../test/helpers/s3-server.js';
 import { publishPackage, type PublishRequest } from './publish-package.js';
 
-/** Every file the code under test opens or reads whole (fs/promises open, readFile; fs streams). */
+/** Every file the code under test opens or reads whole (fs/promises open, readFile; fs openSync, streams). */
 const opened = vi.hoisted(() => [] as string[]);
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof FsPromises>();
@@ -27,7 +27,11 @@ vi.mock('node:fs', async (importOriginal) => {
     opened.push(file),
     (fs.createReadStream as (...a: unknown[]) => unknown)(file, ...rest)
   )) as typeof fs.createReadStream;
-  return { ...fs, createReadStream, default: { ...fs, createReadStream } };
+  const openSync = ((file: string, ...rest: unknown[]) => (
+    opened.push(file),
+    (fs.openSync as (...a: unknown[]) => unknown)(file, ...rest)
+  )) as typeof fs.openSync;
+  return { ...fs, createReadStream, openSync, default: { ...fs, createReadStream, openSync } };
 });
 
 const s3 = useTestS3();

@@ -1,14 +1,8 @@
-import {
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  type HeadObjectCommandOutput,
-  type ListObjectsV2CommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
 import type { PlannedFile } from '../../common/publish/publish-events.js';
 import { describeFailure } from './s3-errors.js';
 import type { PublishFile } from './local-package.js';
-import { normalizeEtag, recorded, type PublishRecord, type RecordedObject } from './publish-record.js';
+import type { HeadResult, ListedPage, S3Rest } from './s3-rest.js';
+import { recorded, type PublishRecord, type RecordedObject } from './publish-record.js';
 import { retryRequest } from './upload-context.js';
 import { runLimited } from './upload-pool.js';
 
@@ -40,8 +34,7 @@ export type Listing = Map<string, ListedObject> | undefined;
  * listing (no s3:ListBucket) get a HEAD per file.
  */
 export async function planUploads(
-  client: S3Client,
-  bucket: string,
+  rest: S3Rest,
   entries: { file: PublishFile; key: string }[],
   options: {
     concurrency: number;
@@ -67,12 +60,12 @@ export async function planUploads(
           : { ...entry, action: 'upload', reason: verdict };
       }
     }
-    const head = await headObject(client, bucket, entry.key, options.signal);
+    const head = await headObject(rest, entry.key, options.signal);
     if (head === 'missing') return { ...entry, action: 'upload', reason: 'missing' };
     if (head === 'unknown') return { ...entry, action: 'upload', reason: 'unknown' };
     const verdict = compareHead(head, entry.file);
     if (verdict !== 'same') return { ...entry, action: 'upload', reason: verdict };
-    if (head.ETag) record?.note(entry.key, recorded(head.ETag, entry.file.sha256, entry.file.headers));
+    if (head.etag) record?.note(entry.key, recorded(head.etag, entry.file.sha256, entry.file.headers));
     return { ...entry, action: 'skip' };
   });
 }
@@ -88,17 +81,14 @@ function compareRecorded(known: RecordedObject, file: PublishFile): 'same' | 'ch
   return 'same';
 }
 
-export function compareHead(
-  head: HeadObjectCommandOutput,
-  file: PublishFile,
-): 'same' | 'changed' | 'headers' {
+export function compareHead(head: HeadResult, file: PublishFile): 'same' | 'changed' | 'headers' {
   const gzip = file.headers.contentEncoding === 'gzip';
-  if (head.Metadata?.[SHA256_META] !== file.sha256) return 'changed';
-  if (!gzip && head.ContentLength !== file.bytes) return 'changed';
+  if (head.sha256 !== file.sha256) return 'changed';
+  if (!gzip && head.bytes !== file.bytes) return 'changed';
   if (
-    head.ContentType !== file.headers.contentType ||
-    head.CacheControl !== file.headers.cacheControl ||
-    (head.ContentEncoding ?? undefined) !== file.headers.contentEncoding
+    head.contentType !== file.headers.contentType ||
+    head.cacheControl !== file.headers.cacheControl ||
+    head.contentEncoding !== file.headers.contentEncoding
   )
     return 'headers';
   return 'same';
@@ -109,11 +99,10 @@ export function compareHead(
  * not allowed. `firstPage` is a page already fetched for the first prefix (the preflight's).
  */
 export async function listPrefixes(
-  client: S3Client,
-  bucket: string,
+  rest: S3Rest,
   prefixes: string[],
   signal: AbortSignal,
-  firstPage?: ListObjectsV2CommandOutput,
+  firstPage?: ListedPage,
 ): Promise<Listing> {
   const objects = new Map<string, ListedObject>();
   for (const [i, prefix] of prefixes.entries()) {
@@ -121,21 +110,13 @@ export async function listPrefixes(
     let page = i === 0 ? firstPage : undefined;
     do {
       try {
-        page ??= await retryRequest(
-          () =>
-            client.send(
-              new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-              { abortSignal: signal },
-            ),
-          { signal },
-        );
+        page ??= await retryRequest(() => rest.listPage(prefix, token, signal), { signal });
       } catch (error) {
         if (describeFailure(error).code === 'AccessDenied') return undefined;
         throw error;
       }
-      for (const o of page.Contents ?? [])
-        if (o.Key) objects.set(o.Key, { size: o.Size ?? 0, etag: normalizeEtag(o.ETag) });
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      for (const o of page.contents) objects.set(o.key, { size: o.size, etag: o.etag });
+      token = page.nextToken;
       page = undefined;
     } while (token);
   }
@@ -143,16 +124,12 @@ export async function listPrefixes(
 }
 
 export async function headObject(
-  client: S3Client,
-  bucket: string,
+  rest: S3Rest,
   key: string,
   signal: AbortSignal,
-): Promise<HeadObjectCommandOutput | 'missing' | 'unknown'> {
+): Promise<HeadResult | 'missing' | 'unknown'> {
   try {
-    return await retryRequest(
-      () => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }),
-      { signal },
-    );
+    return await retryRequest(() => rest.headObject(key, signal), { signal });
   } catch (error) {
     const status = describeFailure(error).status;
     if (status === 404) return 'missing';

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import { S3Client, type PutObjectCommand, type UploadPartCommand } from '@aws-sdk/client-s3';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { S3Rest } from './s3-rest.js';
+import { credentialChain, s3Sdk } from './s3-sdk.js';
 import type { ResolvedStore, S3TargetConfig } from '../../common/publish/publish-target.js';
 
 export interface StaticCredentials {
@@ -40,8 +41,9 @@ export function createS3Client(
   target: S3TargetConfig,
   store: ResolvedStore,
   options: S3ClientOptions,
+  agents = createAgents(options.concurrency),
 ): S3Client {
-  const agentOptions = { keepAlive: true, maxSockets: options.concurrency + 4 };
+  const { S3Client } = s3Sdk();
   return new S3Client({
     region: store.region,
     ...(store.endpoint ? { endpoint: store.endpoint } : {}),
@@ -59,9 +61,49 @@ export function createS3Client(
     requestHandler: {
       connectionTimeout: 10_000,
       socketTimeout: options.socketTimeoutMs ?? 60_000,
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
     },
+  });
+}
+
+/** Keep-alive sockets, enough for every request slot without queueing (plus the odd listing or HEAD). */
+export function createAgents(concurrency: number): { http: http.Agent; https: https.Agent } {
+  const agentOptions = { keepAlive: true, maxSockets: concurrency + 4 };
+  return { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+}
+
+/** The SDK-free client for the per-object requests (s3-rest.ts), on the same sockets as the SDK's. */
+export function createS3Rest(
+  target: S3TargetConfig,
+  store: ResolvedStore,
+  options: S3ClientOptions,
+  agents: { http: http.Agent; https: https.Agent },
+): S3Rest {
+  const endpoint = store.endpoint ?? `https://s3.${store.region}.amazonaws.com`;
+  const source = credentialsFor(target, store, options);
+  let cached: { value: Promise<StaticCredentials>; expires: number } | undefined;
+  const credentials = () => {
+    if (typeof source !== 'function') return Promise.resolve(source);
+    // Temporary credentials (SSO, roles) are fetched again five minutes before they expire.
+    if (!cached || cached.expires < Date.now() + 300_000) {
+      const value = source();
+      cached = { value, expires: Infinity };
+      void value.then(
+        (c) => cached && (cached.expires = c.expiration?.getTime() ?? Infinity),
+        () => (cached = undefined),
+      );
+    }
+    return cached.value;
+  };
+  return new S3Rest({
+    endpoint,
+    region: store.region,
+    bucket: target.bucket,
+    pathStyle: store.pathStyle,
+    credentials,
+    agent: endpoint.startsWith('https:') ? agents.https : agents.http,
+    socketTimeoutMs: options.socketTimeoutMs ?? 60_000,
   });
 }
 
@@ -97,5 +139,5 @@ function credentialsFor(target: S3TargetConfig, store: ResolvedStore, options: S
       secretAccessKey: env.S3_SECRET_ACCESS_KEY,
       ...(env.S3_SESSION_TOKEN ? { sessionToken: env.S3_SESSION_TOKEN } : {}),
     };
-  return fromNodeProviderChain(target.profile ? { profile: target.profile } : {});
+  return credentialChain().fromNodeProviderChain(target.profile ? { profile: target.profile } : {});
 }

@@ -1,13 +1,5 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  ListMultipartUploadsCommand,
-  UploadPartCommand,
-  type ObjectCannedACL,
-  type S3Client,
-  type StorageClass,
-} from '@aws-sdk/client-s3';
+import type { ObjectCannedACL, S3Client, StorageClass } from '@aws-sdk/client-s3';
+import { s3Sdk } from './s3-sdk.js';
 import { StudioError } from '../../common/errors.js';
 import { readFileInto } from './body-buffers.js';
 import { digestFile, md5Of } from './file-digest.js';
@@ -47,8 +39,8 @@ export async function uploadMultipart(
   const created = await retried(ctx, file.relPath, (n) => {
     attempts = Math.max(attempts, n);
     return ctx.requests.use(() =>
-      ctx.client.send(
-        new CreateMultipartUploadCommand({
+      ctx.sdk().send(
+        new (s3Sdk().CreateMultipartUploadCommand)({
           Bucket: ctx.bucket,
           Key: key,
           ContentType: file.headers.contentType,
@@ -71,12 +63,12 @@ export async function uploadMultipart(
         // Read only while holding a request slot: memory stays at one part per slot.
         return ctx.requests.use(() =>
           ctx.buffers.use(range.end - range.start, async (body) => {
-            await readFileInto(body, file, range.start);
+            readFileInto(body, file, range.start);
             const md5 = md5Of(body);
-            const out = await ctx.client.send(
+            const out = await ctx.sdk().send(
               // The part's own SHA-256 is not known; Content-MD5 is what the store checks it against.
               withPayloadHash(
-                new UploadPartCommand({
+                new (s3Sdk().UploadPartCommand)({
                   Bucket: ctx.bucket,
                   Key: key,
                   UploadId: uploadId,
@@ -101,8 +93,8 @@ export async function uploadMultipart(
       attempts = Math.max(attempts, n);
       try {
         await ctx.requests.use(() =>
-          ctx.client.send(
-            new CompleteMultipartUploadCommand({
+          ctx.sdk().send(
+            new (s3Sdk().CompleteMultipartUploadCommand)({
               Bucket: ctx.bucket,
               Key: key,
               UploadId: uploadId,
@@ -121,7 +113,7 @@ export async function uploadMultipart(
     ctx.record?.note(key, recorded(multipartEtag(md5s), file.sha256, file.headers));
     return attempts;
   } catch (error) {
-    await abortQuietly(ctx.client, ctx.bucket, key, uploadId);
+    await abortQuietly(ctx.sdk(), ctx.bucket, key, uploadId);
     throw error;
   }
 }
@@ -129,9 +121,12 @@ export async function uploadMultipart(
 async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string): Promise<void> {
   try {
     // Not on the publish's own signal: that one may be the reason we are here.
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }), {
-      abortSignal: AbortSignal.timeout(10_000),
-    });
+    await client.send(
+      new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: bucket, Key: key, UploadId: uploadId }),
+      {
+        abortSignal: AbortSignal.timeout(10_000),
+      },
+    );
   } catch {
     // Stores without AbortMultipartUpload (s3rver) or a dead network: a lifecycle rule has to clean up.
   }
@@ -152,9 +147,12 @@ export async function abortStaleUploads(
   let aborted = 0;
   try {
     for (const prefix of prefixes) {
-      const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }), {
-        abortSignal: signal,
-      });
+      const page = await client.send(
+        new (s3Sdk().ListMultipartUploadsCommand)({ Bucket: bucket, Prefix: prefix }),
+        {
+          abortSignal: signal,
+        },
+      );
       for (const u of page.Uploads ?? []) {
         if (!u.Key || !u.UploadId || !keys.has(u.Key)) continue;
         if (u.Initiated && u.Initiated >= startedBefore) continue;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { StudioError } from '../../common/errors.js';
 import {
   resolveStore,
@@ -15,7 +15,14 @@ import type { Publisher, PublishContext, PublishOutcome } from './publisher.js';
 import { configDir } from '../config-dir.js';
 import { PublishRecord } from './publish-record.js';
 import { listPrefixes, planUploads } from './remote-state.js';
-import { createS3Client, type S3ClientOptions, type StaticCredentials } from './s3-client.js';
+import {
+  createAgents,
+  createS3Client,
+  createS3Rest,
+  type S3ClientOptions,
+  type StaticCredentials,
+} from './s3-client.js';
+import type { ListedPage, S3Rest } from './s3-rest.js';
 import { describeFailure, toPublishError } from './s3-errors.js';
 import { abortStaleUploads } from './s3-multipart.js';
 import { DEFAULT_MULTIPART_THRESHOLD, uploadInPhases, type UploadEntry } from './s3-uploader.js';
@@ -54,24 +61,38 @@ export function createS3Publisher(storeId: StoreId, deps: S3PublisherDeps = {}):
     locate,
     async publish(ctx) {
       const store = resolveStore(ctx.config);
-      const client = createS3Client(ctx.config, store, {
+      const clientOptions: S3ClientOptions = {
         concurrency: ctx.options.concurrency,
         credentials: deps.credentials,
         checksums: deps.checksums,
         socketTimeoutMs: ctx.options.socketTimeoutMs,
         env: deps.env,
-      });
+      };
+      const agents = createAgents(ctx.options.concurrency);
+      let sdkClient: S3Client | undefined;
+      const clients: Clients = {
+        rest: createS3Rest(ctx.config, store, clientOptions, agents),
+        sdk: () => (sdkClient ??= createS3Client(ctx.config, store, clientOptions, agents)),
+      };
       try {
-        return await publishWith(client, store, ctx, locate(ctx.config, ctx.package.name).packageUrl, deps);
+        return await publishWith(clients, store, ctx, locate(ctx.config, ctx.package.name).packageUrl, deps);
       } finally {
-        client.destroy();
+        sdkClient?.destroy();
+        agents.http.destroy();
+        agents.https.destroy();
       }
     },
   };
 }
 
+/** The SDK-free client for per-object requests; the SDK's, made on first use, for the rest. */
+interface Clients {
+  rest: S3Rest;
+  sdk: () => S3Client;
+}
+
 async function publishWith(
-  client: S3Client,
+  clients: Clients,
   store: ResolvedStore,
   ctx: PublishContext<S3TargetConfig>,
   packageUrl: string,
@@ -85,7 +106,7 @@ async function publishWith(
     ctx.package.files.some((f) => f.relPath.startsWith('../')) ? 2 : 1,
   );
   const startedAt = new Date();
-  const firstPage = await preflight(client, config, store, prefixes[0]!, signal);
+  const firstPage = await preflight(clients.rest, config, store, prefixes[0]!, signal);
   if (options.cors === 'apply' && !store.corsApi)
     throw new StudioError(
       'PUBLISH_CONFIG',
@@ -106,7 +127,7 @@ async function publishWith(
     },
   );
   try {
-    return await uploadPlanned(client, store, ctx, packageUrl, deps, {
+    return await uploadPlanned(clients, store, ctx, packageUrl, deps, {
       entries,
       prefixes,
       firstPage,
@@ -119,7 +140,7 @@ async function publishWith(
 }
 
 async function uploadPlanned(
-  client: S3Client,
+  clients: Clients,
   store: ResolvedStore,
   ctx: PublishContext<S3TargetConfig>,
   packageUrl: string,
@@ -127,7 +148,7 @@ async function uploadPlanned(
   state: {
     entries: UploadEntry[];
     prefixes: string[];
-    firstPage: ListObjectsV2CommandOutput | undefined;
+    firstPage: ListedPage | undefined;
     record: PublishRecord;
     startedAt: Date;
   },
@@ -138,9 +159,8 @@ async function uploadPlanned(
   const { entries, prefixes, record } = state;
   const plan = await (async () => {
     // Without s3:ListBucket the preflight had no page: every file is then HEAD-checked.
-    const listing =
-      state.firstPage && (await listPrefixes(client, bucket, prefixes, signal, state.firstPage));
-    return planUploads(client, bucket, entries, {
+    const listing = state.firstPage && (await listPrefixes(clients.rest, prefixes, signal, state.firstPage));
+    return planUploads(clients.rest, entries, {
       concurrency: options.concurrency,
       force: options.force,
       signal,
@@ -180,8 +200,8 @@ async function uploadPlanned(
           problems: ['this store’s CORS is not readable through the S3 API; checked through the public URL'],
         }
       : options.cors === 'apply' && !options.dryRun
-        ? await applyBucketCors(client, bucket, options.corsOrigin, signal)
-        : await checkBucketCors(client, bucket, options.corsOrigin, signal);
+        ? await applyBucketCors(clients.sdk(), bucket, options.corsOrigin, signal)
+        : await checkBucketCors(clients.rest, bucket, options.corsOrigin, signal);
     corsOk = report.ok;
     ctx.emit({ type: 'cors', ...report });
   }
@@ -190,7 +210,7 @@ async function uploadPlanned(
   const threshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD;
   const keys = new Set(toUpload.filter((p) => p.file.bytes >= threshold).map((p) => p.key));
   if (keys.size) {
-    const aborted = await abortStaleUploads(client, bucket, prefixes, keys, state.startedAt, signal);
+    const aborted = await abortStaleUploads(clients.sdk(), bucket, prefixes, keys, state.startedAt, signal);
     if (aborted)
       ctx.emit({ type: 'warning', message: `aborted ${aborted} unfinished upload(s) of an earlier run` });
   }
@@ -198,7 +218,8 @@ async function uploadPlanned(
     toUpload.map((p) => ({ ...p, relPath: p.file.relPath, role: p.file.role })),
   ).map((p) => ({ phase: p.phase, entries: p.files.map(({ file, key }) => ({ file, key })) }));
   const stats = await uploadInPhases(phases, {
-    client,
+    rest: clients.rest,
+    sdk: clients.sdk,
     bucket,
     endpoint: store.endpoint,
     concurrency: options.concurrency,
@@ -227,15 +248,15 @@ async function uploadPlanned(
  * the first of the listing that plans the upload; undefined when the key may write but not list.
  */
 async function preflight(
-  client: S3Client,
+  rest: S3Rest,
   config: S3TargetConfig,
   store: ResolvedStore,
   prefix: string,
   signal: AbortSignal,
-): Promise<ListObjectsV2CommandOutput | undefined> {
+): Promise<ListedPage | undefined> {
   const where = { bucket: config.bucket, endpoint: store.endpoint, what: 'checking the bucket' };
   try {
-    await client.config.credentials();
+    await rest.credentials();
   } catch (error) {
     throw new StudioError(
       'PUBLISH_AUTH',
@@ -247,10 +268,7 @@ async function preflight(
   }
   try {
     return await retryRequest(
-      () =>
-        client.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: prefix }), {
-          abortSignal: signal,
-        }),
+      () => rest.listPage(prefix, undefined, signal),
       // Few attempts: a wrong endpoint should say so in seconds, not after a minute of backoff.
       { signal, policy: { attempts: 3, baseDelayMs: 200, maxDelayMs: 1_000 } },
     );

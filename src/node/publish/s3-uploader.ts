@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { gzipSync } from 'node:zlib';
-import { PutObjectCommand, type ObjectCannedACL, type S3Client, type StorageClass } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { StudioError } from '../../common/errors.js';
 import type { RetryPolicy } from '../../common/publish/backoff.js';
 import { ProgressMeter } from '../../common/publish/progress-meter.js';
@@ -11,8 +11,8 @@ import { digestBuffer, md5Of } from './file-digest.js';
 import type { PublishFile } from './local-package.js';
 import { recorded, type PublishRecord } from './publish-record.js';
 import { SHA256_META } from './remote-state.js';
-import { withPayloadHash } from './s3-client.js';
 import { uploadMultipart } from './s3-multipart.js';
+import type { S3Rest } from './s3-rest.js';
 import { describeFailure, toPublishError } from './s3-errors.js';
 import { checkEtag, confirmByHead, isMd5Etag, retried, type UploadContext } from './upload-context.js';
 import { runLimited, Semaphore } from './upload-pool.js';
@@ -23,7 +23,8 @@ export interface UploadEntry {
 }
 
 export interface UploadOptions {
-  client: S3Client;
+  rest: S3Rest;
+  sdk: () => S3Client;
   bucket: string;
   endpoint?: string;
   concurrency: number;
@@ -75,7 +76,8 @@ export async function uploadInPhases(
     skipped: options.skipped ?? 0,
   });
   const ctx: UploadContext = {
-    client: options.client,
+    rest: options.rest,
+    sdk: options.sdk,
     bucket: options.bucket,
     concurrency: options.concurrency,
     requests: new Semaphore(options.concurrency),
@@ -148,7 +150,7 @@ async function putWhole(ctx: UploadContext, { file, key }: UploadEntry): Promise
     ctx.meter.fileRestarted(file.relPath);
     await ctx.requests.use(() =>
       ctx.buffers.use(file.bytes, async (source) => {
-        await readFileInto(source, file);
+        readFileInto(source, file);
         let body = source;
         let md5: Buffer;
         let sha256 = file.sha256;
@@ -158,37 +160,32 @@ async function putWhole(ctx: UploadContext, { file, key }: UploadEntry): Promise
           body = gzipSync(source, { level: 9 });
           ({ md5, sha256 } = digestBuffer(body));
         } else md5 = md5Of(source);
-        const out = await ctx.client
-          .send(
-            withPayloadHash(
-              new PutObjectCommand({
-                Bucket: ctx.bucket,
-                Key: key,
-                Body: body,
-                ContentLength: body.length,
-                ContentMD5: md5.toString('base64'),
-                ContentType: file.headers.contentType,
-                CacheControl: file.headers.cacheControl,
-                ...(gzip ? { ContentEncoding: 'gzip' } : {}),
-                Metadata: { [SHA256_META]: file.sha256 },
-                ...(ctx.acl ? { ACL: ctx.acl as ObjectCannedACL } : {}),
-                ...(ctx.storageClass ? { StorageClass: ctx.storageClass as StorageClass } : {}),
-              }),
-              sha256,
-            ),
-            { abortSignal: ctx.signal },
-          )
+        const out = await ctx.rest
+          .putObject(key, body, putHeaders(ctx, file, md5), sha256, ctx.signal)
           .catch((error: unknown) => {
             // The bytes read are not those video.json described (same size and time, other content).
             if (describeFailure(error).code === 'XAmzContentSHA256Mismatch') throw changedOnDisk(file);
             throw error;
           });
         ctx.meter.addBytes(file.relPath, file.bytes);
-        checkEtag(out.ETag, md5, file.relPath);
-        if (!isMd5Etag(out.ETag)) await confirmByHead(ctx, key, file, body.length);
-        ctx.record?.note(key, recorded(out.ETag ?? md5.toString('hex'), file.sha256, file.headers));
+        checkEtag(out.etag, md5, file.relPath);
+        if (!isMd5Etag(out.etag)) await confirmByHead(ctx, key, file, body.length);
+        ctx.record?.note(key, recorded(out.etag ?? md5.toString('hex'), file.sha256, file.headers));
       }),
     );
   });
   return attempts;
+}
+
+/** The headers of a PutObject: integrity, the object's own headers (object-headers.ts), our metadata. */
+function putHeaders(ctx: UploadContext, file: PublishFile, md5: Buffer): Record<string, string> {
+  return {
+    'content-md5': md5.toString('base64'),
+    'content-type': file.headers.contentType,
+    'cache-control': file.headers.cacheControl,
+    ...(file.headers.contentEncoding ? { 'content-encoding': file.headers.contentEncoding } : {}),
+    [`x-amz-meta-${SHA256_META}`]: file.sha256,
+    ...(ctx.acl ? { 'x-amz-acl': ctx.acl } : {}),
+    ...(ctx.storageClass ? { 'x-amz-storage-class': ctx.storageClass } : {}),
+  };
 }

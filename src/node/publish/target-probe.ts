@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Sdk } from './s3-sdk.js';
 import type { TargetTestReport, TargetTestStep } from '../../common/api/studio-api.js';
 import { resolveStore, type S3TargetConfig } from '../../common/publish/publish-target.js';
 import { objectUrl } from '../../common/publish/s3-url.js';
@@ -44,14 +44,14 @@ export async function probeTarget(
   try {
     await step('list', 'listing the bucket', async () => {
       const out = await client.send(
-        new ListObjectsV2Command({ Bucket: target.bucket, Prefix: target.prefix, MaxKeys: 5 }),
+        new (s3Sdk().ListObjectsV2Command)({ Bucket: target.bucket, Prefix: target.prefix, MaxKeys: 5 }),
         { abortSignal: signal() },
       );
       return `listed s3://${target.bucket}/${target.prefix} (${out.KeyCount ?? 0} object(s) seen)`;
     });
     const put = await step('put', 'writing a probe object', async () => {
       await client.send(
-        new PutObjectCommand({
+        new (s3Sdk().PutObjectCommand)({
           Bucket: target.bucket,
           Key: key,
           Body: body,
@@ -77,7 +77,7 @@ export async function probeTarget(
         return `read it back anonymously from ${url}`;
       });
       await step('delete', 'deleting the probe object', async () => {
-        await client.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key }), {
+        await client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: target.bucket, Key: key }), {
           abortSignal: signal(),
         });
         return `deleted ${key}`;

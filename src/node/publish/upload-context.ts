@@ -1,18 +1,21 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { StudioError } from '../../common/errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../../common/publish/backoff.js';
 import type { ProgressMeter } from '../../common/publish/progress-meter.js';
 import type { PublishEvent } from '../../common/publish/publish-events.js';
 import { retryDecision } from './s3-errors.js';
+import type { S3Rest } from './s3-rest.js';
 import type { PublishFile } from './local-package.js';
-import { SHA256_META } from './remote-state.js';
 import type { BodyBuffers } from './body-buffers.js';
 import { normalizeEtag, type PublishRecord } from './publish-record.js';
 import type { Semaphore } from './upload-pool.js';
 
 /** What every upload request shares: the client, the request slots, the retry policy, cancellation. */
 export interface UploadContext {
-  client: S3Client;
+  /** PutObject and HEAD without the SDK. */
+  rest: S3Rest;
+  /** The SDK client, created on first use (multipart uploads). */
+  sdk: () => S3Client;
   bucket: string;
   concurrency: number;
   /** At most `concurrency` requests in flight, whatever mix of whole files and parts. */
@@ -64,13 +67,11 @@ export async function confirmByHead(
   file: PublishFile,
   bytes: number,
 ): Promise<void> {
-  const head = await ctx.requests.use(() =>
-    ctx.client.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: key }), { abortSignal: ctx.signal }),
-  );
-  if (head.ContentLength !== bytes || head.Metadata?.[SHA256_META] !== file.sha256)
+  const head = await ctx.requests.use(() => ctx.rest.headObject(key, ctx.signal));
+  if (head.bytes !== bytes || head.sha256 !== file.sha256)
     throw new StudioError(
       'PUBLISH_INTEGRITY',
-      `${file.relPath}: the store holds ${head.ContentLength} bytes (sha256 ${head.Metadata?.[SHA256_META] ?? 'none'}), ` +
+      `${file.relPath}: the store holds ${head.bytes} bytes (sha256 ${head.sha256 ?? 'none'}), ` +
         `sent ${bytes} bytes (sha256 ${file.sha256})`,
     );
 }
