@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -126,4 +126,33 @@ describe('hls-studio CLI', () => {
     };
     expect(doctor.encoders).toContain('libx264');
   });
+
+  it('a file named -y.mp4 read as an option: the error says how to pass it (issue 13)', async () => {
+    const dir = await scratchDir('cli-dash-');
+    const bare = await cli(['encode', '-y.mp4', '--out', dir]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain(
+      "error: unknown option '-y.mp4'\n-y.mp4 looks like a file: write ./-y.mp4 or put it after --",
+    );
+    // Not every unknown option is a file: no hint for a misspelt flag.
+    const flag = await cli(['encode', '--presett', 'x', 'a.mp4']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).not.toContain('looks like a file');
+    // The two ways the hint gives both reach the file (here: a one-frame clip under that name).
+    const input = path.join(dir, '-y.mp4');
+    await copyFile(await clip('cli.mp4', { width: 320, height: 180, durationSec: 2 }), input);
+    const afterDashes = await cli([
+      'encode',
+      '--out',
+      dir,
+      '--preset',
+      'mobile-light',
+      '--speed',
+      'ultrafast',
+      '--',
+      input,
+    ]);
+    expect(afterDashes.code, afterDashes.stderr).toBe(0);
+    expect(await readdir(dir)).toContain('y'); // package names drop a leading dash
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { readVideoJson } from '../node/package/read-video-json.js';
 import { probeSource } from '../node/probe/probe-source.js';
 import { configDir } from '../node/config-dir.js';
 import { openInBrowser, startStudioServer } from '../node/server/studio-server.js';
+import { MEDIA_EXTENSIONS } from '../node/studio/expand-paths.js';
 import { runEncodeCommand } from './commands/encode-command.js';
 import { registerPublishCommand } from './commands/publish-command.js';
 import { runValidateCommand } from './commands/validate-command.js';
@@ -21,7 +23,22 @@ import { formatBitrate, formatBytes, formatDuration } from './progress-line.js';
 const program = new Command('hls-studio')
   .description('Turn videos into spec-correct HLS streaming packages, on your own machine.')
   .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(explainFileAsOption(text)) })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
+
+/**
+ * A file named `-y.mp4` is read as an option by any argument parser: when the unknown option looks like
+ * a file (a media or subtitle name, or something on disk), say how to pass it (issue 13).
+ */
+function explainFileAsOption(text: string): string {
+  const option = /unknown option '([^']+)'/.exec(text)?.[1];
+  if (!option) return text;
+  const looksLikeFile =
+    MEDIA_EXTENSIONS.test(option) || /\.(srt|vtt|ass|ssa|m3u8)$/i.test(option) || existsSync(option);
+  if (!looksLikeFile) return text;
+  const hint = `${option} looks like a file: write ./${option} or put it after --`;
+  return text.replace(/(unknown option '[^']+')/, `$1\n${hint}`);
+}
 
 interface EncodeFlags {
   preset: string;
