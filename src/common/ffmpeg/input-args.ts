@@ -46,6 +46,9 @@ export function refusedFormatMessage(file: string, demuxer: string): string {
   if (demuxer === 'hls' || demuxer === 'applehttp') {
     return `${file}: playlists (HLS) are not accepted as sources: a playlist names other files, which may lie anywhere on the disk; give the video file itself`;
   }
+  if (demuxer === 'image2' || demuxer.endsWith('_pipe')) {
+    return `${file}: still images and image sequences are not accepted as sources; give a video or audio file`;
+  }
   if (PLAYLIST_DEMUXERS.test(demuxer)) {
     return `${file}: ${demuxer} files are not accepted as sources: they name other files; give the video file itself`;
   }
