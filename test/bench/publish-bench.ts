@@ -24,7 +24,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +35,13 @@ import { runLimited } from '../../src/node/publish/upload-pool.js';
 import { makeFakePackage } from '../helpers/publish-fixture.js';
 import { listObjects, startS3Server, type TestS3 } from '../helpers/s3-server.js';
 
+// The lockfile pins an SDK that supports Node 20 (s3-client.ts says the same).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 const CLI = path.join(ROOT, 'bin/hls-studio.js');
 const GNU_TIME = '/usr/bin/time';
+const CONFIG_DIR = await mkdtemp(path.join(os.tmpdir(), 'publish-bench-config-'));
 const RCLONE = '/usr/bin/rclone';
 const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : onPath('aws');
 
@@ -110,6 +115,7 @@ async function main(): Promise<void> {
     summarize(runs, ways);
   } finally {
     if (fixture) await rm(fixture.root, { recursive: true, force: true });
+    await rm(CONFIG_DIR, { recursive: true, force: true });
     await s3.stop();
   }
 }
@@ -151,6 +157,8 @@ async function measure(
           ];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // Our publish records (and nothing else of the person running it) go to a folder of the bench's own.
+    HLS_STUDIO_CONFIG_DIR: CONFIG_DIR,
     S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
     S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
     AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,

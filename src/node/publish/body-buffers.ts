@@ -3,24 +3,48 @@ import { StudioError } from '../../common/errors.js';
 
 const GRAIN = 1024 * 1024;
 
+/** Bytes of request bodies held at once: with Node's own ~80 MB, the CLI stays near 100 MB peak. */
+export const BODY_BUDGET = 16 * GRAIN;
+
 /**
- * Request bodies read once into memory, so one read serves the Content-MD5 and the send. The buffers are
- * reused: callers hold one only inside a request slot, so there are never more than `concurrency` of
- * them, each as big as the biggest body it carried (segments: a few MB; parts: the part size). Reusing
- * them keeps the peak RSS flat, where a fresh buffer per file would wait for the garbage collector.
+ * Request bodies read once into memory, so one read serves the Content-MD5 and the send. Buffers are
+ * reused and their total is bounded by `budget`: a body that does not fit waits for one to come back
+ * (with 4 MB segments, four are in flight; with 1 MB ones, the eight request slots), and one body
+ * bigger than the budget still goes, alone. Reuse keeps the peak RSS flat, where a fresh buffer per file
+ * would wait for the garbage collector.
  */
 export class BodyBuffers {
   private readonly free: Buffer[] = [];
+  private allocated = 0;
+  private waiting: (() => void)[] = [];
+
+  constructor(private readonly budget = BODY_BUDGET) {}
 
   async use<T>(bytes: number, run: (body: Buffer) => Promise<T>): Promise<T> {
-    let buffer = this.free.pop();
-    if (!buffer || buffer.length < bytes)
-      buffer = Buffer.allocUnsafeSlow(Math.max(GRAIN, Math.ceil(bytes / GRAIN) * GRAIN));
+    const size = Math.max(GRAIN, Math.ceil(bytes / GRAIN) * GRAIN);
+    let buffer = this.take(size);
+    while (!buffer) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      buffer = this.take(size);
+    }
     try {
       return await run(buffer.subarray(0, bytes));
     } finally {
       this.free.push(buffer);
+      for (const wake of this.waiting.splice(0)) wake();
     }
+  }
+
+  /** The smallest free buffer that fits, else a new one within the budget (dropping free ones), else none. */
+  private take(size: number): Buffer | undefined {
+    let best = -1;
+    for (const [i, b] of this.free.entries())
+      if (b.length >= size && (best < 0 || b.length < this.free[best]!.length)) best = i;
+    if (best >= 0) return this.free.splice(best, 1)[0];
+    while (this.allocated + size > this.budget && this.free.length) this.allocated -= this.free.pop()!.length;
+    if (this.allocated > 0 && this.allocated + size > this.budget) return undefined;
+    this.allocated += size;
+    return Buffer.allocUnsafeSlow(size);
   }
 }
 
