@@ -106,6 +106,35 @@ describe('hostile sources (issue 13)', () => {
     expect(result.durationSec).toBeLessThan(1.5);
   }, 120_000);
 
+  it('audio timestamps that jump 1,200 frames at a time (a byte-flipped stts) stop at the video’s end (defect 5)', async () => {
+    const clean = await generated('stts.mp4', [
+      ...['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=2.5'],
+      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=2.5'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
+    ]);
+    // The audio track's time-to-sample table: (count, 1024) entries; each sample now lasts 1,200 frames.
+    const bytes = Buffer.from(await readFile(clean));
+    let patched = false;
+    for (let at = bytes.indexOf('stts'); at >= 0 && !patched; at = bytes.indexOf('stts', at + 4)) {
+      const entries = bytes.readUInt32BE(at + 8);
+      for (let k = 0; k < entries && !patched; k++) {
+        if (bytes.readUInt32BE(at + 16 + 8 * k) !== 1024) continue;
+        bytes.writeUInt32BE(1024 * 1200, at + 16 + 8 * k);
+        patched = true;
+      }
+    }
+    expect(patched).toBe(true);
+    const input = path.join(await scratchDir('stts-'), 'flipped.mp4');
+    await writeFile(input, bytes);
+    const preset = testPreset({ rungs: [{ width: 160, height: 90, bitrateKbps: 200 }] });
+    const { result } = await encodeInto(input, preset);
+    const video = await readPlaylist(path.join(result.packageDir, result.variants[0]!.uri));
+    const audio = await readPlaylist(path.join(result.packageDir, 'audio-0/index.m3u8'));
+    expect(playlistSec(video)).toBeGreaterThan(2);
+    expect(playlistSec(audio)).toBeGreaterThan(2);
+    expect(playlistSec(audio)).toBeLessThanOrEqual(playlistSec(video) + 2);
+  }, 120_000);
+
   it('a one-frame video packages with web-compact: poster and storyboard from its one frame, no preview claimed without frames (defect 6)', async () => {
     const input = await generated('one-frame.mp4', [
       ...['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-frames:v', '1'],
