@@ -149,7 +149,7 @@ function fileReader(rootFile: string, options: OpenPackageOptions): PackageReade
   };
   const withFile = async <T>(url: URL, use: (f: { handle: FileHandle; size: number }) => Promise<T>) => {
     const f = await openFile(url);
-    if (!f) throw Object.assign(new Error(`${url.href}: no such file`), { code: 'ENOENT' });
+    if (!f) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
     try {
       return await use(f);
     } finally {
@@ -217,7 +217,7 @@ function httpReader(root: URL, options: OpenPackageOptions): PackageReader {
     text: async (url) => {
       guard(url);
       const r = await client.fetch(url, { readBody: true });
-      if (!r.body) throw new Error(`${url.href}: ${describeStatus(r)}`);
+      if (!r.body) throw new Error(describeStatus(r));
       return r.body.toString('utf8');
     },
     size: async (url) => {
@@ -238,7 +238,7 @@ function httpReader(root: URL, options: OpenPackageOptions): PackageReader {
         ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` }
         : {};
       const r = await client.fetch(url, { headers, readBody: true });
-      if (!r.body) throw new Error(`${url.href}: ${describeStatus(r)}`);
+      if (!r.body) throw new Error(describeStatus(r));
       // A server that ignores Range answers 200 with everything.
       return range && r.status === 200 ? r.body.subarray(range.offset, range.offset + range.length) : r.body;
     },
