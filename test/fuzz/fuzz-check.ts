@@ -31,7 +31,8 @@ export interface CheckOptions {
 }
 
 const DOCUMENTED_EXIT = new Set([0, 1, 3, 5]);
-const STACK = /^\s+at .+:\d+:\d+\)?$|\b(TypeError|ReferenceError|RangeError|SyntaxError|AssertionError)\b|Cannot destructure|Unhandled(Promise)?Rejection/m;
+const STACK =
+  /^\s+at .+:\d+:\d+\)?$|\b(TypeError|ReferenceError|RangeError|SyntaxError|AssertionError)\b|Cannot destructure|Unhandled(Promise)?Rejection/m;
 /** Messages that describe our internals or ffmpeg noise, not the input's problem. */
 const UNCLEAR = [/missing or empty/i, /\bundefined\b|\bNaN\b|\[object /, /deprecated pixel format/i];
 
@@ -45,9 +46,11 @@ export async function checkBatch(batch: BatchResult, options: CheckOptions): Pro
   const trace = STACK.exec(batch.stdout.replace(/^\{.*$/gm, '') + '\n' + batch.stderr);
   if (trace) findings.push({ file: culprit, kind: 'stack-trace', detail: trace[0].trim() });
   const noise = batch.stderr.trim();
-  if (noise) findings.push({ file: culprit, kind: 'stderr-noise', detail: noise.split('\n')[0]!.slice(0, 200) });
+  if (noise)
+    findings.push({ file: culprit, kind: 'stderr-noise', detail: noise.split('\n')[0]!.slice(0, 200) });
   if (!batch.timedOut && !batch.signal)
-    for (const o of silent) findings.push({ file: o.file, kind: 'silent', detail: 'no done or failed event' });
+    for (const o of silent)
+      findings.push({ file: o.file, kind: 'silent', detail: 'no done or failed event' });
 
   for (const o of batch.outcomes) {
     if (o.elapsedMs !== undefined && o.elapsedMs > options.fileBoundMs)
@@ -64,7 +67,11 @@ function checkMessage(o: FileOutcome): Finding[] {
   const name = path.basename(o.file);
   if (!message.includes(name))
     return [{ file: o.file, kind: 'unclear-error', detail: `does not name the file: ${message}` }];
-  const cause = message.split(name).join('').replace(/[\s:…./-]+/g, ' ').trim();
+  const cause = message
+    .split(name)
+    .join('')
+    .replace(/[\s:…./-]+/g, ' ')
+    .trim();
   if (cause.length < 10 || UNCLEAR.some((r) => r.test(message)))
     return [{ file: o.file, kind: 'unclear-error', detail: message.slice(0, 300) }];
   return [];
@@ -81,7 +88,10 @@ async function checkPackage(o: FileOutcome, options: CheckOptions): Promise<Find
       findings.push({
         file: o.file,
         kind: 'invalid-package',
-        detail: failed.map((r) => `${r.id}: ${r.message ?? ''}`).join('; ').slice(0, 400),
+        detail: failed
+          .map((r) => `${r.id}: ${r.message ?? ''}`)
+          .join('; ')
+          .slice(0, 400),
       });
   }
   const limit = options.sourceDurationSec(o.file) * 1.5 + 4;

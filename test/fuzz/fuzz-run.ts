@@ -10,7 +10,7 @@ import type { FuzzBase } from './fuzz-sources.js';
  * Names a user's files really have, each one a trap for something: an option, a protocol prefix, a
  * shell metacharacter, quotes, non-Latin script. Every few mutants gets one, so names and damage meet.
  */
-const ODD_STEMS = ['-y', 'concat:a|b', '$(touch PWNED)', "it's \"quoted\"", 'ünï cødé 動画', ' lead space'];
+const ODD_STEMS = ['-y', 'concat:a|b', '$(touch PWNED)', 'it\'s "quoted"', 'ünï cødé 動画', ' lead space'];
 
 export interface FuzzRunOptions {
   bases: FuzzBase[];
@@ -90,14 +90,18 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     if (findings.length === 0) await rm(outDir, { recursive: true, force: true });
   }
   if (await shellRanAName(options.workDir))
-    result.findings.push({ file: '(run)', kind: 'crash', detail: 'a shell ran a file name ($(touch PWNED))' });
+    result.findings.push({
+      file: '(run)',
+      kind: 'crash',
+      detail: 'a shell ran a file name ($(touch PWNED))',
+    });
   result.wallMs = performance.now() - started;
   return result;
 }
 
 function fileName(mutant: Mutant, index: number): string {
   if (index % 5 !== 4) return mutant.name;
-  return `${ODD_STEMS[(index / 5) % ODD_STEMS.length | 0]}${mutant.name}`;
+  return `${ODD_STEMS[((index / 5) % ODD_STEMS.length) | 0]}${mutant.name}`;
 }
 
 function describe(file: string, mutants: Mutant[], files: string[]): string {
