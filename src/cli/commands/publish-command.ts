@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { StudioError, toErrorData, type ErrorCode } from '../../common/errors.js';
 import type { PublishEvent } from '../../common/publish/publish-events.js';
@@ -77,9 +76,6 @@ export function registerPublishCommand(program: Command, io: Partial<PublishCliI
     .option('--dry-run', 'list what would be uploaded and skipped; send nothing')
     .option('--json', 'print events as JSON lines');
   addStoreOptions(publish).action(async (packageDir: string, flags: PublishFlags) => {
-    // Uploads allocate briskly (requests, responses): V8 would grow the young generation to its default
-    // 3 × 16 MB and keep it, a fifth of the peak RSS; 4 MB semi-spaces cost no measurable CPU (issue 13).
-    setFlagsFromString('--max-semi-space-size=4');
     cli.setExitCode(await runPublish(packageDir, flags, cli));
   });
 
