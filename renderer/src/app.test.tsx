@@ -41,7 +41,8 @@ function fakeClient() {
   const client: StudioClient = {
     api: api as unknown as StudioApi,
     face: 'browser',
-    toPaths: async () => [],
+    pathFor: async (file) => `/uploads/${file.name}`,
+    identityOf: (file) => `${file.name}|${file.size}|${file.lastModified}`,
   };
   return { api, client, emit: (event: StudioEvent) => act(() => listeners.forEach((l) => l(event))) };
 }

@@ -12,15 +12,15 @@ import {
   Tooltip,
   useMantineColorScheme,
 } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StudioApi } from '../../src/common/api/studio-api';
 import type { StudioClient } from './api/studio-client';
-import { DropZone } from './components/drop-zone';
-import { JobQueue, type JobPanel } from './components/job-queue';
+import { type JobPanel } from './components/job-queue';
 import { PackagePreview } from './components/package-preview';
 import { PanelBoundary } from './components/panel-boundary';
 import { PresetEditor } from './components/preset-editor/preset-editor';
 import { PublishPanel } from './components/publish/publish-panel';
+import { QueueIntake } from './components/queue-intake';
 import { SourceInspector } from './components/source-inspector';
 import { TargetsPanel } from './components/targets/targets-panel';
 import { ValidationReport } from './components/validation-report';
@@ -58,22 +58,17 @@ export function App({ client }: { client: StudioClient }) {
   const [tab, setTab] = useState<string | null>('queue');
   const [selected, setSelected] = useState<string>();
   const [view, setView] = useState<JobPanel>('inspect');
-  const [error, setError] = useState<string>();
   const [settingError, setSettingError] = useState<string>();
   const connection = useConnection(api);
   const presetPanel = useRef<HTMLDivElement>(null);
   const { colorScheme, toggleColorScheme } = useMantineColorScheme();
   const presetId = settings?.defaultPresetId ?? 'web-compact';
 
-  const addFiles = async (files: File[]) => {
-    setError(undefined);
-    try {
-      const paths = await client.toPaths(files);
-      await api.addJobs({ paths, presetId });
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  };
+  const presetNames = useMemo(() => Object.fromEntries(presets.map((p) => [p.id, p.name])), [presets]);
+  const selectJob = useCallback((id: string, v: JobPanel) => {
+    setSelected(id);
+    setView(v);
+  }, []);
   const changeSetting = async (change: () => Promise<void>) => {
     setSettingError(undefined);
     try {
@@ -169,35 +164,15 @@ export function App({ client }: { client: StudioClient }) {
           <Tabs.Panel value="queue">
             <PanelBoundary name="Queue">
               <Stack>
-                <DropZone onFiles={addFiles} />
-                {error && (
-                  <Alert
-                    color="red"
-                    title="Could not add the files"
-                    withCloseButton
-                    onClose={() => setError(undefined)}
-                  >
-                    {error}
-                  </Alert>
-                )}
-                {summary && jobs.length > 0 && (
-                  <Alert
-                    color={summary.failed ? 'orange' : 'green'}
-                    role="status"
-                    data-testid="queue-summary"
-                  >
-                    Queue finished: {summary.done} done, {summary.failed} failed, {summary.cancelled}{' '}
-                    cancelled.
-                  </Alert>
-                )}
-                <JobQueue
-                  api={api}
+                <QueueIntake
+                  client={client}
                   jobs={jobs}
+                  summary={summary}
+                  presetId={presetId}
+                  presetNames={presetNames}
+                  concurrency={settings?.concurrency ?? 1}
                   selected={selected}
-                  onSelect={(id, v) => {
-                    setSelected(id);
-                    setView(v);
-                  }}
+                  onSelect={selectJob}
                 />
                 {/* Keyed by job and view: picking another one gives the panel a fresh start. */}
                 {job && (

@@ -106,7 +106,8 @@ describe('a queue that survives a kill', () => {
     const master = await fetch(`${second.base}${done.result!.baseUrl}master.m3u8?token=${TOKEN}`);
     expect(master.status).toBe(200);
     // One finished package, and no staging leftovers beside it.
-    expect(await readdir(outDir)).toEqual([expect.stringMatching(/^crash-source-[a-f0-9]+$/)]);
+    // Named as the source was (README: `<out>/<name>/`), with no suffix nobody chose.
+    expect(await readdir(outDir)).toEqual(['crash-source']);
     process.kill(-second.child.pid!, 'SIGTERM');
     await new Promise((resolve) => second.child.once('exit', resolve));
   });

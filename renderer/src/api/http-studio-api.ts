@@ -25,7 +25,7 @@ export const REFUSALS_TO_GIVE_UP = 3;
  * When the socket drops, listeners get `connection` events: 'lost' once per outage, 'restored' when a
  * socket opens again (events may have been missed: refetch), 'refused' when retrying cannot help.
  */
-export function createHttpStudioApi(): StudioApi & { upload(file: File): Promise<string> } {
+export function createHttpStudioApi(): StudioApi & { upload: typeof uploadFile } {
   const listeners = new Set<(event: StudioEvent) => void>();
   const emit = (event: StudioEvent) => {
     for (const listener of listeners) listener(event);
@@ -97,19 +97,7 @@ export function createHttpStudioApi(): StudioApi & { upload(file: File): Promise
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    /** Streams a dropped file to the server's working folder; the server's path comes back. */
-    async upload(file) {
-      const response = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
-        method: 'PUT',
-        body: file,
-      });
-      if (!response.ok)
-        throw new ApiError({
-          code: 'IO_ERROR',
-          message: `upload of ${file.name} failed (${response.status})`,
-        });
-      return ((await response.json()) as { path: string }).path;
-    },
+    upload: (file, options) => uploadFile(file, options),
   };
 }
 
@@ -124,4 +112,33 @@ async function tokenRefused(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+export interface UploadOptions {
+  /** Bytes sent so far, as the browser reports them (XHR upload progress: fetch has none). */
+  onProgress?: (sentBytes: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Streams a dropped file to the server's working folder; the server's path for it comes back. */
+export function uploadFile(file: File, options: UploadOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const fail = (code: StudioErrorData['code'], message: string) => reject(new ApiError({ code, message }));
+    xhr.open('PUT', `/api/upload?name=${encodeURIComponent(file.name)}`);
+    xhr.upload.onprogress = (e) => options.onProgress?.(e.loaded);
+    xhr.onload = () => {
+      if (xhr.status !== 200) return fail('IO_ERROR', `upload of ${file.name} failed (${xhr.status})`);
+      try {
+        resolve((JSON.parse(xhr.responseText) as { path: string }).path);
+      } catch {
+        fail('IO_ERROR', `upload of ${file.name} failed (the server's answer was not JSON)`);
+      }
+    };
+    xhr.onerror = () => fail('IO_ERROR', `upload of ${file.name} failed (the connection was lost)`);
+    xhr.onabort = () => fail('CANCELLED', `upload of ${file.name} cancelled`);
+    if (options.signal?.aborted) return fail('CANCELLED', `upload of ${file.name} cancelled`);
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
 }

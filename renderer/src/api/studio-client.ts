@@ -1,5 +1,5 @@
 import type { StudioApi } from '../../../src/common/api/studio-api';
-import { createHttpStudioApi } from './http-studio-api';
+import { createHttpStudioApi, type UploadOptions } from './http-studio-api';
 
 /** What the desktop app's preload exposes on `window.studio`: the same API, plus a path for a dropped File. */
 export interface DesktopStudioApi extends StudioApi {
@@ -16,8 +16,10 @@ declare global {
 
 export interface StudioClient {
   api: StudioApi;
-  /** Turns dropped or picked files into paths the back end can read. */
-  toPaths(files: File[]): Promise<string[]>;
+  /** A path the back end can read for a dropped or picked file: its own path, or where it was uploaded. */
+  pathFor(file: File, options?: UploadOptions): Promise<string>;
+  /** What makes two drops the same file: its path on the desktop, name + size + modification time in a browser. */
+  identityOf(file: File): string;
   face: 'desktop' | 'browser';
   /** A native folder picker, where there is one (the desktop app). */
   pickFolder?: () => Promise<string | undefined>;
@@ -30,10 +32,16 @@ export function createStudioClient(): StudioClient {
     return {
       api: desktop,
       face: 'desktop',
-      toPaths: async (files) => files.map((f) => desktop.pathForFile(f)),
+      pathFor: async (file) => desktop.pathForFile(file),
+      identityOf: (file) => desktop.pathForFile(file) || fileIdentity(file),
       pickFolder: () => desktop.pickFolder(),
     };
   }
   const http = createHttpStudioApi();
-  return { api: http, face: 'browser', toPaths: (files) => Promise.all(files.map((f) => http.upload(f))) };
+  return { api: http, face: 'browser', pathFor: http.upload, identityOf: fileIdentity };
+}
+
+/** A browser sees no path: a file dropped twice has the same name, size and modification time. */
+export function fileIdentity(file: File): string {
+  return `${file.name}|${file.size}|${file.lastModified}`;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PackagedVariant } from '../encode-events.js';
-import type { StudioErrorData } from '../errors.js';
+import type { ErrorCode, StudioErrorData } from '../errors.js';
 import type { SourceInfo } from '../media/source-info.js';
 import type { Preset } from '../presets/preset-schema.js';
 import type { PublishProgress, PublishSummary } from '../publish/publish-events.js';
@@ -101,6 +101,28 @@ export interface JobView {
   publish?: PublishView;
   /** When the job was added (ms since the epoch). */
   addedAt: number;
+  /** When its latest run started (ms since the epoch): the row's elapsed time counts from here. */
+  startedAt?: number;
+  /** When its latest run ended (done, failed or cancelled). */
+  endedAt?: number;
+}
+
+/**
+ * Failures that are about the input file itself (empty, not media, cut short, no tracks): running the
+ * same job again cannot end differently, so the UI offers no Retry for them.
+ */
+export const INPUT_ERROR_CODES: readonly ErrorCode[] = [
+  'FILE_EMPTY',
+  'NOT_MEDIA',
+  'NOT_A_FILE',
+  'NO_MEDIA_STREAMS',
+  'TRUNCATED',
+  'UNDECODABLE',
+];
+
+/** Could running the job again succeed? False for failures of the input file itself. */
+export function retryCanHelp(error: StudioErrorData | undefined): boolean {
+  return !error || !INPUT_ERROR_CODES.includes(error.code);
 }
 
 export const PUBLISH_STATUSES = ['publishing', 'published', 'failed', 'cancelled', 'interrupted'] as const;
@@ -126,6 +148,10 @@ export interface JobResult {
   validation: ValidationReport;
   sizeBytes: number;
   elapsedSec: number;
+  /** The package folder on the back end's disk (to show, copy, or open). */
+  packageDir?: string;
+  /** Bytes on disk of each rung, by the variant's `uri`. */
+  rungSizes?: Record<string, number>;
 }
 
 export interface LivePreview {

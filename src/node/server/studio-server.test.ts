@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { scratchDir } from '../../../test/helpers/clips.js';
-import { startStudioServer, type StudioServer } from './studio-server.js';
+import { startStudioServer, uploadFileName, type StudioServer } from './studio-server.js';
 
 let server: StudioServer;
 let base: string;
@@ -137,5 +137,31 @@ describe('hls-studio serve security', () => {
   it('a live preview needs the token like everything else, and exists only for a running job', async () => {
     expect((await raw('/api/live/abc/master.m3u8')).status).toBe(401);
     expect((await raw(`/api/live/abc/master.m3u8?token=${server.token}`)).status).toBe(404);
+  });
+
+  it('an upload keeps the name it was dropped with (so rows and messages say it), inside its own folder', async () => {
+    const put = async (name: string) =>
+      JSON.parse(
+        (await raw(`/api/upload?name=${encodeURIComponent(name)}&token=${server.token}`, {}, 'PUT', 'bytes'))
+          .body,
+      ) as { path: string };
+    const spaced = await put('holiday notes (1).mp4');
+    expect(path.basename(spaced.path)).toBe('holiday notes (1).mp4');
+    const climbing = await put('../../etc/passwd');
+    expect(path.basename(climbing.path)).toBe('passwd');
+    expect(path.dirname(path.dirname(climbing.path))).toBe(path.dirname(path.dirname(spaced.path)));
+  });
+});
+
+describe('uploadFileName', () => {
+  it('keeps a dropped name, minus folders and control characters, within 200 bytes', () => {
+    expect(uploadFileName('Été 2024 🎬.mov')).toBe('Été 2024 🎬.mov');
+    expect(uploadFileName('C:\\Users\\me\\-clip.mp4')).toBe('-clip.mp4');
+    expect(uploadFileName('bad\u0000na\u202eme.mp4')).toBe('badname.mp4');
+    expect(uploadFileName('..')).toBe('video');
+    expect(uploadFileName('')).toBe('video');
+    const long = uploadFileName(`${'é'.repeat(300)}.mp4`);
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(200);
+    expect(long.endsWith('é.mp4')).toBe(true);
   });
 });

@@ -133,16 +133,11 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   }
 
   async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const name = url.searchParams.get('name') ?? 'upload';
-    const ext = path
-      .extname(name)
-      .replace(/[^.\w]/g, '')
-      .slice(0, 10);
-    // The file keeps its (made safe) name in a folder of its own, so the job and the package are named
-    // as the user's file was; its bytes are never interpreted here.
+    // The file keeps the name it was dropped with, in a folder of its own, so the job, its messages and
+    // its package are named as the user's file was; its bytes are never interpreted here.
     const folder = path.join(uploadDir, randomBytes(6).toString('hex'));
     await mkdir(folder);
-    const file = path.join(folder, `${packageNameFor(name)}${ext}`);
+    const file = path.join(folder, uploadFileName(url.searchParams.get('name') ?? ''));
     await pipeline(req, createWriteStream(file));
     send(res, 200, { path: file });
   }
@@ -238,6 +233,21 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A dropped file's name as a single safe path component: no folder part, no control characters, not
+ * `.`/`..`, at most 200 bytes with its extension kept. ffmpeg gets it as `file:<absolute path>`,
+ * so spaces, a leading dash or a colon are harmless.
+ */
+export function uploadFileName(name: string): string {
+  const base = (name.split(/[\\/]/).pop() ?? '').replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  const ext = path.extname(base).slice(0, 16);
+  // File systems count bytes (255 on most): `Été…` takes two a letter, CJK three.
+  let stem = [...base.slice(0, base.length - ext.length)];
+  while (Buffer.byteLength(stem.join('') + ext) > 200) stem = stem.slice(0, -1);
+  const safe = `${stem.join('').trim()}${ext}`;
+  return safe === '' || /^\.+$/.test(safe) ? `${packageNameFor(safe)}${ext}` : safe;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

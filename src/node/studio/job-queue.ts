@@ -9,7 +9,7 @@ import type {
   StudioEvent,
 } from '../../common/api/studio-api.js';
 import type { EncodeEvent } from '../../common/encode-events.js';
-import { StudioError, toErrorData } from '../../common/errors.js';
+import { StudioError, toErrorData, type StudioErrorData } from '../../common/errors.js';
 import { livePackage } from '../../common/package/live-playlists.js';
 import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import { packageNameFor } from '../../common/package-name.js';
@@ -19,7 +19,7 @@ import { encodePackage } from '../encode/encode-package.js';
 import { PARTIAL_MARKER } from '../package/staging-dir.js';
 import { createStateWriter, loadStateFile } from '../state/state-file.js';
 import { expandPaths } from './expand-paths.js';
-import { toJobResult } from './job-result.js';
+import { rungSizes, toJobResult } from './job-result.js';
 import type { LiveJob, LiveState } from './live-preview.js';
 import { queueFileSchema, type PersistedJob } from './queue-file.js';
 
@@ -343,16 +343,13 @@ export class JobQueue {
 
   private async encode(job: Job): Promise<void> {
     job.controller = new AbortController();
-    const names = new Set([...this.jobs.values()].filter((j) => j !== job).map((j) => j.packageDir));
-    let name = `${packageNameFor(job.input)}-${job.view.id}`;
-    while (names.has(path.join(this.options.outDir, name))) name += '-2';
-    job.packageDir = path.join(this.options.outDir, name);
-    this.update(job, { status: 'probing' });
+    this.update(job, { status: 'probing', startedAt: Date.now(), endedAt: undefined });
     let preset: Preset | undefined;
     try {
+      const packageDir = await this.claimPackageDir(job);
       preset = await this.options.loadPreset(job.view.presetId);
       const result = await encodePackage(
-        { input: job.input, packageDir: job.packageDir, preset, overwrite: true },
+        { input: job.input, packageDir, preset, overwrite: true },
         {
           signal: job.controller.signal,
           onEvent: (e) => this.onEncodeEvent(job, e),
@@ -362,16 +359,20 @@ export class JobQueue {
       this.update(job, {
         status: 'done',
         progress: { ratio: 1 },
-        result: toJobResult(`${this.options.packageBaseUrl}/${job.view.id}/`, result),
+        endedAt: Date.now(),
+        result: {
+          ...toJobResult(`${this.options.packageBaseUrl}/${job.view.id}/`, result),
+          rungSizes: await rungSizes(result.packageDir, result),
+        },
       });
     } catch (error) {
       if (this.closing) return; // left as it was: the next start re-runs it
-      const data = toErrorData(error);
+      const data = inUserWords(toErrorData(error), job.input, job.view.fileName);
       this.update(
         job,
         data.code === 'CANCELLED'
-          ? { status: 'cancelled', progress: undefined }
-          : { status: 'failed', error: data },
+          ? { status: 'cancelled', progress: undefined, endedAt: Date.now() }
+          : { status: 'failed', error: data, endedAt: Date.now() },
       );
     } finally {
       job.controller = undefined;
@@ -383,6 +384,22 @@ export class JobQueue {
       job.view.autoPublishTarget ?? (preset?.publish?.auto ? (preset.publish.target ?? '') : undefined);
     if (job.view.status === 'done' && auto !== undefined && this.options.publish)
       void this.runPublish(job, auto || undefined);
+  }
+
+  /**
+   * `<out>/<name>/` as the README promises, `<name>-2`, `-3`, … only when that folder exists already or
+   * another job in the list will write it.
+   */
+  private async claimPackageDir(job: Job): Promise<string> {
+    const base = packageNameFor(job.input);
+    for (let n = 1; ; n++) {
+      const dir = path.join(this.options.outDir, n === 1 ? base : `${base}-${n}`);
+      if (await stat(dir).catch(() => undefined)) continue;
+      // Checked and claimed in one turn of the event loop: two jobs starting together never share it.
+      if ([...this.jobs.values(), ...this.stopping].some((j) => j !== job && j.packageDir === dir)) continue;
+      job.packageDir = dir;
+      return dir;
+    }
   }
 
   private async runPublish(job: Job, target: string | undefined): Promise<void> {
@@ -506,6 +523,20 @@ export class JobQueue {
       });
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/**
+ * A failure as the user should read it: the name they added instead of the path the back end read
+ * (in browser mode an upload folder they never chose: `…/uploads/a499c0ad854b/x.mp4`).
+ */
+export function inUserWords(data: StudioErrorData, input: string, fileName: string): StudioErrorData {
+  const swap = (text: string) => text.replaceAll(`file:${input}`, fileName).replaceAll(input, fileName);
+  return {
+    ...data,
+    message: swap(data.message),
+    ...(data.file !== undefined ? { file: data.file === input ? fileName : swap(data.file) } : {}),
+    ...(data.detail !== undefined ? { detail: swap(data.detail) } : {}),
+  };
 }
 
 function withoutLive(view: JobView): JobView {
