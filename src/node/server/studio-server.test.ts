@@ -1,22 +1,25 @@
 import { request } from 'node:http';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { scratchDir } from '../../../test/helpers/clips.js';
+import { waitFor } from '../../../test/helpers/wait-for.js';
 import { startStudioServer, uploadFileName, type StudioServer } from './studio-server.js';
 
 let server: StudioServer;
 let base: string;
+let uploadRoot: string;
 
 beforeAll(async () => {
   const work = await scratchDir('serve-');
   const rendererDir = path.join(work, 'ui');
   await mkdir(rendererDir);
   await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>ui</title>');
+  uploadRoot = path.join(work, 'up');
   server = await startStudioServer({
     outDir: path.join(work, 'out'),
-    uploadDir: path.join(work, 'up'),
+    uploadDir: uploadRoot,
     stateDir: path.join(work, 'state'),
     rendererDir,
   });
@@ -150,6 +153,29 @@ describe('hls-studio serve security', () => {
     const climbing = await put('../../etc/passwd');
     expect(path.basename(climbing.path)).toBe('passwd');
     expect(path.dirname(path.dirname(climbing.path))).toBe(path.dirname(path.dirname(spaced.path)));
+  });
+});
+
+describe('uploads', () => {
+  it('an upload stopped halfway leaves no folder behind', async () => {
+    const uploads = uploadRoot;
+    const before = await readdir(uploads);
+    const req = request({
+      host: '127.0.0.1',
+      port: server.port,
+      path: `/api/upload?name=big.mov&token=${server.token}`,
+      method: 'PUT',
+      headers: { 'Content-Length': String(10 * 1024 * 1024) },
+    });
+    req.on('error', () => undefined);
+    req.write(Buffer.alloc(256 * 1024));
+    await waitFor(async () => (await readdir(uploads)).length > before.length, 'the upload to start', 5000);
+    req.destroy();
+    await waitFor(
+      async () => (await readdir(uploads)).length === before.length,
+      'the partial upload to be removed',
+      5000,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -138,7 +138,13 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const folder = path.join(uploadDir, randomBytes(6).toString('hex'));
     await mkdir(folder);
     const file = path.join(folder, uploadFileName(url.searchParams.get('name') ?? ''));
-    await pipeline(req, createWriteStream(file));
+    try {
+      await pipeline(req, createWriteStream(file));
+    } catch (error) {
+      // A cancelled or broken upload (the user stopped a 4 GB drop halfway) leaves nothing behind.
+      await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
     send(res, 200, { path: file });
   }
 
