@@ -1,11 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { StaticCredentials } from './s3-client.js';
 
 /**
  * The requests a publish makes per object — PutObject, ListObjectsV2, HeadObject — and the CORS read,
- * signed (AWS Signature Version 4) and sent with Node's own HTTP client. The SDK (s3-sdk.ts) stays for
+ * signed by the SDK's own signer (@smithy/signature-v4, AWS Signature Version 4) and sent with Node's own
+ * HTTP client. The SDK (s3-sdk.ts) stays for
  * everything else (multipart, CORS writes, the target probe, the AWS credential chain): its middleware
  * stack cost about 2 ms of CPU and tens of kB of garbage per request, and loading it a third of a
  * second, which an unchanged re-publish of a few hundred files cannot afford (issue 13).
@@ -60,10 +62,19 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 
 export class S3Rest {
   private readonly url: URL;
-  private signingKey: { day: string; secret: string; key: Buffer } | undefined;
+  private readonly signer: SignatureV4;
 
   constructor(private readonly options: S3RestOptions) {
     this.url = new URL(options.endpoint);
+    // As the S3 client configures it: the path is sent already encoded, the payload hash is ours.
+    this.signer = new SignatureV4({
+      service: 's3',
+      region: options.region,
+      credentials: options.credentials,
+      sha256: NodeSha256,
+      uriEscapePath: false,
+      applyChecksum: false,
+    });
   }
 
   credentials(): Promise<StaticCredentials> {
@@ -145,8 +156,19 @@ export class S3Rest {
       .sort()
       .map((k) => `${uriEncode(k)}=${uriEncode(query[k]!)}`)
       .join('&');
-    const credentials = await this.credentials();
-    const signed = this.sign(method, host, path, queryString, headers, credentials, extra.payloadSha256);
+    const signed = await this.signer.sign({
+      method,
+      protocol: this.url.protocol,
+      hostname: host,
+      port: this.url.port ? Number(this.url.port) : undefined,
+      path,
+      query,
+      headers: {
+        ...headers,
+        host,
+        'x-amz-content-sha256': extra.payloadSha256 ?? EMPTY_SHA256,
+      },
+    });
     const client = this.url.protocol === 'https:' ? https : http;
     return new Promise<S3Response>((resolve, reject) => {
       const req = client.request(
@@ -156,7 +178,7 @@ export class S3Rest {
           port: this.url.port,
           method,
           path: queryString ? `${path}?${queryString}` : path,
-          headers: signed,
+          headers: signed.headers,
           agent: this.options.agent,
           signal: extra.signal,
         },
@@ -181,57 +203,27 @@ export class S3Rest {
       req.end(extra.body);
     });
   }
+}
 
-  /** SigV4 headers for one request (AWS General Reference, "Signature Version 4 signing process"). */
-  private sign(
-    method: string,
-    host: string,
-    path: string,
-    queryString: string,
-    headers: Record<string, string>,
-    credentials: StaticCredentials,
-    payloadSha256 = EMPTY_SHA256,
-  ): Record<string, string> {
-    const amzDate = new Date()
-      .toISOString()
-      .replace(/[-:]/g, '')
-      .replace(/\.\d{3}/, '');
-    const day = amzDate.slice(0, 8);
-    const all: Record<string, string> = {
-      ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v.trim()])),
-      host,
-      'x-amz-content-sha256': payloadSha256,
-      'x-amz-date': amzDate,
-      ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
-    };
-    const names = Object.keys(all).sort();
-    const signedHeaders = names.join(';');
-    const canonical = [
-      method,
-      path,
-      queryString,
-      names.map((n) => `${n}:${all[n]}\n`).join(''),
-      signedHeaders,
-      payloadSha256,
-    ].join('\n');
-    const scope = `${day}/${this.options.region}/s3/aws4_request`;
-    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
-    const signature = createHmac('sha256', this.keyFor(day, credentials.secretAccessKey))
-      .update(toSign)
-      .digest('hex');
-    all.authorization =
-      `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
-      `SignedHeaders=${signedHeaders}, Signature=${signature}`;
-    return all;
+/** SHA-256 and HMAC-SHA256 from node:crypto in the shape the signer takes (what @smithy/hash-node does). */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytesOf = (data: SourceData) =>
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
+
+class NodeSha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
   }
-
-  /** The derived signing key changes once a day: four HMACs saved per request. */
-  private keyFor(day: string, secret: string): Buffer {
-    if (this.signingKey?.day === day && this.signingKey.secret === secret) return this.signingKey.key;
-    const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), this.options.region), 's3'), 'aws4_request');
-    this.signingKey = { day, secret, key };
-    return key;
+  update(data: SourceData): void {
+    this.hash.update(bytesOf(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(this.hash.digest());
   }
 }
 
@@ -242,7 +234,6 @@ function restError(status: number, body: Buffer): S3RestError {
   return new S3RestError(code, xmlText(xml, 'Message') ?? `HTTP ${status}`, status);
 }
 
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** RFC 3986 unreserved characters stay; everything else is percent-encoded (SigV4 canonical form). */
