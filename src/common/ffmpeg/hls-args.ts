@@ -32,7 +32,7 @@ export function buildHlsArgs(plan: EncodePlan): string[] {
   // Keyframes by time, not frame count: every rung gets one at the same instants, whatever its rate.
   if (plan.video) args.push('-force_key_frames:v', `expr:gte(t,n_forced*${plan.keyframeIntervalSec})`);
   plan.audio.forEach((a, i) => {
-    args.push(...audioArgs(a, i, plan.durationCapSec));
+    args.push(...audioArgs(a, i));
     streamMap.push(`a:${i},name:${a.id}`);
   });
   args.push('-map_metadata', '-1', '-map_chapters', '-1', '-max_muxing_queue_size', '4096');
@@ -79,12 +79,9 @@ function filterGraph(video: VideoPlan, images: ImagesPlan | undefined): string {
   return [head, ...branches].join(';');
 }
 
-function audioArgs(a: AudioPlan, i: number, capSec: number | undefined): string[] {
+function audioArgs(a: AudioPlan, i: number): string[] {
   const filters = ['aresample=async=1'];
   if (a.loudness) filters.unshift(loudnormFilter(a));
-  // Audio as long as the picture: a track whose timestamps jump past the video's end (byte-flipped
-  // stts) keeps what came before, then silence, instead of an empty rendition (issue 13).
-  if (capSec) filters.push(`apad=whole_dur=${capSec}`);
   return [
     '-map',
     `0:${a.streamIndex}`,

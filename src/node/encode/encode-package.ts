@@ -221,7 +221,7 @@ async function encodePlanned(
     };
   } catch (error) {
     await staging.discard();
-    throw explainEncodeFailure(source.file, error, mainRunTail);
+    throw explainEncodeFailure(source.file, error, mainRunTail, staging.path);
   }
 }
 
@@ -282,6 +282,7 @@ export function explainEncodeFailure(
   file: string,
   error: unknown,
   mainRunTail: readonly string[] = [],
+  stagingDir?: string,
 ): unknown {
   if (error instanceof EmptyRenditionError) {
     const what = error.kind === 'audio' ? 'audio' : 'video';
@@ -293,13 +294,28 @@ export function explainEncodeFailure(
       { file, detail: [error.message, ...mainRunTail].join('\n') },
     );
   }
-  if (!(error instanceof StudioError) || error.code !== 'FFMPEG_FAILED') return error;
+  if (!(error instanceof StudioError)) return error;
   const tail = (error.detail ?? '').split('\n');
-  if (!looksTruncated(tail)) return error;
-  return new StudioError('TRUNCATED', `${file}: the file is truncated or damaged (${failureReason(tail)})`, {
-    file,
-    detail: error.detail,
-  });
+  if (error.code === 'FFMPEG_FAILED' && looksTruncated(tail)) {
+    return new StudioError(
+      'TRUNCATED',
+      `${file}: the file is truncated or damaged (${failureReason(tail)})`,
+      {
+        file,
+        detail: error.detail,
+      },
+    );
+  }
+  // A step that read what ffmpeg wrote (a segment's codec, an I-frame) names that file: the user's file
+  // is the one to name, the package's own files by their names inside it (fuzz, issue 13).
+  if (stagingDir && !error.message.startsWith(`${file}:`)) {
+    const inside = error.message.split(`file:${stagingDir}/`).join('').split(`${stagingDir}/`).join('');
+    return new StudioError(error.code, `${file}: what ffmpeg made of it could not be packaged: ${inside}`, {
+      file,
+      detail: error.detail,
+    });
+  }
+  return error;
 }
 
 const formatSec = (sec: number) => String(Number(sec.toFixed(1)));

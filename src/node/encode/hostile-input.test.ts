@@ -106,7 +106,7 @@ describe('hostile sources (issue 13)', () => {
     expect(result.durationSec).toBeLessThan(1.5);
   }, 120_000);
 
-  it('audio timestamps that jump 1,200 frames at a time (a byte-flipped stts) stop at the video’s end (defect 5)', async () => {
+  it('audio timestamps that jump 1,200 frames at a time (a byte-flipped stts) no longer give 2,700 s of silence (defect 5)', async () => {
     const clean = await generated('stts.mp4', [
       ...['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=2.5'],
       ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=2.5'],
@@ -124,15 +124,24 @@ describe('hostile sources (issue 13)', () => {
       }
     }
     expect(patched).toBe(true);
-    const input = path.join(await scratchDir('stts-'), 'flipped.mp4');
+    const root = await scratchDir('stts-');
+    const input = path.join(root, 'flipped.mp4');
     await writeFile(input, bytes);
     const preset = testPreset({ rungs: [{ width: 160, height: 90, bitrateKbps: 200 }] });
-    const { result } = await encodeInto(input, preset);
-    const video = await readPlaylist(path.join(result.packageDir, result.variants[0]!.uri));
-    const audio = await readPlaylist(path.join(result.packageDir, 'audio-0/index.m3u8'));
-    expect(playlistSec(video)).toBeGreaterThan(2);
-    expect(playlistSec(audio)).toBeGreaterThan(2);
-    expect(playlistSec(audio)).toBeLessThanOrEqual(playlistSec(video) + 2);
+    // Before: exit 0 with ~2,700 s of silence. Capped at the video's 2.5 s, one AAC frame is left: a
+    // clear failure naming the file (padding the audio to the claimed video length instead made
+    // truncated files' audio outlast their real video: the fuzz's invalid packages).
+    const error = await encodePackage({ input, packageDir: path.join(root, 'out', 'pkg'), preset }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StudioError);
+    expect((error as StudioError).code).toBe('UNDECODABLE');
+    expect((error as StudioError).message).toMatch(
+      new RegExp(
+        `^${input}: the source has no decodable audio \\(ffmpeg wrote an empty segment audio-0/seg_00000.ts`,
+      ),
+    );
+    expect(await readdir(path.join(root, 'out'))).toEqual([]);
   }, 120_000);
 
   it('a one-frame video packages with web-compact: poster and storyboard from its one frame, no preview claimed without frames (defect 6)', async () => {
