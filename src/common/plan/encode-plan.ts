@@ -96,7 +96,7 @@ export interface EncodePlan {
   /** Only this window of the input is read (an excerpt); `durationSec` is then the window's length. */
   inputWindow?: { startSec: number; durationSec: number };
   /**
-   * Read no more than this many seconds of the input (no excerpt): the video's end, so a damaged audio
+   * Read no more than this many seconds of the input (no excerpt): the video's end + 1 s, so a damaged audio
    * track that claims or jumps to 3,000 s cannot pad the package with silence (issue 13).
    */
   durationCapSec?: number;

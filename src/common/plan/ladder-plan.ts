@@ -58,6 +58,7 @@ const TEXT_SUBTITLE_FILE = /\.(srt|vtt|ass|ssa)$/i;
 const SOFTWARE_ENCODERS: Record<VideoCodec, string> = { h264: 'libx264', hevc: 'libx265' };
 /** Apple HLS 1.13: a keyframe at least every 2 s. */
 const MAX_KEYFRAME_INTERVAL_SEC = 2;
+const CAP_SLACK_SEC = 1;
 const VBV_PEAK_RATIO = 1.5;
 const VBV_BUFFER_RATIO = 2;
 
@@ -89,7 +90,9 @@ export function planEncode(source: SourceInfo, preset: Preset, options: PlanOpti
   return {
     input: source.file,
     inputWindow,
-    durationCapSec: inputWindow ? undefined : capSec,
+    // A bound on damage, not a trim: a second of slack for timestamps around a splice or discontinuity
+    // (a spliced TS lost 1.4 s of audio to an exact cap in the fuzz run).
+    durationCapSec: inputWindow || capSec === undefined ? undefined : capSec + CAP_SLACK_SEC,
     durationSec,
     codec,
     encoder: options.encoder ?? SOFTWARE_ENCODERS[codec],

@@ -90,7 +90,7 @@ describe('hostile sources (issue 13)', () => {
     60_000,
   );
 
-  it('an audio track far longer than the video is cut at the video’s end (defect 5: 3,038 s of silence beside 2.5 s)', async () => {
+  it('an audio track far longer than the video is cut within a second of the video’s end (defect 5: 3,038 s of silence beside 2.5 s)', async () => {
     // 1 s of picture and 30 s of tone in one MP4, muxed without -shortest: the format says 30 s.
     const input = await generated('long-audio.mp4', [
       ...['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=1'],
@@ -103,7 +103,7 @@ describe('hostile sources (issue 13)', () => {
     const audio = await readPlaylist(path.join(result.packageDir, 'audio-0/index.m3u8'));
     expect(playlistSec(video)).toBeLessThan(1.5);
     expect(playlistSec(audio)).toBeLessThanOrEqual(playlistSec(video) + 2);
-    expect(result.durationSec).toBeLessThan(1.5);
+    expect(result.durationSec).toBeLessThan(playlistSec(video) + 1.5); // 1 s of slack (ladder-plan.ts)
   }, 120_000);
 
   it('audio timestamps that jump 1,200 frames at a time (a byte-flipped stts) no longer give 2,700 s of silence (defect 5)', async () => {
