@@ -103,7 +103,7 @@ export function JobQueue(props: JobQueueProps) {
             <Table.Tr>
               <Table.Th>File</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th w="20%">Progress</Table.Th>
+              <Table.Th miw={160}>Progress</Table.Th>
               <Table.Th>Actions</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -219,7 +219,7 @@ function JobRow({
       data-testid="job-row"
       data-status={job.status}
       tabIndex={0}
-      title="Open the source inspector (click or Enter)"
+      aria-label={`${job.fileName}, ${job.status}: Enter opens the source inspector`}
       aria-selected={selected === job.id}
       bg={selected === job.id ? 'var(--mantine-color-indigo-light)' : undefined}
       onClick={(e: MouseEvent) => !isControl(e.target) && open()}
@@ -243,7 +243,7 @@ function JobRow({
             <Box className="job-thumb" />
           )}
           <Box miw={0}>
-            <Text fw={500} className="job-name">
+            <Text fw={500} className="job-name" title="Open the source inspector (click the row, or Enter)">
               {job.fileName}
             </Text>
             <Text size="xs" c="dimmed" data-testid="job-facts">
@@ -296,15 +296,14 @@ function JobRow({
         <JobProgressCell job={job} now={now} />
       </Table.Td>
       <Table.Td>
-        {/* Wraps onto a second line in a narrow window rather than pushing the row off screen. */}
-        <Group gap={4}>
+        <Group gap={4} className="job-actions">
           {job.live && (
             <Button size="compact-sm" variant="light" onClick={() => onSelect(job.id, 'preview')}>
               Preview
             </Button>
           )}
           {job.status === 'done' && (
-            <>
+            <Group gap={4} wrap="nowrap">
               <Button size="compact-sm" onClick={() => onSelect(job.id, 'preview')}>
                 Preview
               </Button>
@@ -319,7 +318,7 @@ function JobRow({
               <Button size="compact-sm" variant="light" onClick={() => onSelect(job.id, 'publish')}>
                 Publish…
               </Button>
-            </>
+            </Group>
           )}
           {(running || job.status === 'queued') && (
             <Button
