@@ -4,21 +4,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { StudioError, toErrorData } from '../common/errors.js';
-import { planEncode, type PlanOptions } from '../common/plan/ladder-plan.js';
+import type { PlanOptions } from '../common/plan/ladder-plan.js';
 import { SEGMENT_FORMATS, SPEED_PRESETS, VIDEO_CODECS } from '../common/presets/preset-schema.js';
 import { binaries, probeCapabilities } from '../node/ffmpeg/binaries.js';
-import { makeTestClip } from '../node/demo/test-clip.js';
 import { DEFAULT_PRESET_ID, listBuiltInPresets, loadPreset } from '../node/presets/preset-store.js';
-import { readVideoJson } from '../node/package/read-video-json.js';
-import { probeSource } from '../node/probe/probe-source.js';
 import { configDir } from '../node/config-dir.js';
-import { openInBrowser, startStudioServer } from '../node/server/studio-server.js';
 import { MEDIA_EXTENSIONS } from '../node/studio/expand-paths.js';
-import { runEncodeCommand } from './commands/encode-command.js';
 import { registerPublishCommand } from './commands/publish-command.js';
-import { runValidateCommand } from './commands/validate-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatBitrate, formatBytes, formatDuration } from './progress-line.js';
+
+// Each command loads what it runs when it runs: the studio server, the encoder and the validator are
+// most of the CLI's start-up, and a publish or `--help` needs none of them (issue 13).
+const lazy = {
+  encode: () => import('./commands/encode-command.js'),
+  validate: () => import('./commands/validate-command.js'),
+  server: () => import('../node/server/studio-server.js'),
+  probe: () => import('../node/probe/probe-source.js'),
+  plan: () => import('../common/plan/ladder-plan.js'),
+  videoJson: () => import('../node/package/read-video-json.js'),
+  testClip: () => import('../node/demo/test-clip.js'),
+};
 
 const program = new Command('hls-studio')
   .description('Turn videos into spec-correct HLS streaming packages, on your own machine.')
@@ -130,6 +136,7 @@ program
       keyUri: flags.keyUri,
       keyRotationSegments: flags.keyRotation,
     };
+    const { runEncodeCommand } = await lazy.encode();
     const code = await withInterrupt((signal) =>
       runEncodeCommand({
         files,
@@ -153,6 +160,7 @@ program
   .option('--json', 'print JSON')
   .action(async (file: string, flags: { preset: string; json?: boolean }) => {
     const preset = await loadPreset(flags.preset);
+    const [{ probeSource }, { planEncode }] = await Promise.all([lazy.probe(), lazy.plan()]);
     const source = await probeSource(file);
     const plan = planEncode(source, preset);
     if (flags.json) return printJson({ source, plan });
@@ -208,6 +216,7 @@ program
   .argument('<package>', 'package folder, its master.m3u8, or an http(s) URL of the multivariant playlist')
   .option('--json', 'print the report as JSON')
   .action(async (target: string, flags: { json?: boolean }) => {
+    const { runValidateCommand } = await lazy.validate();
     process.exitCode = await runValidateCommand(target, { json: flags.json === true });
   });
 
@@ -217,6 +226,7 @@ program
   .argument('<package>', 'package folder')
   .option('--json', 'print video.json')
   .action(async (dir: string, flags: { json?: boolean }) => {
+    const { readVideoJson } = await lazy.videoJson();
     const video = await readVideoJson(dir);
     if (flags.json) return printJson(video);
     console.log(
@@ -254,6 +264,7 @@ program
   )
   .action(async (flags: { port: number; out: string; stateDir?: string; open?: boolean }) => {
     const stateDir = path.resolve(flags.stateDir ?? configDir());
+    const { openInBrowser, startStudioServer } = await lazy.server();
     const server = await startStudioServer({
       port: flags.port,
       outDir: path.resolve(flags.out),
@@ -316,6 +327,7 @@ program
     try {
       const clip = path.join(work, 'demo.mp4');
       if (!flags.json) console.log(`making a 12 s 1280x720 test clip (${clip})`);
+      const [{ makeTestClip }, { runEncodeCommand }] = await Promise.all([lazy.testClip(), lazy.encode()]);
       await makeTestClip(clip, { width: 1280, height: 720, frameRate: '30', durationSec: 12 });
       const code = await withInterrupt((signal) =>
         runEncodeCommand({

@@ -5,7 +5,6 @@ import type { PublishEvent } from '../../common/publish/publish-events.js';
 import { OBJECT_ACLS, parseTarget } from '../../common/publish/publish-target.js';
 import { isTargetUrl, parseTargetUrl } from '../../common/publish/s3-url.js';
 import { STORE_IDS, STORE_PRESETS } from '../../common/publish/store-presets.js';
-import { publishPackage } from '../../node/publish/publish-package.js';
 import { configDir } from '../../node/config-dir.js';
 import { loadTargets, removeTarget, saveTarget, targetsFile } from '../../node/publish/target-store.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
@@ -203,6 +202,8 @@ async function runPublish(packageDir: string, flags: PublishFlags, cli: PublishC
   try {
     return await guarded(cli, json, async () => {
       const target = await buildTarget(flags.target, flags, cli.env);
+      // Loaded when a publish runs: every other command of the CLI starts without it.
+      const { publishPackage } = await import('../../node/publish/publish-package.js');
       const summary = await publishPackage(
         {
           packageDir,
