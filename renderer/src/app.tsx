@@ -173,6 +173,7 @@ export function App({ client }: { client: StudioClient }) {
                   concurrency={settings?.concurrency ?? 1}
                   selected={selected}
                   onSelect={selectJob}
+                  onRemoving={(ids) => setSelected((s) => (s && ids.includes(s) ? undefined : s))}
                 />
                 {/* Keyed by job and view: picking another one gives the panel a fresh start. */}
                 {job && (

@@ -150,9 +150,13 @@ describe('JobQueue', () => {
         job({ id: 'a1', status: 'done', result: result({ packageDir: '/out/clip' }) }),
         job({ id: 'b2', fileName: 'second.mp4' }),
       ];
-      renderWithMantine(<JobQueue api={fake} jobs={jobs} onSelect={() => {}} undoMs={5000} />);
+      const onRemoving = vi.fn();
+      renderWithMantine(
+        <JobQueue api={fake} jobs={jobs} onSelect={() => {}} undoMs={5000} onRemoving={onRemoving} />,
+      );
       fireEvent.click(within(screen.getAllByTestId('job-row')[0]!).getByRole('button', { name: 'Remove' }));
       expect(screen.getAllByTestId('job-row')).toHaveLength(1);
+      expect(onRemoving).toHaveBeenCalledWith(['a1']);
       expect(screen.getByTestId('undo-notice').textContent).toMatch(
         /Removed clip\.mp4 from the queue\. Its package stays on disk in \/out\/clip\./,
       );

@@ -57,6 +57,8 @@ export interface JobQueueProps {
   concurrency?: number;
   /** How long a removal can be undone. */
   undoMs?: number;
+  /** Rows were removed (hidden at once, undoable for a while): a panel showing one of them should close. */
+  onRemoving?: (ids: string[]) => void;
 }
 
 /** A clock for elapsed times and ETAs, ticking only while something runs. */
@@ -78,6 +80,10 @@ function useNow(ticking: boolean): number {
 export function JobQueue(props: JobQueueProps) {
   const { api, jobs, intake = [], concurrency = 1 } = props;
   const removals = useRemovals(api, props.undoMs);
+  const remove = (removed: JobView[]) => {
+    removals.remove(removed);
+    props.onRemoving?.(removed.map((j) => j.id));
+  };
   const shown = jobs.filter((j) => !removals.hidden.has(j.id));
   const now = useNow(shown.some((j) => RUNNING.includes(j.status)));
   const finished = shown.filter((j) => FINISHED.includes(j.status) && j.publish?.status !== 'publishing');
@@ -91,7 +97,7 @@ export function JobQueue(props: JobQueueProps) {
             size="compact-sm"
             variant="default"
             disabled={finished.length === 0}
-            onClick={() => removals.remove(finished)}
+            onClick={() => remove(finished)}
           >
             Clear finished
           </Button>
@@ -116,7 +122,7 @@ export function JobQueue(props: JobQueueProps) {
                 index={index}
                 count={shown.length}
                 now={now}
-                onRemove={() => removals.remove([job])}
+                onRemove={() => remove([job])}
               />
             ))}
             {intake.map((row) => (

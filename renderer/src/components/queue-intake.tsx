@@ -19,6 +19,7 @@ export function QueueIntake(props: {
   concurrency: number;
   selected?: string;
   onSelect: (id: string, view: JobPanel) => void;
+  onRemoving?: (ids: string[]) => void;
 }) {
   const { client, jobs, summary } = props;
   const intake = useIntake(client, jobs, props.presetId);
@@ -61,6 +62,7 @@ export function QueueIntake(props: {
         concurrency={props.concurrency}
         selected={props.selected}
         onSelect={props.onSelect}
+        {...(props.onRemoving ? { onRemoving: props.onRemoving } : {})}
       />
     </Stack>
   );
