@@ -296,6 +296,7 @@ describe('JobQueue', () => {
       '25% uploaded · 1.0 MiB of 4.0 MiB',
     );
     expect(within(refused!).getByTestId('job-error').textContent).toMatch(/^empty\.mp4 is empty/);
+    expect(within(refused!).getByTestId('job-status').textContent).toBe('refused');
     fireEvent.click(within(refused!).getByRole('button', { name: 'Dismiss' }));
     expect(onDismiss).toHaveBeenCalledWith('k2');
   });

@@ -504,7 +504,7 @@ function IntakeRowView({ row, onDismiss }: { row: IntakeRow; onDismiss: () => vo
           variant="light"
           data-testid="job-status"
         >
-          {INTAKE_TEXT[row.state]}
+          {failed && retryCanHelp(row.error) ? 'upload failed' : INTAKE_TEXT[row.state]}
         </Badge>
       </Table.Td>
       <Table.Td>
