@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { headerPolicy } from '../../common/publish/object-headers.js';
+import type { PublishEvent } from '../../common/publish/publish-events.js';
 import { makeFakePackage, removeFakePackages } from '../../../test/helpers/publish-fixture.js';
 import { s3Target, useTestS3 } from '../../../test/helpers/s3-server.js';
 import { readLocalPackage } from './local-package.js';
@@ -94,5 +95,25 @@ describe('the SDK default-checksum trap', () => {
     expect(createHash('sha256').update(stored).digest('hex')).not.toBe(
       createHash('sha256').update(original).digest('hex'),
     );
+  });
+});
+
+describe('large files streamed from disk', () => {
+  it('segments above 1 MiB go as one PUT each, streamed, and hash back identical', async () => {
+    const pkg = await makeFakePackage({ rungs: 1, segments: 3, segmentBytes: 2_500_000 });
+    const uploaded: PublishEvent[] = [];
+    const summary = await publishPackage(
+      {
+        packageDir: pkg.packageDir,
+        target: s3Target(s3, 'streamed'),
+        options: { validate: false, hashSample: 1_000 },
+      },
+      { credentials: s3.credentials, onEvent: (e) => e.type === 'uploaded' && uploaded.push(e) },
+    );
+    expect(summary.verification?.ok, JSON.stringify(summary.verification?.failures)).toBe(true);
+    expect(summary.verification?.hashed).toBe(pkg.files.length);
+    const big = uploaded.filter((e) => e.type === 'uploaded' && e.bytes > 1024 * 1024);
+    expect(big).toHaveLength(3);
+    expect(big.every((e) => e.type === 'uploaded' && !e.multipart)).toBe(true);
   });
 });

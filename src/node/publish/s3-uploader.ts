@@ -6,13 +6,13 @@ import type { RetryPolicy } from '../../common/publish/backoff.js';
 import { ProgressMeter } from '../../common/publish/progress-meter.js';
 import type { PublishEvent } from '../../common/publish/publish-events.js';
 import type { PublishPhase } from '../../common/publish/upload-order.js';
-import { BodyBuffers, changedOnDisk, readFileInto } from './body-buffers.js';
+import { BodyBuffers, changedOnDisk, md5OfFile, readFileInto } from './body-buffers.js';
 import { digestBuffer, md5Of } from './file-digest.js';
 import type { PublishFile } from './local-package.js';
 import { recorded, type PublishRecord } from './publish-record.js';
 import { SHA256_META } from './remote-state.js';
 import { uploadMultipart } from './s3-multipart.js';
-import type { S3Rest } from './s3-rest.js';
+import type { FileBody, S3Rest } from './s3-rest.js';
 import { describeFailure, toPublishError } from './s3-errors.js';
 import { checkEtag, confirmByHead, isMd5Etag, retried, type UploadContext } from './upload-context.js';
 import { runLimited, Semaphore } from './upload-pool.js';
@@ -142,39 +142,66 @@ export async function uploadInPhases(
  * or the package read) as the signed payload hash, so the store checks both and nothing hashes the bytes
  * twice. Retried with a fresh read each time. Returns the attempts used.
  */
-async function putWhole(ctx: UploadContext, { file, key }: UploadEntry): Promise<number> {
-  const gzip = file.headers.contentEncoding === 'gzip';
+async function putWhole(ctx: UploadContext, entry: UploadEntry): Promise<number> {
+  const { file } = entry;
   let attempts = 1;
   await retried(ctx, file.relPath, async (n) => {
     attempts = n;
     ctx.meter.fileRestarted(file.relPath);
     await ctx.requests.use(() =>
-      ctx.buffers.use(file.bytes, async (source) => {
-        readFileInto(source, file);
-        let body = source;
-        let md5: Buffer;
-        let sha256 = file.sha256;
-        if (gzip) {
-          // Playlists are small: compressed in memory, deterministically (gzip mtime 0), so reruns skip them.
-          if (digestBuffer(source).sha256 !== file.sha256) throw changedOnDisk(file);
-          body = gzipSync(source, { level: 9 });
-          ({ md5, sha256 } = digestBuffer(body));
-        } else md5 = md5Of(source);
-        const out = await ctx.rest
-          .putObject(key, body, putHeaders(ctx, file, md5), sha256, ctx.signal)
-          .catch((error: unknown) => {
-            // The bytes read are not those video.json described (same size and time, other content).
-            if (describeFailure(error).code === 'XAmzContentSHA256Mismatch') throw changedOnDisk(file);
-            throw error;
-          });
-        ctx.meter.addBytes(file.relPath, file.bytes);
-        checkEtag(out.etag, md5, file.relPath);
-        if (!isMd5Etag(out.etag)) await confirmByHead(ctx, key, file, body.length);
-        ctx.record?.note(key, recorded(out.etag ?? md5.toString('hex'), file.sha256, file.headers));
-      }),
+      file.bytes > STREAM_ABOVE && file.headers.contentEncoding !== 'gzip'
+        ? putStreamed(ctx, entry)
+        : ctx.buffers.use(file.bytes, (source) => putBuffered(ctx, entry, source)),
     );
   });
   return attempts;
+}
+
+/** Files above this are hashed, then streamed from disk: eight 4 MB segments in flight held 48 MB. */
+const STREAM_ABOVE = 1024 * 1024;
+
+async function putBuffered(ctx: UploadContext, { file, key }: UploadEntry, source: Buffer): Promise<void> {
+  readFileInto(source, file);
+  let body = source;
+  let md5: Buffer;
+  let sha256 = file.sha256;
+  if (file.headers.contentEncoding === 'gzip') {
+    // Playlists are small: compressed in memory, deterministically (gzip mtime 0), so reruns skip them.
+    if (digestBuffer(source).sha256 !== file.sha256) throw changedOnDisk(file);
+    body = gzipSync(source, { level: 9 });
+    ({ md5, sha256 } = digestBuffer(body));
+  } else md5 = md5Of(source);
+  await send(ctx, { file, key }, body, md5, sha256);
+}
+
+/**
+ * A large file: its MD5 from one pass through a small buffer (page cache), then the bytes streamed to
+ * the socket. The signed SHA-256 is video.json's, so the store refuses bytes that changed in between.
+ */
+async function putStreamed(ctx: UploadContext, { file, key }: UploadEntry): Promise<void> {
+  const md5 = md5OfFile(file);
+  await send(ctx, { file, key }, { path: file.absPath, bytes: file.bytes }, md5, file.sha256);
+}
+
+async function send(
+  ctx: UploadContext,
+  { file, key }: UploadEntry,
+  body: Buffer | FileBody,
+  md5: Buffer,
+  sha256: string,
+): Promise<void> {
+  const out = await ctx.rest
+    .putObject(key, body, putHeaders(ctx, file, md5), sha256, ctx.signal)
+    .catch((error: unknown) => {
+      // The bytes read are not those video.json described (same size and time, other content).
+      if (describeFailure(error).code === 'XAmzContentSHA256Mismatch') throw changedOnDisk(file);
+      throw error;
+    });
+  const sent = Buffer.isBuffer(body) ? body.length : body.bytes;
+  ctx.meter.addBytes(file.relPath, file.bytes);
+  checkEtag(out.etag, md5, file.relPath);
+  if (!isMd5Etag(out.etag)) await confirmByHead(ctx, key, file, sent);
+  ctx.record?.note(key, recorded(out.etag ?? md5.toString('hex'), file.sha256, file.headers));
 }
 
 /** The headers of a PutObject: integrity, the object's own headers (object-headers.ts), our metadata. */
