@@ -1,5 +1,5 @@
 import type { StudioErrorData } from '../errors.js';
-import type { RuleResult } from '../validate/validation-report.js';
+import type { NetworkCounts, RuleResult } from '../validate/validation-report.js';
 import type { PublishPhase } from './upload-order.js';
 
 /** Upload progress, throttled by the engine (about four a second). Files and bytes count uploads only. */
@@ -45,6 +45,8 @@ export interface RemoteVerification {
   corsHeader?: boolean;
   failures: RemoteCheckFailure[];
   notes: string[];
+  /** Requests made through the public URL, and how many needed a retry (checks and validator together). */
+  network?: NetworkCounts;
   validation?: {
     valid: boolean;
     /** MUST rules that fail remotely but passed (or were not recorded as failing) locally. */
