@@ -62,7 +62,7 @@ export async function checkBatch(batch: BatchResult, options: CheckOptions): Pro
   return findings;
 }
 
-function checkMessage(o: FileOutcome): Finding[] {
+export function checkMessage(o: FileOutcome): Finding[] {
   const message = o.message ?? '';
   const name = path.basename(o.file);
   if (!message.includes(name))
