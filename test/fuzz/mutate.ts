@@ -2,18 +2,9 @@
  * Deterministic damage to media files: the mutations a fuzz run applies to good clips. Everything comes
  * from one seeded generator, so a seed names a run and any finding can be made again byte for byte.
  */
+import { seededRandom } from '../helpers/fault-proxy.js';
 
-/** A seeded generator of numbers in [0, 1) (mulberry32: tiny, fast, good enough to pick offsets). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export const MUTATIONS = [
   'flip', // a few random bytes changed anywhere
