@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +125,17 @@ describe('hls-studio CLI', () => {
       ffmpeg: { path: string };
     };
     expect(doctor.encoders).toContain('libx264');
+  });
+
+  it('--version (and -V) prints the version in package.json, exit 0', async () => {
+    const { version } = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = await cli([flag]);
+      expect(code).toBe(0);
+      expect(stdout.trim()).toBe(version);
+    }
   });
 
   it('a file named -y.mp4 read as an option: the error says how to pass it (issue 13)', async () => {

@@ -10,6 +10,7 @@ import { binaries, probeCapabilities } from '../node/ffmpeg/binaries.js';
 import { DEFAULT_PRESET_ID, listBuiltInPresets, loadPreset } from '../node/presets/preset-store.js';
 import { configDir } from '../node/config-dir.js';
 import { MEDIA_EXTENSIONS } from '../node/studio/expand-paths.js';
+import { toolVersion } from '../node/tool-version.js';
 import { registerPublishCommand } from './commands/publish-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatBitrate, formatBytes, formatDuration } from './progress-line.js';
@@ -28,6 +29,7 @@ const lazy = {
 
 const program = new Command('hls-studio')
   .description('Turn videos into spec-correct HLS streaming packages, on your own machine.')
+  .version(await toolVersion(), '-V, --version', 'print the version of hls-studio')
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(explainFileAsOption(text)) })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type {
   PackagedAudio,
   PackagedImages,
@@ -13,7 +12,7 @@ import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
 import type { ValidationReport } from '../../common/validate/validation-report.js';
-import { findUp } from '../find-up.js';
+import { toolVersion } from '../tool-version.js';
 
 /** The delivery description a CMS reads: what a delivery API would return for the video. */
 export interface VideoJson {
@@ -109,13 +108,4 @@ export function sha256File(file: string): Promise<string> {
       .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));
   });
-}
-
-let version: Promise<string> | undefined;
-async function toolVersion(): Promise<string> {
-  const file =
-    findUp(import.meta.url, 'package.json') ??
-    fileURLToPath(new URL('../../../package.json', import.meta.url));
-  version ??= readFile(file, 'utf8').then((text) => (JSON.parse(text) as { version: string }).version);
-  return version;
 }
