@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { presetFrom } from '../../../test/helpers/presets.js';
 import { source } from '../../../test/helpers/sources.js';
 import { planEncode } from '../plan/ladder-plan.js';
-import { buildHlsArgs } from './hls-args.js';
+import { buildAudioRefitArgs, buildHlsArgs } from './hls-args.js';
 
 const preset = presetFrom({
   rungs: [
@@ -113,6 +113,21 @@ describe('buildHlsArgs', () => {
     expect(after(hevc, '-hls_segment_filename')).toBe('%v/seg_%05d.m4s');
     // Issue 11: any movflags of ours made ffmpeg 5.1 write the first segment into the init section.
     expect(hevc).not.toContain('-hls_segment_options');
+  });
+
+  it('audio refit: the audio renditions alone, same encoder settings, padded with apad and cut by -t', () => {
+    const plan = planEncode(source({}), preset);
+    const refit = buildAudioRefitArgs(plan, 2.9);
+    expect(refit).not.toContain('-filter_complex');
+    expect(refit.some((a) => a.endsWith('.jpg') || a.endsWith('.webp'))).toBe(false);
+    expect(after(refit, '-var_stream_map')).toBe('a:0,name:audio-0');
+    expect(after(refit, '-filter:a:0')).toBe('aresample=async=1,apad');
+    expect(after(refit, '-b:a:0')).toBe(after(args, '-b:a:0'));
+    // The output is cut at the picture's end: -t after the input, before the muxer.
+    expect(refit.lastIndexOf('-t')).toBeGreaterThan(refit.indexOf('-i'));
+    expect(after(refit, '-t')).toBe('2.900');
+    expect(after(refit, '-hls_time')).toBe(after(args, '-hls_time'));
+    expect(buildHlsArgs(plan)).not.toContain('apad');
   });
 
   it('an audio-only source maps no video and no filter graph', () => {

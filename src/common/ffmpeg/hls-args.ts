@@ -12,6 +12,19 @@ import { PACKAGE_NAMES } from '../package/package-layout.js';
  * working directory, so no user path reaches a muxer's file-name pattern.
  */
 export function buildHlsArgs(plan: EncodePlan): string[] {
+  return hlsArgs(plan, undefined);
+}
+
+/**
+ * The audio renditions alone, made again to last exactly `endSec` (the encoded video's length): the
+ * same encoder settings and segmenting, silence added after the last sample and the output cut at the
+ * end (package-steps.ts audioRefitEndSec says when).
+ */
+export function buildAudioRefitArgs(plan: EncodePlan, endSec: number): string[] {
+  return hlsArgs({ ...plan, video: undefined, images: undefined }, endSec);
+}
+
+function hlsArgs(plan: EncodePlan, audioEndSec: number | undefined): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
   // A user's path is always absolute and file:-prefixed, so `concat:a|b.mp4` or `-y.mp4` stay file names;
   // only container demuxers may open it (input-args.ts: a playlist would read files anywhere).
@@ -32,10 +45,11 @@ export function buildHlsArgs(plan: EncodePlan): string[] {
   // Keyframes by time, not frame count: every rung gets one at the same instants, whatever its rate.
   if (plan.video) args.push('-force_key_frames:v', `expr:gte(t,n_forced*${plan.keyframeIntervalSec})`);
   plan.audio.forEach((a, i) => {
-    args.push(...audioArgs(a, i));
+    args.push(...audioArgs(a, i, audioEndSec !== undefined));
     streamMap.push(`a:${i},name:${a.id}`);
   });
   args.push('-map_metadata', '-1', '-map_chapters', '-1', '-max_muxing_queue_size', '4096');
+  if (audioEndSec !== undefined) args.push('-t', audioEndSec.toFixed(3));
   args.push('-f', 'hls', '-hls_time', String(plan.segmentDurationSec), '-hls_playlist_type', 'vod');
   args.push('-hls_list_size', '0', '-hls_flags', 'independent_segments');
   if (plan.format === 'fmp4') {
@@ -79,9 +93,11 @@ function filterGraph(video: VideoPlan, images: ImagesPlan | undefined): string {
   return [head, ...branches].join(';');
 }
 
-function audioArgs(a: AudioPlan, i: number): string[] {
+function audioArgs(a: AudioPlan, i: number, padded: boolean): string[] {
   const filters = ['aresample=async=1'];
   if (a.loudness) filters.unshift(loudnormFilter(a));
+  // Endless silence after the last sample; the output's -t ends it.
+  if (padded) filters.push('apad');
   return [
     '-map',
     `0:${a.streamIndex}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RenditionModel } from './package-model.js';
-import { assignKeys, mergeShortTail, unifiedTargetDuration } from './package-steps.js';
+import { assignKeys, audioRefitEndSec, mergeShortTail, unifiedTargetDuration } from './package-steps.js';
 
 const rendition = (durations: number[], kind: RenditionModel['kind'] = 'video'): RenditionModel => ({
   id: kind === 'video' ? 'v0-360p' : 'audio-0',
@@ -9,6 +9,19 @@ const rendition = (durations: number[], kind: RenditionModel['kind'] = 'video'):
 });
 
 describe('package steps', () => {
+  it('RFC 8216 6.2.4: audio more than a segment from the picture is refit to the picture’s end', () => {
+    // The fuzz's spliced transport stream (1.8 s under 2.9 s) and cut iPhone file (2.4 s over 1.3 s).
+    expect(audioRefitEndSec([2.9, 2.9], [1.8], 1)).toBe(2.9);
+    expect(audioRefitEndSec([1.3], [2.4], 1)).toBe(1.3);
+    // AAC priming and a tail within a segment are the usual case: nothing to do.
+    expect(audioRefitEndSec([10.01], [10.032], 2)).toBeUndefined();
+    expect(audioRefitEndSec([10], [8.5], 2)).toBeUndefined();
+    // The picture is the median rung; no video or no audio, nothing to refit.
+    expect(audioRefitEndSec([6, 3, 3], [3], 1)).toBeUndefined();
+    expect(audioRefitEndSec([], [3], 1)).toBeUndefined();
+    expect(audioRefitEndSec([3], [], 1)).toBeUndefined();
+  });
+
   it('Apple 1.27/7.7: a 21 ms tail is folded into the segment before it, bytes and all', () => {
     const { rendition: merged, merge } = mergeShortTail(rendition([6, 6, 0.021]), 6);
     expect(merged.segments.map((s) => s.durationSec)).toEqual([6, 6.021]);

@@ -41,6 +41,25 @@ export function mergeShortTail(
 }
 
 /**
+ * RFC 8216 6.2.4: every rendition presents the same content, so the audio must end with the picture.
+ * A damaged source can stop giving one stream long before the other (a spliced transport stream, a cut
+ * file whose audio was interleaved ahead of its video); the encoded video is then the truth, and the
+ * audio is made again to end where it ends: silence added, or the rest cut. Returns that end when some
+ * audio rendition is more than one segment away from it (the validator's own tolerance starts there);
+ * the usual few milliseconds of AAC priming never count.
+ */
+export function audioRefitEndSec(
+  videoSec: number[],
+  audioSec: number[],
+  segmentDurationSec: number,
+): number | undefined {
+  if (videoSec.length === 0 || audioSec.length === 0) return undefined;
+  const sorted = [...videoSec].sort((a, b) => a - b);
+  const end = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return audioSec.some((a) => Math.abs(a - end) > segmentDurationSec) ? end : undefined;
+}
+
+/**
  * Apple HLS 8.2/8.6: audio, video and subtitle playlists share one target duration. RFC 8216 4.3.3.1:
  * every EXTINF rounded to the nearest integer is at most the target. (ffmpeg rounds each playlist's
  * own longest segment up: 6.016 s of AAC → 7, 6.006 s of video → 6.)

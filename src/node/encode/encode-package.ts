@@ -25,6 +25,7 @@ import { writeVideoJson } from '../package/video-json.js';
 import { probeSource } from '../probe/probe-source.js';
 import { validatePackage } from '../validate/validate-package.js';
 import { EmptyRenditionError } from '../package/media-playlist-reader.js';
+import { refitAudio } from './audio-refit.js';
 import { prepareInputs } from './prepare-inputs.js';
 
 export interface EncodeRequest {
@@ -129,6 +130,14 @@ async function encodePlanned(
 
     emit({ type: 'packaging' });
     const warnings = [...source.warnings];
+    const refit = await refitAudio(plan, {
+      packageDir: staging.path,
+      file: source.file,
+      signal: context.signal,
+      onCommand,
+      stallTimeoutMs,
+    });
+    if (refit) warnings.push(refit);
     const images = plan.images
       ? await optionalImages(plan.images, {
           packageDir: staging.path,

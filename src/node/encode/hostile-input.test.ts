@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,9 @@ function generated(name: string, args: string[]): Promise<string> {
     });
   });
 }
+
+/** A real phone recording from ../shared (beside the repo in CI). */
+const IPHONE = path.resolve('../shared/media/02_iphone_hevc_main10_hlg_rot90_vfr_editlist.mp4');
 
 const playlistSec = (p: MediaPlaylist) => p.segments.reduce((sum, s) => sum + s.duration, 0);
 
@@ -105,6 +108,63 @@ describe('hostile sources (issue 13)', () => {
     expect(playlistSec(audio)).toBeLessThanOrEqual(playlistSec(video) + 2);
     expect(result.durationSec).toBeLessThan(playlistSec(video) + 1.5); // 1 s of slack (ladder-plan.ts)
   }, 120_000);
+
+  it('audio that stops long before the picture is encoded again to end with it (fuzz finding: 1.8 s of audio under 2.9 s of video)', async () => {
+    // 5 s of picture, 1.2 s of tone, one transport stream: what a spliced or cut recording gives.
+    const input = await generated('short-audio.ts', [
+      ...['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=5'],
+      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=1.2'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'mpegts'],
+    ]);
+    const preset = testPreset({ rungs: [{ width: 160, height: 90, bitrateKbps: 200 }] });
+    const { result } = await encodeInto(input, preset);
+    const video = await readPlaylist(path.join(result.packageDir, result.variants[0]!.uri));
+    const audio = await readPlaylist(path.join(result.packageDir, 'audio-0/index.m3u8'));
+    expect(playlistSec(video)).toBeGreaterThan(4.9);
+    // One AAC frame (21 ms) either way, where the first run ended 3.8 s early.
+    expect(Math.abs(playlistSec(audio) - playlistSec(video))).toBeLessThan(0.05);
+    expect(result.warnings.join('\n')).toMatch(
+      /the audio lasted 1\.\d s and the picture 5\.0 s: .*silence was added/,
+    );
+    expect(result.validation.valid).toBe(true);
+    // Every audio segment the playlist names is on disk, and no file of the first run is left over.
+    const files = (await readdir(path.join(result.packageDir, 'audio-0'))).filter((f) => f.endsWith('.ts'));
+    expect(files.sort()).toEqual(audio.segments.map((s) => s.uri).sort());
+  }, 120_000);
+
+  it('streams that end together are not encoded twice', async () => {
+    const input = await generated('even-streams.ts', [
+      ...['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=3'],
+      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=3'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'mpegts'],
+    ]);
+    const preset = testPreset({ rungs: [{ width: 160, height: 90, bitrateKbps: 200 }] });
+    const { result } = await encodeInto(input, preset);
+    expect(result.commands.filter((c) => c.includes('index.m3u8'))).toHaveLength(1);
+    expect(result.warnings.join('\n')).not.toMatch(/audio was encoded again/);
+  }, 120_000);
+
+  it.runIf(existsSync(IPHONE))(
+    'a cut iPhone recording whose audio runs past its last picture ends its audio with the picture (fuzz finding)',
+    async () => {
+      // ../shared/media/02 cut at 1,927,431 bytes: 2.4 s of audio had been written ahead of 1.3 s of video.
+      const input = path.join(await scratchDir('cut-iphone-'), 'cut-iphone.mp4');
+      await writeFile(input, (await readFile(IPHONE)).subarray(0, 1_927_431));
+      const preset = testPreset({
+        segment: { durationSec: 1 },
+        rungs: [{ width: 90, height: 160, bitrateKbps: 200 }],
+      });
+      const { result } = await encodeInto(input, preset);
+      const video = await readPlaylist(path.join(result.packageDir, result.variants[0]!.uri));
+      const audio = await readPlaylist(path.join(result.packageDir, 'audio-0/index.m3u8'));
+      expect(Math.abs(playlistSec(audio) - playlistSec(video))).toBeLessThan(0.05);
+      expect(result.warnings.join('\n')).toMatch(
+        /audio was encoded again to end with the picture \(the rest was cut\)/,
+      );
+      expect(result.validation.valid).toBe(true);
+    },
+    120_000,
+  );
 
   it('audio timestamps that jump 1,200 frames at a time (a byte-flipped stts) no longer give 2,700 s of silence (defect 5)', async () => {
     const clean = await generated('stts.mp4', [

@@ -17,16 +17,7 @@ export async function readRendition(
   kind: RenditionKind,
 ): Promise<RenditionModel> {
   const uri = playlistPath({ id });
-  const text = await readFile(path.join(packageDir, uri), 'utf8');
-  // A sub-second source gets `#EXT-X-TARGETDURATION:0` from ffmpeg; hls-parser would print about it.
-  // The model's target duration is computed anyway (unifiedTargetDuration), so read quietly.
-  HLS.setOptions({ silent: true });
-  let playlist: ReturnType<typeof HLS.parse>;
-  try {
-    playlist = HLS.parse(text);
-  } finally {
-    HLS.setOptions({ silent: false });
-  }
+  const playlist = parsePlaylist(await readFile(path.join(packageDir, uri), 'utf8'));
   if (playlist.isMasterPlaylist) throw new StudioError('PACKAGE_INVALID', `${uri} is not a media playlist`);
   const sizes = await Promise.all(playlist.segments.map((s) => sizeIfAny(packageDir, `${id}/${s.uri}`)));
   const empty = sizes.findIndex((size) => size === 0);
@@ -47,6 +38,35 @@ export async function readRendition(
     rendition.initName = PACKAGE_NAMES.initSegment;
   }
   return rendition;
+}
+
+/**
+ * How long ffmpeg's media playlist for one rendition lasts (the sum of its EXTINFs), and whether every
+ * segment it names is on disk and non-empty (readRendition reports the ones that are not).
+ */
+export async function renditionSpan(
+  packageDir: string,
+  id: string,
+): Promise<{ seconds: number; complete: boolean }> {
+  const text = await readFile(path.join(packageDir, playlistPath({ id })), 'utf8').catch(() => undefined);
+  const playlist = text === undefined ? undefined : parsePlaylist(text);
+  if (!playlist || playlist.isMasterPlaylist) return { seconds: 0, complete: false };
+  const sizes = await Promise.all(playlist.segments.map((s) => sizeIfAny(packageDir, `${id}/${s.uri}`)));
+  return {
+    seconds: playlist.segments.reduce((sum, s) => sum + s.duration, 0),
+    complete: sizes.length > 0 && sizes.every((size) => size > 0),
+  };
+}
+
+function parsePlaylist(text: string): ReturnType<typeof HLS.parse> {
+  // A sub-second source gets `#EXT-X-TARGETDURATION:0` from ffmpeg; hls-parser would print about it.
+  // The model's target duration is computed anyway (unifiedTargetDuration), so read quietly.
+  HLS.setOptions({ silent: true });
+  try {
+    return HLS.parse(text);
+  } finally {
+    HLS.setOptions({ silent: false });
+  }
 }
 
 /** Joins two segment files of a rendition (see mergeShortTail). */
