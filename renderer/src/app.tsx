@@ -1,26 +1,16 @@
-import {
-  ActionIcon,
-  Alert,
-  AppShell,
-  Group,
-  NumberInput,
-  Select,
-  Stack,
-  Tabs,
-  Text,
-  Title,
-  Tooltip,
-  useMantineColorScheme,
-} from '@mantine/core';
+import { Alert, AppShell, Stack, Tabs, Text } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StudioApi } from '../../src/common/api/studio-api';
 import type { StudioClient } from './api/studio-client';
+import { AppHeader } from './components/app-header';
 import { type JobPanel } from './components/job-queue';
 import { PackagePreview } from './components/package-preview';
 import { PanelBoundary } from './components/panel-boundary';
 import { PresetEditor } from './components/preset-editor/preset-editor';
 import { PublishPanel } from './components/publish/publish-panel';
 import { QueueIntake } from './components/queue-intake';
+import { useQueueNotice } from './components/queue-notice';
+import { useQueueTitle } from './components/queue-title';
 import { SourceInspector } from './components/source-inspector';
 import { TargetsPanel } from './components/targets/targets-panel';
 import { ValidationReport } from './components/validation-report';
@@ -61,7 +51,8 @@ export function App({ client }: { client: StudioClient }) {
   const [settingError, setSettingError] = useState<string>();
   const connection = useConnection(api);
   const presetPanel = useRef<HTMLDivElement>(null);
-  const { colorScheme, toggleColorScheme } = useMantineColorScheme();
+  const notice = useQueueNotice(summary);
+  useQueueTitle(jobs);
   const presetId = settings?.defaultPresetId ?? 'web-compact';
 
   const presetNames = useMemo(() => Object.fromEntries(presets.map((p) => [p.id, p.name])), [presets]);
@@ -87,41 +78,16 @@ export function App({ client }: { client: StudioClient }) {
   const sourceJob = job?.source ? job : [...jobs].reverse().find((j) => j.source);
 
   return (
-    <AppShell header={{ height: 56 }} padding="md">
+    <AppShell header={{ height: 60 }} padding="md">
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Title order={3}>HLS Studio</Title>
-          <Group>
-            <Select
-              aria-label="Preset"
-              data={presets.map((p) => ({ value: p.id, label: p.builtIn ? p.name : `${p.name} (mine)` }))}
-              value={presetId}
-              onChange={(v) => v && void changeSetting(() => api.setDefaultPreset({ id: v }))}
-              allowDeselect={false}
-              w={300}
-            />
-            <NumberInput
-              aria-label="Jobs at once"
-              min={1}
-              max={8}
-              value={settings?.concurrency ?? 1}
-              w={90}
-              onChange={(v) =>
-                typeof v === 'number' && v >= 1 && void changeSetting(() => api.setConcurrency({ jobs: v }))
-              }
-            />
-            <Tooltip label={`Switch to ${colorScheme === 'dark' ? 'light' : 'dark'} theme`}>
-              <ActionIcon
-                variant="default"
-                size="lg"
-                aria-label="Toggle colour theme"
-                onClick={toggleColorScheme}
-              >
-                {colorScheme === 'dark' ? '☀' : '☾'}
-              </ActionIcon>
-            </Tooltip>
-          </Group>
-        </Group>
+        <AppHeader
+          presets={presets}
+          presetId={presetId}
+          onPreset={(id) => void changeSetting(() => api.setDefaultPreset({ id }))}
+          concurrency={settings?.concurrency ?? 1}
+          onConcurrency={(jobs) => void changeSetting(() => api.setConcurrency({ jobs }))}
+          {...(client.face === 'browser' ? { notice } : {})}
+        />
       </AppShell.Header>
       <AppShell.Main>
         {connection === 'lost' && (

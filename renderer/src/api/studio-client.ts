@@ -1,4 +1,5 @@
 import type { StudioApi } from '../../../src/common/api/studio-api';
+import { dropTokenFromAddress } from './address-token';
 import { createHttpStudioApi, type UploadOptions } from './http-studio-api';
 
 /** What the desktop app's preload exposes on `window.studio`: the same API, plus a path for a dropped File. */
@@ -37,6 +38,8 @@ export function createStudioClient(): StudioClient {
       pickFolder: () => desktop.pickFolder(),
     };
   }
+  // The page was served, so the cookie is set: the token has done its work in the address bar.
+  dropTokenFromAddress();
   const http = createHttpStudioApi();
   return { api: http, face: 'browser', pathFor: http.upload, identityOf: fileIdentity };
 }

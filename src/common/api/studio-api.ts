@@ -4,6 +4,7 @@ import type { ErrorCode, StudioErrorData } from '../errors.js';
 import type { SourceInfo } from '../media/source-info.js';
 import type { Preset } from '../presets/preset-schema.js';
 import type { PublishProgress, PublishSummary } from '../publish/publish-events.js';
+import { TARGET_NAME, TARGET_NAME_RULE } from '../publish/publish-target.js';
 import type { ValidationReport } from '../validate/validation-report.js';
 
 /**
@@ -243,7 +244,9 @@ export const jobRequest = z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/) }
 export const moveJobRequest = z
   .object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), toIndex: z.number().int().min(0).max(10_000) })
   .strict();
-export const concurrencyRequest = z.object({ jobs: z.number().int().min(1).max(8) }).strict();
+/** Jobs encoding at once: each already spreads over every core, so more than a few only thrash. */
+export const MAX_CONCURRENCY = 8;
+export const concurrencyRequest = z.object({ jobs: z.number().int().min(1).max(MAX_CONCURRENCY) }).strict();
 export const emptyRequest = z.object({}).strict();
 const presetId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
 export const presetRequest = z.object({ id: presetId }).strict();
@@ -264,7 +267,7 @@ export const excerptRequest = z
     durationSec: z.number().min(1).max(60).default(10),
   })
   .strict();
-const targetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ -');
+const targetName = z.string().regex(TARGET_NAME, TARGET_NAME_RULE);
 export const targetRequest = z.object({ name: targetName }).strict();
 export const saveTargetRequest = z
   .object({

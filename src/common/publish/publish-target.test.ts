@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseTarget, resolveStore, type S3TargetConfig } from './publish-target.js';
+import {
+  parseTarget,
+  resolveStore,
+  TARGET_NAME_RULE,
+  targetNameProblem,
+  type S3TargetConfig,
+} from './publish-target.js';
 
 const ok = (input: unknown): S3TargetConfig => {
   const parsed = parseTarget(input);
@@ -94,5 +100,21 @@ describe('publish targets', () => {
     ]);
     expect(issues({ bucket: 'vid', endpoint: 'ftp://x' }).join()).toMatch(/http\(s\) URL/);
     expect(issues({ bucket: 'vid', storageClass: 'cheap' }).join()).toMatch(/storage class/);
+  });
+});
+
+describe('target names', () => {
+  it('a name is a label: spaces inside, letters of any script, digits and . _ -', () => {
+    for (const name of ['My bucket', 'cdn', 'Été 2026', 'r2.prod_eu-1', 'a'])
+      expect(targetNameProblem(name), name).toBeUndefined();
+  });
+
+  it('refuses what would not survive a command line or a file: edges, slashes, quotes, length', () => {
+    expect(targetNameProblem('')).toBe('give the target a name');
+    expect(targetNameProblem(' cdn')).toBe('no spaces at the start or the end');
+    expect(targetNameProblem('cdn ')).toBe('no spaces at the start or the end');
+    expect(targetNameProblem('x'.repeat(64))).toBe('at most 63 characters');
+    for (const name of ['a/b', 'a"b', '-cdn', 's3://x', 'tab\there'])
+      expect(targetNameProblem(name), name).toBe(TARGET_NAME_RULE);
   });
 });

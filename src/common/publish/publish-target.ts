@@ -91,7 +91,21 @@ export const targetsFileSchema = z.strictObject({
   targets: z.record(z.string(), z.unknown()),
 });
 
-export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/**
+ * A target's name is a label ("My bucket"): letters of any script, digits, spaces and . _ -, up to 63,
+ * starting with a letter or digit and not ending in a space. The CLI takes it quoted (`--target "My bucket"`).
+ */
+export const TARGET_NAME = /^[\p{L}\p{N}](?:[\p{L}\p{N} ._-]{0,61}[\p{L}\p{N}._-])?$/u;
+export const TARGET_NAME_RULE =
+  'letters, digits, spaces and . _ - (up to 63, starting with a letter or digit)';
+
+/** Why `name` cannot name a target, or undefined when it can. */
+export function targetNameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'give the target a name';
+  if (name !== name.trim()) return 'no spaces at the start or the end';
+  if (name.length > 63) return 'at most 63 characters';
+  return TARGET_NAME.test(name) ? undefined : TARGET_NAME_RULE;
+}
 
 export function parseTarget(
   input: unknown,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { StudioError } from '../../common/errors.js';
 import {
   parseTarget,
-  TARGET_NAME,
+  targetNameProblem,
   targetsFileSchema,
   type S3TargetConfig,
 } from '../../common/publish/publish-target.js';
@@ -66,8 +66,8 @@ function serialised<T>(change: () => Promise<T>): Promise<T> {
 }
 
 export async function saveTarget(name: string, target: unknown, dir = configDir()): Promise<S3TargetConfig> {
-  if (!TARGET_NAME.test(name))
-    throw new StudioError('INVALID_ARGUMENT', `"${name}" is not a target name (letters, digits, . _ -)`);
+  const problem = targetNameProblem(name);
+  if (problem) throw new StudioError('INVALID_ARGUMENT', `"${name}" is not a target name: ${problem}`);
   const parsed = parseTarget(target);
   if (!parsed.ok)
     throw new StudioError('PUBLISH_CONFIG', `target "${name}" is invalid: ${parsed.issues.join('; ')}`, {

@@ -23,7 +23,7 @@ import {
   OBJECT_ACLS,
   parseTarget,
   resolveStore,
-  TARGET_NAME,
+  targetNameProblem,
 } from '../../../../src/common/publish/publish-target';
 import {
   STORE_IDS,
@@ -173,6 +173,13 @@ export function TargetForm({
       playersUrl = undefined;
     }
 
+  /** Checked as it is typed: a name that cannot be saved says so before Save. */
+  const problemOfName = (name: string) =>
+    targetNameProblem(name) ??
+    (name !== editing?.name && existingNames.includes(name)
+      ? `a target named ${name} exists already`
+      : undefined);
+
   const wipeSecrets = () => {
     if (accessKeyInput.current) accessKeyInput.current.value = '';
     if (secretKeyInput.current) secretKeyInput.current.value = '';
@@ -185,10 +192,8 @@ export function TargetForm({
     const target = targetOf(f, visible);
     const { fields, other } = parsed.ok ? { fields: {}, other: [] } : issuesByField(parsed.issues);
     const found: Record<string, string> = { ...fields };
-    if (!TARGET_NAME.test(name))
-      found.name = 'letters, digits, . _ - (up to 63, starting with a letter or digit)';
-    else if (name !== editing?.name && existingNames.includes(name))
-      found.name = `a target named ${name} exists already`;
+    const nameProblem = problemOfName(name);
+    if (nameProblem) found.name = nameProblem;
 
     const accessKeyId = accessKeyInput.current?.value.trim() ?? '';
     const secretAccessKey = secretKeyInput.current?.value.trim() ?? '';
@@ -241,11 +246,17 @@ export function TargetForm({
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput
             label="Name"
-            description="How publish and watch folders refer to it"
+            description="A label, e.g. My bucket: how publish and watch folders refer to it"
             withAsterisk
             value={f.name}
             error={errors.name}
-            onChange={(e) => set('name', e.currentTarget.value)}
+            onChange={(e) => {
+              const name = e.currentTarget.value;
+              set('name', name);
+              // An empty field is not an error until Save: only a name being typed is judged.
+              const problem = name === '' ? undefined : problemOfName(name.trim());
+              setErrors(({ name: _, ...rest }) => (problem ? { ...rest, name: problem } : rest));
+            }}
           />
           <Select
             label="Store"
