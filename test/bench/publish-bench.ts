@@ -132,7 +132,7 @@ async function measure(
   const command =
     way === 'ours'
       ? [
-          process.execPath,
+          // The launcher itself, as `npx hls-studio` runs it: its shebang carries the V8 flags.
           CLI,
           'publish',
           packageDir,
@@ -283,16 +283,18 @@ async function deletePrefix(s3: TestS3, prefix: string): Promise<void> {
 
 function describeTools(ways: Way[]): string {
   const version = (way: Way) => {
-    const out = spawnSync(toolPath(way)!, way === 'ours' ? [CLI, '--version'] : ['--version'], {
+    const out = spawnSync(toolPath(way)!, ['--version'], {
       encoding: 'utf8',
     });
     return `${out.stdout}${out.stderr}`.split('\n')[0]!.trim();
   };
-  return ways.map((w) => `${w}: ${w === 'ours' ? `node ${process.version}` : version(w)}`).join('; ');
+  return ways
+    .map((w) => `${w}: ${version(w)}${w === 'ours' ? ` on node ${process.version}` : ''}`)
+    .join('; ');
 }
 
 function toolPath(way: Way): string | undefined {
-  if (way === 'ours') return process.execPath;
+  if (way === 'ours') return CLI;
   if (way === 'rclone') return existsSync(RCLONE) ? RCLONE : undefined;
   return AWS;
 }
