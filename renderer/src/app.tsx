@@ -186,6 +186,7 @@ export function App({ client }: { client: StudioClient }) {
               <WatchFoldersPanel
                 api={api}
                 watchFolders={watchFolders}
+                jobs={jobs}
                 presets={presets}
                 targets={targets}
                 face={client.face}

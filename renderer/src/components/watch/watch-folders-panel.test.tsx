@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PresetEntry, StudioApi, TargetView } from '../../../../src/common/api/studio-api';
+import type { JobView, PresetEntry, StudioApi, TargetView } from '../../../../src/common/api/studio-api';
 import type { Preset } from '../../../../src/common/presets/preset-schema';
 import { renderWithMantine } from '../../test-setup';
 import { WatchFoldersPanel } from './watch-folders-panel';
@@ -35,13 +35,31 @@ function fakeApi() {
 afterEach(cleanup);
 
 describe('WatchFoldersPanel', () => {
-  it('lists folders with preset, target, queued count and problem; stops watching one', async () => {
+  it('lists folders with preset, target, where their files are now and problem; stops watching one', async () => {
     const api = fakeApi();
+    const job = (id: string, status: JobView['status'], extra: Partial<JobView> = {}): JobView => ({
+      id,
+      fileName: `${id}.mp4`,
+      presetId: 'archive',
+      status,
+      notes: [],
+      addedAt: 0,
+      watchFolderId: 'w1',
+      ...extra,
+    });
     renderWithMantine(
       <WatchFoldersPanel
         api={api}
         presets={presets}
         targets={targets}
+        jobs={[
+          job('a', 'done', { publish: { status: 'published', target: 'cdn' } }),
+          job('b', 'done', { publish: { status: 'published', target: 'cdn' } }),
+          job('c', 'encoding'),
+          job('d', 'done', { publish: { status: 'failed', target: 'cdn' } }),
+          job('e', 'queued', { watchFolderId: 'w9' }),
+          job('f', 'queued', { watchFolderId: undefined }),
+        ]}
         watchFolders={[
           { id: 'w1', path: '/media/incoming', presetId: 'archive', target: 'cdn', queued: 3 },
           { id: 'w9', path: '/gone', presetId: 'web-compact', queued: 0, problem: '/gone: no such folder' },
@@ -52,7 +70,13 @@ describe('WatchFoldersPanel', () => {
     expect(first!.textContent).toContain('/media/incoming');
     expect(first!.textContent).toContain('Archive');
     expect(first!.textContent).toContain('→ publishes to cdn');
-    expect(first!.textContent).toContain('3 queued');
+    // The badges follow the jobs: a published file no longer says "queued".
+    const states = (row: HTMLElement) =>
+      within(row)
+        .getAllByTestId('watch-state')
+        .map((b) => b.textContent);
+    expect(states(first!)).toEqual(['1 encoding', '2 published', '1 publish failed']);
+    expect(states(second!)).toEqual(['1 waiting']);
     expect(within(second!).getByTestId('watch-problem').textContent).toBe('/gone: no such folder');
     fireEvent.click(within(second!).getByRole('button', { name: 'Stop watching' }));
     await waitFor(() => expect(api.removeWatchFolder).toHaveBeenCalledWith({ id: 'w9' }));

@@ -13,7 +13,9 @@ import {
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { messageOf } from '../../state/use-action';
+import { WATCH_STATE_COLORS, watchStates } from './watch-states';
 import type {
+  JobView,
   PresetEntry,
   StudioApi,
   TargetView,
@@ -24,6 +26,7 @@ import type {
 export function WatchFoldersPanel({
   api,
   watchFolders,
+  jobs = [],
   presets,
   targets,
   face = 'desktop',
@@ -33,6 +36,8 @@ export function WatchFoldersPanel({
 }: {
   api: StudioApi;
   watchFolders: WatchFolderView[];
+  /** The queue: each folder's badges say where its files are now (waiting, encoding, published, …). */
+  jobs?: JobView[];
   presets: PresetEntry[];
   targets: TargetView[];
   /** In the browser face the folder is a path on the server's machine, not the viewer's. */
@@ -150,9 +155,7 @@ export function WatchFoldersPanel({
                 <Text size="sm" c="dimmed">
                   {w.target ? `→ publishes to ${w.target}` : 'not published'}
                 </Text>
-                <Badge variant="light" color="gray">
-                  {w.queued} queued
-                </Badge>
+                <WatchBadges jobs={jobs} folderId={w.id} />
               </Group>
               {w.problem && (
                 <Text size="sm" c="red" data-testid="watch-problem">
@@ -174,4 +177,26 @@ export function WatchFoldersPanel({
       ))}
     </Stack>
   );
+}
+
+/** One badge per state the folder's files are in now; removed jobs are no longer counted. */
+function WatchBadges({ jobs, folderId }: { jobs: JobView[]; folderId: string }) {
+  const states = watchStates(jobs, folderId);
+  if (states.length === 0)
+    return (
+      <Badge variant="light" color="gray" data-testid="watch-state" data-state="none">
+        no files in the queue
+      </Badge>
+    );
+  return states.map(({ state, count }) => (
+    <Badge
+      key={state}
+      variant="light"
+      color={WATCH_STATE_COLORS[state]}
+      data-testid="watch-state"
+      data-state={state}
+    >
+      {count} {state}
+    </Badge>
+  ));
 }
