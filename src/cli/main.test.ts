@@ -127,6 +127,22 @@ describe('hls-studio CLI', () => {
     expect(doctor.encoders).toContain('libx264');
   });
 
+  it('probe prints the ladder checks the preset editor shows: a bits inversion is a problem', async () => {
+    const input = await clip('cli.mp4', { width: 320, height: 180, durationSec: 2 });
+    const file = path.join(await scratchDir('cli-preset-'), 'inverted.json');
+    const rungs = [
+      { width: 320, height: 180, bitrateKbps: 900, maxFrameRate: 30 },
+      { width: 640, height: 360, bitrateKbps: 400, maxFrameRate: 30 },
+    ];
+    await writeFile(file, JSON.stringify({ id: 'inverted', name: 'Inverted', rungs }));
+    const { code, stdout } = await cli(['probe', input, '--preset', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      '  problem: Rung 1 (320x180, 900 kb/s) gets more bits than the larger rung 2 (640x360, 400 kb/s)',
+    );
+    expect(stdout).toMatch(/^ {2}note: Rung 2 above the 320x180 source will be skipped/m);
+  });
+
   it('--version (and -V) prints the version in package.json, exit 0', async () => {
     const { version } = JSON.parse(
       await readFile(new URL('../../package.json', import.meta.url), 'utf8'),

@@ -23,6 +23,7 @@ const lazy = {
   server: () => import('../node/server/studio-server.js'),
   probe: () => import('../node/probe/probe-source.js'),
   plan: () => import('../common/plan/ladder-plan.js'),
+  checks: () => import('../common/presets/ladder-analysis.js'),
   videoJson: () => import('../node/package/read-video-json.js'),
   testClip: () => import('../node/demo/test-clip.js'),
 };
@@ -162,10 +163,16 @@ program
   .option('--json', 'print JSON')
   .action(async (file: string, flags: { preset: string; json?: boolean }) => {
     const preset = await loadPreset(flags.preset);
-    const [{ probeSource }, { planEncode }] = await Promise.all([lazy.probe(), lazy.plan()]);
+    const [{ probeSource }, { planEncode }, ladder] = await Promise.all([
+      lazy.probe(),
+      lazy.plan(),
+      lazy.checks(),
+    ]);
     const source = await probeSource(file);
     const plan = planEncode(source, preset);
-    if (flags.json) return printJson({ source, plan });
+    // The preset editor's checks, for this source: one set of ladder rules for every face.
+    const checks = ladder.checkLadder(preset, source.video ? ladder.analysisOptionsFor(source.video) : {});
+    if (flags.json) return printJson({ source, plan, checks });
     const v = source.video;
     console.log(`${source.file}`);
     console.log(
@@ -210,6 +217,7 @@ program
     for (const s of plan.subtitles)
       console.log(`  ${s.id}: "${s.name}" WebVTT${s.language ? ` [${s.language}]` : ''}`);
     for (const n of plan.notes) console.log(`  note: ${n}`);
+    for (const c of checks) console.log(`  ${c.severity}: ${c.message}`);
   });
 
 program

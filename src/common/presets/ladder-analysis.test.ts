@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { listBuiltInPresets } from '../../node/presets/preset-store.js';
 import {
+  analysisOptionsFor,
   analyzeLadder,
   appleWarnings,
+  bitsInversions,
+  checkLadder,
   BILLING_GB,
   bitsPerPixel,
   estimateCost,
@@ -94,7 +98,7 @@ describe('rung spacing', () => {
         ],
       }),
     );
-    expect(notes.find((n) => n.code === 'spacing-tight')).toMatchObject({ level: 'warning', rungs: [0, 1] });
+    expect(notes.find((n) => n.code === 'spacing-tight')).toMatchObject({ severity: 'note', rungs: [0, 1] });
   });
 
   it('a ladder of one rung has no steps', () => {
@@ -161,13 +165,13 @@ describe('start variant', () => {
 });
 
 describe('Apple HLS Authoring Spec warnings', () => {
-  it("Apple's own ladder raises no warning or error", () => {
+  it("Apple's own ladder raises no problem", () => {
     const notes = appleWarnings(appleH264, { sourceFps: 60 });
-    expect(notes.filter((n) => n.level !== 'info')).toEqual([]);
+    expect(notes.filter((n) => n.severity !== 'note')).toEqual([]);
     expect(codes(notes)).toEqual(['apple-1.13', 'apple-1.32']);
   });
 
-  it('1.25: rungs at 432p or below without a 30 fps cap, a warning when the source is faster', () => {
+  it('1.25: rungs at 432p or below without a 30 fps cap, a problem when the source is faster', () => {
     const p = preset({
       rungs: [
         { width: 640, height: 360, bitrateKbps: 365 },
@@ -176,15 +180,17 @@ describe('Apple HLS Authoring Spec warnings', () => {
       ],
     });
     const fast = appleWarnings(p, { sourceFps: 60 }).find((n) => n.code === 'apple-1.25-fps');
-    expect(fast).toMatchObject({ level: 'warning', rungs: [0, 1] });
+    expect(fast).toMatchObject({ severity: 'problem', rungs: [0, 1] });
     expect(fast!.message).toMatch(/Rungs 1, 2 .*30 fps \(Apple HLS 1\.25\): a 60 fps source/);
-    expect(appleWarnings(p, { sourceFps: 30 }).find((n) => n.code === 'apple-1.25-fps')?.level).toBe('info');
+    expect(appleWarnings(p, { sourceFps: 30 }).find((n) => n.code === 'apple-1.25-fps')?.severity).toBe(
+      'note',
+    );
   });
 
   it('1.30: a max bit rate above 200% of the average', () => {
     const p = preset({ rungs: [{ width: 1280, height: 720, bitrateKbps: 3000, maxBitrateKbps: 6100 }] });
     expect(appleWarnings(p).find((n) => n.code === 'apple-1.30')).toMatchObject({
-      level: 'warning',
+      severity: 'problem',
       rungs: [0],
       message: expect.stringContaining('(Apple HLS 1.30)'),
     });
@@ -200,7 +206,7 @@ describe('Apple HLS Authoring Spec warnings', () => {
     expect(notes.find((n) => n.code === 'apple-1.13')?.message).toMatch(/every 1\.67 s/);
   });
 
-  it('1.32: a start variant far from 2000 kb/s', () => {
+  it('1.32: a start variant far from 2000 kb/s is a note (a "should", and cellular ladders start lower)', () => {
     const p = preset({
       startBitrateKbps: 800,
       rungs: [
@@ -209,17 +215,18 @@ describe('Apple HLS Authoring Spec warnings', () => {
       ],
     });
     expect(appleWarnings(p).find((n) => n.code === 'apple-1.32')).toMatchObject({
-      level: 'warning',
+      severity: 'note',
+      message: expect.stringContaining('Apple suggests a first variant of about 2000 kb/s'),
       rungs: [0],
     });
   });
 
-  it('1.10: HEVC in TS is an error; 2.3: audio above 160 kb/s', () => {
+  it('1.10: HEVC in TS is a problem; 2.3: audio above 160 kb/s is a problem', () => {
     const p = preset({ video: { codec: 'hevc' }, segment: { format: 'fmp4' }, audio: { bitrateKbps: 192 } });
     const broken: Preset = { ...p, segment: { ...p.segment, format: 'ts' } };
-    expect(appleWarnings(broken).find((n) => n.code === 'apple-1.10')?.level).toBe('error');
+    expect(appleWarnings(broken).find((n) => n.code === 'apple-1.10')?.severity).toBe('problem');
     expect(codes(appleWarnings(p))).not.toContain('apple-1.10');
-    expect(codes(appleWarnings(p))).toContain('apple-2.3');
+    expect(appleWarnings(p).find((n) => n.code === 'apple-2.3')?.severity).toBe('problem');
   });
 });
 
@@ -309,7 +316,7 @@ describe('cost estimate', () => {
 });
 
 describe('analyzeLadder', () => {
-  it('reports each rung and lists errors, then warnings, then notes', () => {
+  it('reports each rung and lists problems before notes', () => {
     const p = preset({
       rungs: [
         { width: 1920, height: 1080, bitrateKbps: 6000 },
@@ -322,10 +329,82 @@ describe('analyzeLadder', () => {
     expect(analysis.rungs[1]).toMatchObject({ fps: 60, peakKbps: 548 });
     expect(analysis.start).toBe(2);
     expect(analysis.rungs[2]!.isStart).toBe(true);
-    const ranks = analysis.notes.map((n) => ['error', 'warning', 'info'].indexOf(n.level));
+    const ranks = analysis.notes.map((n) => ['problem', 'note'].indexOf(n.severity));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(codes(analysis.notes)).toEqual(
       expect.arrayContaining(['apple-1.25-fps', 'apple-1.30', 'source-skips']),
     );
+  });
+});
+
+describe('bits inversion', () => {
+  it('flags a rung with fewer pixels but a higher bit rate than a larger rung, on the smaller rung', () => {
+    const notes = bitsInversions([
+      { width: 640, height: 360, bitrateKbps: 2000 },
+      { width: 1280, height: 720, bitrateKbps: 1500 },
+      { width: 1920, height: 1080, bitrateKbps: 5000 },
+    ]);
+    expect(notes).toEqual([
+      expect.objectContaining({
+        severity: 'problem',
+        code: 'bits-inversion',
+        rungs: [0],
+        tag: 'more kb/s than rung 2',
+        message: expect.stringMatching(
+          /^Rung 1 \(640x360, 2000 kb\/s\) gets more bits than the larger rung 2 /,
+        ),
+      }),
+    ]);
+  });
+
+  it('names every larger rung a small one outspends, in any preset order', () => {
+    const notes = bitsInversions([
+      { width: 1920, height: 1080, bitrateKbps: 1000 },
+      { width: 1280, height: 720, bitrateKbps: 900 },
+      { width: 640, height: 360, bitrateKbps: 1200 },
+    ]);
+    expect(notes.map((n) => [n.rungs, n.tag])).toEqual([[[2], 'more kb/s than rung 1, 2']]);
+  });
+
+  it('same size at two rates, or more bits for more pixels, is no inversion', () => {
+    expect(bitsInversions(appleH264.rungs)).toEqual([]);
+    expect(
+      bitsInversions([
+        { width: 1280, height: 720, bitrateKbps: 3000 },
+        { width: 1280, height: 720, bitrateKbps: 4500 },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('is part of checkLadder, the set the editor and the CLI share', () => {
+    const p = preset({
+      rungs: [
+        { width: 640, height: 360, bitrateKbps: 2000, maxFrameRate: 30 },
+        { width: 1280, height: 720, bitrateKbps: 1500 },
+      ],
+    });
+    expect(checkLadder(p)[0]).toMatchObject({ severity: 'problem', code: 'bits-inversion' });
+  });
+});
+
+describe('built-in presets', () => {
+  it('raise no problem, with no source, a 24/30/60 fps source, or a 1080p one', async () => {
+    const presets = await listBuiltInPresets();
+    expect(presets.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['apple-h264', 'apple-hevc', 'mobile-light', 'web-compact']),
+    );
+    const sources = [
+      {},
+      { sourceFps: 24 },
+      { sourceFps: 30 },
+      { sourceFps: 60 },
+      analysisOptionsFor({ displayWidth: 1920, displayHeight: 1080, frameRate: { num: 30000, den: 1001 } }),
+    ];
+    for (const p of presets) {
+      for (const options of sources) {
+        const problems = checkLadder(p, options).filter((n) => n.severity === 'problem');
+        expect({ preset: p.id, options, problems }).toEqual({ preset: p.id, options, problems: [] });
+      }
+    }
   });
 });

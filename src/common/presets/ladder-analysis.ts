@@ -68,15 +68,23 @@ export interface SourceSize {
   height: number;
 }
 
-export type NoteLevel = 'error' | 'warning' | 'info';
+/**
+ * How much a finding matters. A `problem` is something the user should change: the package would break an
+ * Apple "must", or spend bits where they buy nothing. A `note` is context (what the planner will do, a
+ * rule of thumb a deliberate ladder may depart from): shown quietly, never as a warning. No built-in
+ * preset may raise a problem (ladder-analysis.test.ts checks every one of them).
+ */
+export type Severity = 'problem' | 'note';
 
 export interface LadderNote {
-  level: NoteLevel;
+  severity: Severity;
   /** Stable id for tests and keys, e.g. "apple-1.30" or "spacing-tight". */
   code: string;
   message: string;
   /** Indexes into `preset.rungs` the note is about. */
   rungs?: number[];
+  /** A few words for a badge beside the rungs it names (problems only). */
+  tag?: string;
 }
 
 /**
@@ -210,9 +218,10 @@ export function appleWarnings(preset: Preset, options: AnalysisOptions = {}): La
   const sourceFps = options.sourceFps ?? DEFAULT_SOURCE_FPS;
   const { rungs } = preset;
 
+  // Problem: the planner packages HEVC as fMP4 anyway, so the preset's TS setting is silently not kept.
   if (preset.video.codec === 'hevc' && preset.segment.format !== 'fmp4') {
     notes.push({
-      level: 'error',
+      severity: 'problem',
       code: 'apple-1.10',
       message: 'HEVC must be packaged as fMP4, not TS (Apple HLS 1.10)',
     });
@@ -222,34 +231,41 @@ export function appleWarnings(preset: Preset, options: AnalysisOptions = {}): La
     .map((r, i) => ({ r, i }))
     .filter(({ r }) => Math.min(r.width, r.height) <= LOW_RUNG_MAX_SHORT_SIDE)
     .filter(({ r }) => r.maxFrameRate === undefined || r.maxFrameRate > LOW_RUNG_MAX_FPS);
+  // A problem only when the source (or the rate assumed for it) is faster than 30 fps: then low rungs
+  // really are encoded at full rate. At 30 fps or less the missing cap changes nothing: a note.
   if (uncapped.length > 0) {
     const fast = sourceFps > LOW_RUNG_MAX_FPS * 1.001;
     notes.push({
-      level: fast ? 'warning' : 'info',
+      severity: fast ? 'problem' : 'note',
       code: 'apple-1.25-fps',
       message:
         `${list(uncapped.map(({ i }) => i))} at 432p or below should be capped at 30 fps (Apple HLS 1.25)` +
         (fast ? `: a ${round(sourceFps, 2)} fps source would be encoded at full rate` : ''),
       rungs: uncapped.map(({ i }) => i),
+      ...(fast ? { tag: 'cap at 30 fps' } : {}),
     });
   }
 
   const peaky = rungs
     .map((r, i) => ({ r, i }))
     .filter(({ r }) => peakKbps(r) > r.bitrateKbps * MAX_PEAK_TO_AVERAGE);
+  // Problem: a "must" of the spec for VOD.
   if (peaky.length > 0) {
     notes.push({
-      level: 'warning',
+      severity: 'problem',
       code: 'apple-1.30',
       message: `${list(peaky.map(({ i }) => i))}: max bit rate above 200% of the average; VOD peak must stay within 200% (Apple HLS 1.30)`,
       rungs: peaky.map(({ i }) => i),
+      tag: 'peak > 200%',
     });
   }
 
+  // Notes: other segment lengths are valid HLS (Apple's 6 s is a target), and keyframes are placed by
+  // the planner, never by the preset.
   const segment = preset.segment.durationSec;
   if (segment !== APPLE_SEGMENT_SEC) {
     notes.push({
-      level: 'info',
+      severity: 'note',
       code: 'apple-7.5',
       message: `Segments of ${segment} s; Apple targets 6 s (Apple HLS 7.5, 7.6)`,
     });
@@ -257,7 +273,7 @@ export function appleWarnings(preset: Preset, options: AnalysisOptions = {}): La
   if (segment > 0) {
     const keyframeSec = segment / Math.ceil(segment / MAX_KEYFRAME_INTERVAL_SEC);
     notes.push({
-      level: 'info',
+      severity: 'note',
       code: 'apple-1.13',
       message: `Keyframes every ${round(keyframeSec, 2)} s, each segment starting on one (Apple HLS 1.13, 7.4)`,
     });
@@ -268,22 +284,25 @@ export function appleWarnings(preset: Preset, options: AnalysisOptions = {}): La
         .fits.map((f, i) => (f.skipped ? -1 : i))
         .filter((i) => i >= 0)
     : undefined;
+  // A note, even when far from 2000 kb/s: 1.32 is a "should" tuned for Wi-Fi, and a ladder for cellular
+  // viewers (mobile-light) or a small top rung (web-compact's tie at 1200 kb/s) starts lower on purpose.
   const start = startVariantIndex(rungs, preset.startBitrateKbps, kept);
   if (start !== undefined) {
     const kbps = rungs[start]!.bitrateKbps;
     const off = kbps < APPLE_START_KBPS / 1.5 || kbps > APPLE_START_KBPS * 1.5;
     notes.push({
-      level: off ? 'warning' : 'info',
+      severity: 'note',
       code: 'apple-1.32',
       message: `Players start on rung ${start + 1} (${kbps} kb/s)${off ? '; Apple suggests a first variant of about 2000 kb/s' : ', near the 2000 kb/s Apple suggests'} (Apple HLS 1.32)`,
       rungs: [start],
     });
   }
 
+  // Problem: outside the spec's range for stereo AAC-LC.
   const audio = preset.audio.bitrateKbps;
   if (audio < AUDIO_KBPS.min || audio > AUDIO_KBPS.max) {
     notes.push({
-      level: 'warning',
+      severity: 'problem',
       code: 'apple-2.3',
       message: `Audio at ${audio} kb/s; stereo AAC-LC should be 32-160 kb/s (Apple HLS 2.3)`,
     });
@@ -291,36 +310,43 @@ export function appleWarnings(preset: Preset, options: AnalysisOptions = {}): La
   return notes;
 }
 
-/** Notes on the ladder's shape: spacing, bits per pixel, skipped rungs. Heuristics, not spec rules. */
+/**
+ * Findings on the ladder's shape: bit-rate inversions, spacing, bits per pixel, skipped rungs.
+ * Heuristics, not spec rules, so only an inversion (bits that buy nothing) or a source that collapses the
+ * ladder to one rung is a problem.
+ */
 export function shapeNotes(preset: Preset, options: AnalysisOptions = {}): LadderNote[] {
-  const notes: LadderNote[] = [];
+  const notes: LadderNote[] = [...bitsInversions(preset.rungs)];
   const sourceFps = options.sourceFps ?? DEFAULT_SOURCE_FPS;
+  // Notes, both: Apple's own H.264 ladder steps 1.3x between its top rungs (more bits where the
+  // picture is largest), and a gap is a choice of how many rungs to pay for.
   for (const step of rungSpacing(preset.rungs)) {
     if (step.status === 'ok') continue;
     const pair = `rungs ${step.lower + 1} → ${step.upper + 1}`;
     notes.push(
       step.status === 'tight'
         ? {
-            level: 'warning',
+            severity: 'note',
             code: 'spacing-tight',
             message: `${pair} only ${round(step.ratio, 2)}x apart: under 1.5x viewers hardly see the step, yet it costs a whole rung`,
             rungs: [step.lower, step.upper],
           }
         : {
-            level: 'info',
+            severity: 'note',
             code: 'spacing-gap',
             message: `${pair} are ${round(step.ratio, 2)}x apart: a gap a rung in between would fill`,
             rungs: [step.lower, step.upper],
           },
     );
   }
+  // Notes: the band is a rule of thumb; the picture decides.
   const band = BPP_BAND[preset.video.codec];
   preset.rungs.forEach((rung, i) => {
     const bpp = bitsPerPixel(rung, sourceFps);
     if (!Number.isFinite(bpp)) return;
     if (bpp < band.low || bpp > band.high) {
       notes.push({
-        level: 'info',
+        severity: 'note',
         code: bpp < band.low ? 'bpp-low' : 'bpp-high',
         message: `Rung ${i + 1}: ${round(bpp, 3)} bits per pixel is ${bpp < band.low ? 'low (blocky in motion)' : 'high (bits a lower rate would not miss)'} for ${preset.video.codec.toUpperCase()}`,
         rungs: [i],
@@ -331,22 +357,54 @@ export function shapeNotes(preset: Preset, options: AnalysisOptions = {}): Ladde
     const { fits, fallback } = fitRungsToSource(preset.rungs, options.source);
     const skipped = fits.map((f, i) => (f.skipped ? i : -1)).filter((i) => i >= 0);
     const size = `${options.source.width}x${options.source.height}`;
+    // A problem: this source gets a one-rung package, no adaptive streaming at all. Skipped rungs are a
+    // note: the planner never upscales, and the rest of the ladder still adapts.
     if (fallback) {
       notes.push({
-        level: 'warning',
+        severity: 'problem',
         code: 'source-smaller',
         message: `The ${size} source is smaller than every rung: one rung at ${fallback.width}x${fallback.height}, ${fallback.bitrateKbps} kb/s instead`,
         rungs: skipped,
       });
     } else if (skipped.length > 0) {
       notes.push({
-        level: 'info',
+        severity: 'note',
         code: 'source-skips',
         message: `${list(skipped)} above the ${size} source will be skipped (no upscaling)`,
         rungs: skipped,
       });
     }
   }
+  return notes;
+}
+
+/**
+ * Bits inversion, a problem: a rung with fewer pixels but a higher average bit rate than a larger rung.
+ * A player climbing by bandwidth (RFC 8216 4.3.4.2 BANDWIDTH) pays more for the smaller picture, and the
+ * larger rung starves. One finding per smaller rung, naming the larger rungs it outspends.
+ */
+export function bitsInversions(
+  rungs: readonly Pick<Rung, 'width' | 'height' | 'bitrateKbps'>[],
+): LadderNote[] {
+  const pixels = rungs.map((r) => r.width * r.height);
+  const notes: LadderNote[] = [];
+  rungs.forEach((small, i) => {
+    if (!(pixels[i]! > 0) || !Number.isFinite(small.bitrateKbps)) return;
+    const larger = rungs
+      .map((big, j) => j)
+      .filter((j) => pixels[j]! > pixels[i]! && rungs[j]!.bitrateKbps < small.bitrateKbps);
+    if (larger.length === 0) return;
+    const names = larger.map(
+      (j) => `${j + 1} (${rungs[j]!.width}x${rungs[j]!.height}, ${rungs[j]!.bitrateKbps} kb/s)`,
+    );
+    notes.push({
+      severity: 'problem',
+      code: 'bits-inversion',
+      message: `Rung ${i + 1} (${small.width}x${small.height}, ${small.bitrateKbps} kb/s) gets more bits than the larger rung${larger.length === 1 ? '' : 's'} ${names.join(', ')}: lower its rate or raise theirs`,
+      rungs: [i],
+      tag: `more kb/s than rung ${larger.map((j) => j + 1).join(', ')}`,
+    });
+  });
   return notes;
 }
 
@@ -529,11 +587,31 @@ export function analyzeLadder(preset: Preset, options: SizeOptions = {}): Ladder
       isStart: index === start,
     })),
     spacing: rungSpacing(preset.rungs),
-    notes: [...appleWarnings(preset, options), ...shapeNotes(preset, options)].sort(
-      (a, b) => LEVEL_RANK[a.level] - LEVEL_RANK[b.level],
-    ),
+    notes: checkLadder(preset, options),
     size,
     start,
+  };
+}
+
+/**
+ * Every ladder rule, problems first: the one set of checks the preset editor shows and the CLI prints
+ * (`hls-studio probe`).
+ */
+export function checkLadder(preset: Preset, options: AnalysisOptions = {}): LadderNote[] {
+  return [...appleWarnings(preset, options), ...shapeNotes(preset, options)].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+  );
+}
+
+/** The analysis options for a probed source: its displayed size and frame rate. */
+export function analysisOptionsFor(video: {
+  displayWidth: number;
+  displayHeight: number;
+  frameRate: { num: number; den: number };
+}): Required<AnalysisOptions> {
+  return {
+    source: { width: video.displayWidth, height: video.displayHeight },
+    sourceFps: toNumber(video.frameRate),
   };
 }
 
@@ -544,7 +622,7 @@ function topRung(rungs: readonly Pick<Rung, 'bitrateKbps'>[], kept: readonly num
   return best;
 }
 
-const LEVEL_RANK: Record<NoteLevel, number> = { error: 0, warning: 1, info: 2 };
+const SEVERITY_RANK: Record<Severity, number> = { problem: 0, note: 1 };
 
 function list(indexes: number[]): string {
   return indexes.length === 1 ? `Rung ${indexes[0]! + 1}` : `Rungs ${indexes.map((i) => i + 1).join(', ')}`;

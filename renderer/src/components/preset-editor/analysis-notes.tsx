@@ -1,19 +1,20 @@
 import { Badge, Group, Stack, Text } from '@mantine/core';
-import type { LadderNote, NoteLevel } from '../../../../src/common/presets/ladder-analysis';
+import type { LadderNote } from '../../../../src/common/presets/ladder-analysis';
 
-const LEVEL_COLORS: Record<NoteLevel, string> = { error: 'red', warning: 'orange', info: 'blue' };
-const LEVEL_LABELS: Record<NoteLevel, string> = { error: 'error', warning: 'warn', info: 'note' };
-
-/** The analysis' findings, most serious first: spec rules (with their item numbers) and ladder shape. */
+/**
+ * The ladder checks, problems first. A problem is a warning (orange, worth changing); a note is context
+ * and reads quietly (dimmed, no colour), so a built-in ladder's notes never look like "the defaults are
+ * wrong" (ladder-analysis.ts decides which is which).
+ */
 export function AnalysisNotes({ notes }: { notes: LadderNote[] }) {
-  if (notes.length === 0)
-    return (
-      <Text size="xs" c="dimmed">
-        No findings.
-      </Text>
-    );
+  const problems = notes.filter((n) => n.severity === 'problem');
   return (
     <Stack gap={4} data-testid="analysis-notes" aria-live="polite">
+      <Text size="xs" c={problems.length ? 'orange' : 'dimmed'} fw={problems.length ? 600 : undefined}>
+        {problems.length === 0
+          ? 'No problems.'
+          : `${problems.length} problem${problems.length === 1 ? '' : 's'} to look at`}
+      </Text>
       {notes.map((note, i) => (
         <Group
           key={`${note.code}-${i}`}
@@ -21,20 +22,21 @@ export function AnalysisNotes({ notes }: { notes: LadderNote[] }) {
           wrap="nowrap"
           align="flex-start"
           data-testid="analysis-note"
-          data-level={note.level}
+          data-severity={note.severity}
           data-code={note.code}
         >
-          <Badge
-            size="xs"
-            variant="light"
-            color={LEVEL_COLORS[note.level]}
-            w={48}
-            mt={2}
-            style={{ flexShrink: 0 }}
-          >
-            {LEVEL_LABELS[note.level]}
-          </Badge>
-          <Text size="xs">{note.message}</Text>
+          {note.severity === 'problem' ? (
+            <Badge size="xs" variant="light" color="orange" w={56} mt={2} style={{ flexShrink: 0 }}>
+              problem
+            </Badge>
+          ) : (
+            <Text size="xs" c="dimmed" w={56} ta="center" style={{ flexShrink: 0 }}>
+              note
+            </Text>
+          )}
+          <Text size="xs" c={note.severity === 'note' ? 'dimmed' : undefined}>
+            {note.message}
+          </Text>
         </Group>
       ))}
     </Stack>

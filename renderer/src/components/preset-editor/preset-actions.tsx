@@ -17,6 +17,7 @@ import type { PresetEntry, StudioApi } from '../../../../src/common/api/studio-a
 import { parsePreset, type Preset } from '../../../../src/common/presets/preset-schema';
 import { messageOf } from '../../state/use-action';
 import { presetIdFromName, type Draft, type EditorState } from './draft';
+import { saveDraft, savePlan } from './save-draft';
 
 type Status = { kind: 'ok' | 'error'; title: string; lines?: string[] };
 
@@ -31,6 +32,8 @@ export function PresetActions(props: {
   onEdit(change: (d: Draft) => Draft): void;
   onState(state: EditorState): void;
   onSaved?(id: string): void;
+  /** Runs a step that replaces the draft once unsaved changes are saved or discarded (or never). */
+  confirmLeave(then: () => void, to: string): void;
 }) {
   const { api, presets, state, valid, dirty, onEdit, onState } = props;
   const { draft, base } = state;
@@ -38,22 +41,8 @@ export function PresetActions(props: {
   const [busy, setBusy] = useState(false);
 
   const builtInIds = new Set(presets.filter((p) => p.builtIn).map((p) => p.id));
-  // A saved user preset is saved over itself, or renamed: either way the back end is told which file it
-  // replaces (the same id is fine), or it refuses an id that is already taken.
-  const replaceId = base && !base.builtIn ? base.id : undefined;
-  const renames = replaceId !== undefined && replaceId !== draft.id;
-  // Another user preset of the draft's id (an import, a duplicate, a new name): the UI says Save replaces
-  // it, and only then is the back end asked to overwrite.
-  const overwrites = presets.find((p) => !p.builtIn && p.id === draft.id && p.id !== base?.id);
-  const blocked = base?.builtIn
-    ? 'Built-in presets are read-only: edit or duplicate to make your own copy'
-    : builtInIds.has(draft.id)
-      ? `"${draft.id}" is a built-in preset: choose another name`
-      : !valid
-        ? 'Fix the problems listed below first'
-        : base && !dirty
-          ? 'No changes to save'
-          : undefined;
+  const plan = savePlan(state, presets, valid, dirty);
+  const { blocked, replaceId, renames, overwrites } = plan;
 
   const run = async (title: string, action: () => Promise<void>) => {
     setBusy(true);
@@ -70,11 +59,7 @@ export function PresetActions(props: {
   const save = () =>
     run('Could not save the preset', async () => {
       if (!valid) return;
-      const entry = await api.savePreset({
-        preset: valid,
-        ...(replaceId ? { replaceId } : {}),
-        ...(overwrites ? { overwrite: true } : {}),
-      });
+      const entry = await saveDraft(api, plan, valid);
       onState({ draft: entry.preset, base: entry });
       setStatus({
         kind: 'ok',
@@ -98,8 +83,10 @@ export function PresetActions(props: {
       setStatus({ kind: 'error', title: `${file.name} is not a valid preset`, lines: parsed.issues });
       return;
     }
-    onState({ draft: parsed.preset });
-    setStatus({ kind: 'ok', title: `Imported "${parsed.preset.name}" (not saved yet)` });
+    props.confirmLeave(() => {
+      onState({ draft: parsed.preset });
+      setStatus({ kind: 'ok', title: `Imported "${parsed.preset.name}" (not saved yet)` });
+    }, `import "${parsed.preset.name}"`);
   };
 
   const exportJson = () => {

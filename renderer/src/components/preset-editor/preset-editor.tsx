@@ -1,8 +1,12 @@
 import { Alert, Button, Grid, Group, List, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { JobView, PresetEntry, StudioApi } from '../../../../src/common/api/studio-api';
-import { toNumber } from '../../../../src/common/media/rational';
-import { analyzeLadder, byBitrate, DEFAULT_SOURCE_FPS } from '../../../../src/common/presets/ladder-analysis';
+import {
+  analysisOptionsFor,
+  analyzeLadder,
+  byBitrate,
+  DEFAULT_SOURCE_FPS,
+} from '../../../../src/common/presets/ladder-analysis';
 import { parsePreset, type Rung } from '../../../../src/common/presets/preset-schema';
 import { AnalysisNotes } from './analysis-notes';
 import {
@@ -16,12 +20,25 @@ import {
   type EditorState,
 } from './draft';
 import { clearStoredDraft, loadStoredDraft, storeDraft } from './draft-store';
+import {
+  amendPresent,
+  pushHistory,
+  redoHistory,
+  startHistory,
+  undoHistory,
+  type History,
+} from './editor-history';
 import { EstimatePanel } from './estimate-panel';
 import { ExcerptPreview } from './excerpt-preview';
 import { GlobalSettings } from './global-settings';
+import { LeaveDialog } from './leave-dialog';
 import { BitrateNudge, LadderChart } from './ladder-chart';
 import { PresetActions } from './preset-actions';
 import { RungTable } from './rung-table';
+import { saveDraft, savePlan } from './save-draft';
+import { UseForNewJobs } from './use-for-new-jobs';
+import { useStudioSettings } from './use-studio-settings';
+import { useUndoKeys, type UndoKey } from './use-undo-keys';
 
 const ASSUMED_FPS = ['24', '25', '30', '50', '60'];
 
@@ -46,18 +63,23 @@ export function PresetEditor(props: {
   const { api, presets, sourceJob } = props;
   // An unsaved draft from before a reload or a crashed panel comes back first (issue 10).
   const [stored] = useState(loadStoredDraft);
-  const [state, setState] = useState<EditorState>(() => {
+  const [history, setHistory] = useState<History<EditorState>>(() => {
     if (stored) {
       const base = presets.find((p) => p.id === stored.baseId);
-      return { draft: stored.draft, ...(base ? { base } : {}), forkedFrom: stored.forkedFrom };
+      return startHistory({ draft: stored.draft, ...(base ? { base } : {}), forkedFrom: stored.forkedFrom });
     }
-    return presets[0] ? load(presets[0]) : { draft: blankDraft() };
+    return startHistory(presets[0] ? load(presets[0]) : { draft: blankDraft() });
   });
+  const state = history.present;
   const touched = useRef(stored !== undefined);
   // The restored draft's saved preset, until the list that holds it arrives.
   const pendingBase = useRef(state.base ? undefined : stored?.baseId);
   const [selected, setSelected] = useState<number>();
   const [assumedFps, setAssumedFps] = useState(String(DEFAULT_SOURCE_FPS));
+  const settings = useStudioSettings(api);
+  const [leaving, setLeaving] = useState<{ to: string; then: () => void }>();
+  const [error, setError] = useState<string>();
+  const root = useRef<HTMLDivElement>(null);
 
   // The list arrives late or changes (saved, renamed or deleted elsewhere): follow it without losing edits.
   useEffect(() => {
@@ -66,36 +88,84 @@ export function PresetEditor(props: {
       restoredBase = presets.find((p) => p.id === pendingBase.current);
       pendingBase.current = undefined;
     }
-    setState((s) => {
-      if (restoredBase && !s.base) return { ...s, base: restoredBase };
-      if (!s.base && !touched.current && presets[0]) return load(presets[0]);
-      if (!s.base) return s;
+    setHistory((h) => {
+      const s = h.present;
+      if (restoredBase && !s.base) return amendPresent(h, { ...s, base: restoredBase });
+      if (!s.base && !touched.current && presets[0]) return startHistory(load(presets[0]));
+      if (!s.base) return h;
       const fresh = presets.find((p) => p.id === s.base!.id);
-      if (!fresh) return presets.length ? { draft: s.draft } : s;
-      return fresh === s.base ? s : { ...s, base: fresh };
+      if (!fresh) return presets.length ? amendPresent(h, { draft: s.draft }) : h;
+      return fresh === s.base ? h : amendPresent(h, { ...s, base: fresh });
     });
   }, [presets]);
 
-  const edit = useCallback((change: (d: Draft) => Draft) => {
+  /**
+   * An undoable change of the draft. Steps from one focused field, or one gesture (`gesture`, e.g. a
+   * point dragged on the chart), join while they keep coming (editor-history.ts MERGE_MS).
+   */
+  const edit = useCallback((change: (d: Draft) => Draft, gesture?: string) => {
     touched.current = true;
-    setState((s) =>
-      s.base?.builtIn
+    const focused = document.activeElement;
+    const key =
+      gesture ??
+      (focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? focused : undefined);
+    const source = key === undefined ? undefined : { key, at: Date.now() };
+    setHistory((h) => {
+      const s = h.present;
+      const next: EditorState = s.base?.builtIn
         ? { draft: change(forkOf(s.draft)), forkedFrom: s.base.name }
-        : { ...s, draft: change(s.draft) },
-    );
+        : { ...s, draft: change(s.draft) };
+      // A change that changes nothing (sorting a sorted ladder) is no step.
+      if (next.base === s.base && samePreset(next.draft, s.draft)) return h;
+      return pushHistory(h, next, source);
+    });
   }, []);
+  /** Another preset in the editor (loaded, saved, imported, duplicated): a new history starts. */
   const replace = useCallback((next: EditorState) => {
     touched.current = true;
     pendingBase.current = undefined;
-    setState(next);
+    setHistory(startHistory(next));
     setSelected(undefined);
   }, []);
+  const step = useCallback(
+    (key: UndoKey) => {
+      const moved = key === 'undo' ? undoHistory(history) : redoHistory(history);
+      if (moved === history) return false;
+      touched.current = true;
+      // A saved entry refreshed since that step stays the fresh one.
+      const base = moved.present.base?.id === state.base?.id ? state.base : moved.present.base;
+      setHistory(amendPresent(moved, { ...moved.present, ...(base ? { base } : {}) }));
+      return true;
+    },
+    [history, state.base],
+  );
+  useUndoKeys(root, step);
 
   const { draft, base } = state;
   const parsed = useMemo(() => parsePreset(draft), [draft]);
   const valid = parsed.ok ? parsed.preset : undefined;
   const issues = useMemo(() => issuesByField(parsed.ok ? [] : parsed.issues), [parsed]);
   const dirty = !base || !samePreset(draft, base.preset);
+  const unsaved = touched.current && dirty;
+  const plan = savePlan(state, presets, valid, dirty);
+
+  /** Runs `then` now, or after the user saves or discards the unsaved changes it would replace. */
+  const confirmLeave = useCallback(
+    (then: () => void, to: string) => (unsaved ? setLeaving({ to, then }) : then()),
+    [unsaved],
+  );
+  // Closing or reloading the browser tab. Not in the desktop app: there a beforeunload that cancels
+  // closes nothing and asks nothing (Electron shows no dialog), and the draft is kept anyway (draft-store.ts).
+  const face = settings?.face;
+  useEffect(() => {
+    if (!unsaved || face !== 'browser') return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = ''; // Chrome before 119 needs it set
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [unsaved, face]);
 
   // Kept after each committed render, so a value that crashes a render is never the one brought back.
   useEffect(() => {
@@ -106,18 +176,19 @@ export function PresetEditor(props: {
   }, [state, dirty]);
 
   const video = sourceJob?.source?.video;
-  const source = useMemo(
-    () => (video ? { width: video.displayWidth, height: video.displayHeight } : undefined),
-    [video],
-  );
-  const sourceFps = video ? toNumber(video.frameRate) : Number(assumedFps);
+  const probed = useMemo(() => (video ? analysisOptionsFor(video) : undefined), [video]);
+  const source = probed?.source;
+  const sourceFps = probed?.sourceFps ?? Number(assumedFps);
   const analysis = useMemo(() => analyzeLadder(draft, { source, sourceFps }), [draft, source, sourceFps]);
 
   const selectedRung = selected !== undefined && selected < draft.rungs.length ? selected : undefined;
   const setRung = (index: number, rung: Rung) =>
     edit((d) => ({ ...d, rungs: d.rungs.map((r, i) => (i === index ? rung : r)) }));
   const setBitrate = (index: number, kbps: number) =>
-    edit((d) => ({ ...d, rungs: d.rungs.map((r, i) => (i === index ? withAverage(r, kbps, true) : r)) }));
+    edit(
+      (d) => ({ ...d, rungs: d.rungs.map((r, i) => (i === index ? withAverage(r, kbps, true) : r)) }),
+      `bitrate-${index}`,
+    );
 
   const builtIns = presets.filter((p) => p.builtIn);
   const users = presets.filter((p) => !p.builtIn);
@@ -129,25 +200,87 @@ export function PresetEditor(props: {
   ];
 
   return (
-    <Paper withBorder p="sm" data-testid="preset-editor">
+    <Paper withBorder p="sm" data-testid="preset-editor" ref={root}>
+      {leaving && (
+        <LeaveDialog
+          to={leaving.to}
+          name={draft.name}
+          saveBlocked={plan.blocked}
+          onCancel={() => setLeaving(undefined)}
+          onDiscard={() => {
+            setLeaving(undefined);
+            leaving.then();
+          }}
+          onSave={async () => {
+            if (!valid) return;
+            const entry = await saveDraft(api, plan, valid);
+            props.onSaved?.(entry.id);
+            setLeaving(undefined);
+            replace({ draft: entry.preset, base: entry });
+            leaving.then();
+          }}
+        />
+      )}
       <Stack gap="sm">
         <Group justify="space-between" wrap="wrap" gap="xs">
-          <Title order={4}>Preset editor</Title>
-          <Select
-            size="xs"
-            aria-label="Start from preset"
-            placeholder={base ? undefined : `Unsaved: ${draft.name}`}
-            data={options}
-            value={base?.id ?? null}
-            onChange={(id) => {
-              const entry = presets.find((p) => p.id === id);
-              if (entry) replace(load(entry));
-            }}
-            allowDeselect={false}
-            searchable
-            w={320}
-          />
+          <Group gap="xs">
+            <Title order={4}>Preset editor</Title>
+            <Button.Group>
+              <Button
+                size="xs"
+                variant="default"
+                disabled={history.past.length === 0}
+                onClick={() => step('undo')}
+                title="Undo (Ctrl+Z / ⌘Z)"
+              >
+                ↶ Undo
+              </Button>
+              <Button
+                size="xs"
+                variant="default"
+                disabled={history.future.length === 0}
+                onClick={() => step('redo')}
+                title="Redo (Ctrl+Shift+Z / Ctrl+Y / ⇧⌘Z)"
+              >
+                Redo ↷
+              </Button>
+            </Button.Group>
+          </Group>
+          <Group gap="xs">
+            <UseForNewJobs
+              api={api}
+              base={base}
+              dirty={dirty}
+              defaultPresetId={settings?.defaultPresetId}
+              onError={setError}
+            />
+            <Select
+              size="xs"
+              aria-label="Start from preset"
+              placeholder={base ? undefined : `Unsaved: ${draft.name}`}
+              data={options}
+              value={base?.id ?? null}
+              onChange={(id) => {
+                const entry = presets.find((p) => p.id === id);
+                if (entry) confirmLeave(() => replace(load(entry)), `open “${entry.name}”`);
+              }}
+              allowDeselect={false}
+              searchable
+              w={320}
+            />
+          </Group>
         </Group>
+        {error && (
+          <Alert
+            color="red"
+            p="xs"
+            withCloseButton
+            onClose={() => setError(undefined)}
+            title="Could not change the setting"
+          >
+            {error}
+          </Alert>
+        )}
 
         <PresetActions
           api={api}
@@ -158,6 +291,7 @@ export function PresetEditor(props: {
           onEdit={edit}
           onState={replace}
           onSaved={props.onSaved}
+          confirmLeave={confirmLeave}
         />
 
         <Grid gap="sm">

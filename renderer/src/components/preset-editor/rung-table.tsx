@@ -21,6 +21,9 @@ export function RungTable(props: {
   const { rungs, analysis, codec, issues, selected, onSelect, onChange, onRemove } = props;
   // The step up from the next lower rung by bit rate, shown on the upper rung's row.
   const stepInto = new Map(analysis.spacing.map((s) => [s.upper, s]));
+  // Problems (never notes) beside the rungs they name: an inversion is fixed on its own row.
+  const problemsOf = (i: number) =>
+    analysis.notes.filter((n) => n.severity === 'problem' && n.rungs?.includes(i));
   const band = BPP_BAND[codec];
   return (
     <Table
@@ -140,6 +143,21 @@ export function RungTable(props: {
               </Table.Td>
               <Table.Td>
                 <Group gap={4} wrap="nowrap">
+                  {problemsOf(i).map((note) => (
+                    <Tooltip key={note.code} label={note.message} multiline w={320}>
+                      <Badge
+                        size="sm"
+                        variant="light"
+                        color="orange"
+                        tt="none"
+                        data-testid="rung-problem"
+                        data-code={note.code}
+                        aria-label={note.message}
+                      >
+                        ⚠ {note.tag ?? 'problem'}
+                      </Badge>
+                    </Tooltip>
+                  ))}
                   {step && (
                     <Tooltip label={`${step.ratio.toFixed(2)}x the rung below (rung ${step.lower + 1})`}>
                       <Badge size="sm" variant="light" color={STEP_COLORS[step.status]}>
