@@ -102,7 +102,7 @@ describe('watch a job while it encodes (issue 12 part 4), in real Chromium again
 
     // Pick the lowest rung by hand, while the job still encodes: hls.js switches to it and plays on.
     await page.getByTestId('rung-select').click();
-    await page.getByRole('option', { name: /^360p/ }).click();
+    await page.getByRole('option', { name: /^1 · 640x360 / }).click();
     await expect
       .poll(() => page.getByTestId('stats').first().getAttribute('data-level'), { timeout: 60_000 })
       .toBe('0');

@@ -63,14 +63,14 @@ describe('the studio UI in real Chromium against hls-studio serve', () => {
     );
     // Pick the lowest rung by hand: hls.js switches to it.
     await page.getByTestId('rung-select').click();
-    await page.getByRole('option', { name: /^360p/ }).click();
+    await page.getByRole('option', { name: /^1 · 640x360 / }).click();
     await expect
       .poll(() => page.getByTestId('stats').first().getAttribute('data-level'), { timeout: 30_000 })
       .toBe('0');
     await page.screenshot({ path: path.join(ARTIFACTS, 'preview.png') });
 
     // Scrubbing shows the storyboard thumbnail of the time under the pointer.
-    const box = (await page.getByTestId('storyboard-slider').boundingBox())!;
+    const box = (await page.getByTestId('scrub-bar').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
