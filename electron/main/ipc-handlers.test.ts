@@ -5,7 +5,9 @@ import {
   CALL_CHANNEL,
   PICK_FOLDER_CHANNEL,
   registerFolderPicker,
+  registerShowPackage,
   registerStudioIpc,
+  SHOW_PACKAGE_CHANNEL,
 } from './ipc-handlers.js';
 import { CONTENT_SECURITY_POLICY, externalLink } from './window-security.js';
 
@@ -120,5 +122,31 @@ describe('the folder picker channel', () => {
     );
     expect(await registered!(app)).toBe('/picked');
     expect(await registered!({ senderFrame: { url: 'https://evil.example/' } })).toBeUndefined();
+  });
+});
+
+describe('the show-package channel (Show in folder)', () => {
+  const shown: string[] = [];
+  let registered: Handler | undefined;
+  registerShowPackage(
+    { handle: (channel, fn) => channel === SHOW_PACKAGE_CHANNEL && (registered = fn) },
+    (id) => (id === 'abc123' ? '/videos/HLS Studio/clip' : undefined),
+    (folder) => shown.push(folder),
+  );
+
+  it('shows the package folder of a finished job, named by its id', async () => {
+    expect(await registered!(app, 'abc123')).toEqual({ ok: true, value: null });
+    expect(shown).toEqual(['/videos/HLS Studio/clip']);
+  });
+
+  it('refuses paths, malformed ids, jobs without a package and foreign frames, showing nothing', async () => {
+    const before = shown.length;
+    for (const arg of ['/etc', '../x', 42, undefined, { id: 'abc123' }, 'ABC123', 'zzz999'])
+      expect(await registered!(app, arg)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await registered!({ senderFrame: { url: 'https://evil.example/' } }, 'abc123')).toMatchObject({
+      ok: false,
+    });
+    expect(await registered!({ senderFrame: null }, 'abc123')).toMatchObject({ ok: false });
+    expect(shown.length).toBe(before);
   });
 });

@@ -19,7 +19,12 @@ import { findUp } from '../../src/node/find-up.js';
 import { configDir } from '../../src/node/config-dir.js';
 import { liveReply } from '../../src/node/studio/live-preview.js';
 import { StudioBackend } from '../../src/node/studio/studio-backend.js';
-import { EVENT_CHANNEL, registerFolderPicker, registerStudioIpc } from './ipc-handlers.js';
+import {
+  EVENT_CHANNEL,
+  registerFolderPicker,
+  registerShowPackage,
+  registerStudioIpc,
+} from './ipc-handlers.js';
 import { safeStorageCipher } from './safe-storage-cipher.js';
 import {
   APP_ORIGIN,
@@ -91,6 +96,11 @@ async function open(): Promise<void> {
       : await dialog.showOpenDialog(options);
     return picked.canceled ? undefined : picked.filePaths[0];
   });
+  registerShowPackage(
+    ipcMain,
+    (id) => backend.packageDirOf(id),
+    (folder) => shell.showItemInFolder(folder),
+  );
   // A job sends many events once done (publishing progress, …): tell the user once, when it ends.
   const lastStatus = new Map<string, string>((await backend.listJobs()).map((j) => [j.id, j.status]));
   backend.onEvent((event) => {

@@ -50,4 +50,9 @@ contextBridge.exposeInMainWorld('studio', {
   },
   pathForFile: (file: File) => webUtils.getPathForFile(file),
   pickFolder: () => ipcRenderer.invoke('studio:pick-folder') as Promise<string | undefined>,
+  showPackage: async (jobId: string) => {
+    const result = (await ipcRenderer.invoke('studio:show-package', jobId)) as
+      { ok: true } | { ok: false; error: { code: string; message: string } };
+    if (!result.ok) throw Object.assign(new Error(result.error.message), { data: result.error });
+  },
 });

@@ -1,3 +1,4 @@
+import { packageZipUrl } from '../../../src/common/api/package-download';
 import type { StudioApi } from '../../../src/common/api/studio-api';
 import { dropTokenFromAddress } from './address-token';
 import { createHttpStudioApi, type UploadOptions } from './http-studio-api';
@@ -7,7 +8,13 @@ export interface DesktopStudioApi extends StudioApi {
   pathForFile(file: File): string;
   /** The native folder picker (for watch folders); undefined when cancelled. */
   pickFolder(): Promise<string | undefined>;
+  /** Shows a finished job's package folder in the file manager (Finder, Explorer, …). */
+  showPackage(jobId: string): Promise<void>;
 }
+
+/** What a finished job's row offers for its package: the folder on the desktop, a .zip in a browser. */
+export type PackageAction =
+  { kind: 'show'; show(jobId: string): Promise<void> } | { kind: 'download'; href(jobId: string): string };
 
 declare global {
   interface Window {
@@ -24,6 +31,7 @@ export interface StudioClient {
   face: 'desktop' | 'browser';
   /** A native folder picker, where there is one (the desktop app). */
   pickFolder?: () => Promise<string | undefined>;
+  packageAction?: PackageAction;
 }
 
 /** The Electron preload's bridge when there is one, else HTTP to `hls-studio serve`. */
@@ -36,12 +44,19 @@ export function createStudioClient(): StudioClient {
       pathFor: async (file) => desktop.pathForFile(file),
       identityOf: (file) => desktop.pathForFile(file) || fileIdentity(file),
       pickFolder: () => desktop.pickFolder(),
+      packageAction: { kind: 'show', show: (jobId) => desktop.showPackage(jobId) },
     };
   }
   // The page was served, so the cookie is set: the token has done its work in the address bar.
   dropTokenFromAddress();
   const http = createHttpStudioApi();
-  return { api: http, face: 'browser', pathFor: http.upload, identityOf: fileIdentity };
+  return {
+    api: http,
+    face: 'browser',
+    pathFor: http.upload,
+    identityOf: fileIdentity,
+    packageAction: { kind: 'download', href: packageZipUrl },
+  };
 }
 
 /** A browser sees no path: a file dropped twice has the same name, size and modification time. */

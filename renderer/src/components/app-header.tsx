@@ -61,7 +61,7 @@ export function AppHeader({
             value={presetId}
             onChange={(v) => v && onPreset(v)}
             allowDeselect={false}
-            w={{ base: 200, lg: 280 }}
+            w={{ base: 240, lg: 280 }}
           />
         </Group>
         <Group gap={6} wrap="nowrap">
@@ -96,7 +96,7 @@ export function AppHeader({
               onClick={notice.toggle}
               data-testid="queue-notice-toggle"
             >
-              {notice.state === 'on' ? '🔔' : '🔕'}
+              <BellIcon off={notice.state !== 'on'} />
             </ActionIcon>
           </Tooltip>
         )}
@@ -112,5 +112,24 @@ export function AppHeader({
         </Tooltip>
       </Group>
     </Group>
+  );
+}
+
+/** A bell, struck through when off (drawn: emoji fonts are missing on many Linux desktops). */
+function BellIcon({ off }: { off: boolean }) {
+  return (
+    <svg
+      width="18"
+      height="18"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      aria-hidden
+    >
+      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+      {off && <path d="M3 3l18 18" />}
+    </svg>
   );
 }

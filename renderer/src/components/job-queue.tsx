@@ -20,6 +20,8 @@ import {
   type JobView,
   type StudioApi,
 } from '../../../src/common/api/studio-api';
+import type { PackageAction } from '../api/studio-client';
+import { messageOf } from '../state/use-action';
 import type { IntakeRow } from '../state/use-intake';
 import { useRemovals, type PendingRemoval } from '../state/use-removals';
 import { bitrate, bytes, duration } from './format';
@@ -59,6 +61,8 @@ export interface JobQueueProps {
   undoMs?: number;
   /** Rows were removed (hidden at once, undoable for a while): a panel showing one of them should close. */
   onRemoving?: (ids: string[]) => void;
+  /** A done row's package: "Show in folder" on the desktop, "Download .zip" in a browser. */
+  packageAction?: PackageAction;
 }
 
 /** A clock for elapsed times and ETAs, ticking only while something runs. */
@@ -197,6 +201,7 @@ function JobRow({
   presetNames,
   now,
   onRemove,
+  packageAction,
 }: JobQueueProps & {
   job: JobView;
   index: number;
@@ -324,6 +329,7 @@ function JobRow({
               <Button size="compact-sm" variant="light" onClick={() => onSelect(job.id, 'publish')}>
                 Publish…
               </Button>
+              {packageAction && <PackageButton action={packageAction} job={job} />}
             </Group>
           )}
           {(running || job.status === 'queued') && (
@@ -365,6 +371,43 @@ function JobRow({
         </Group>
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+/** The package of a done job, where this face can reach it: its folder, or a .zip download. */
+function PackageButton({ action, job }: { action: PackageAction; job: JobView }) {
+  const [error, setError] = useState<string>();
+  if (action.kind === 'download')
+    return (
+      <Button
+        size="compact-sm"
+        variant="default"
+        component="a"
+        href={action.href(job.id)}
+        download
+        title={`Download the package of ${job.fileName} as one .zip`}
+      >
+        Download .zip
+      </Button>
+    );
+  return (
+    <>
+      <Button
+        size="compact-sm"
+        variant="default"
+        onClick={() => {
+          setError(undefined);
+          action.show(job.id).catch((e: unknown) => setError(messageOf(e)));
+        }}
+      >
+        Show in folder
+      </Button>
+      {error && (
+        <Text size="xs" c="red" role="alert">
+          {error}
+        </Text>
+      )}
+    </>
   );
 }
 

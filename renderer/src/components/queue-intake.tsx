@@ -62,6 +62,7 @@ export function QueueIntake(props: {
         concurrency={props.concurrency}
         selected={props.selected}
         onSelect={props.onSelect}
+        {...(client.packageAction ? { packageAction: client.packageAction } : {})}
         {...(props.onRemoving ? { onRemoving: props.onRemoving } : {})}
       />
     </Stack>

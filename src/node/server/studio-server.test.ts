@@ -191,3 +191,12 @@ describe('uploadFileName', () => {
     expect(long.endsWith('é.mp4')).toBe(true);
   });
 });
+
+describe('package download (.zip)', () => {
+  it('is token-protected like every route, and 404 for a job with no finished package', async () => {
+    expect((await raw('/api/package-zip/abc123')).status).toBe(401);
+    const cookie = { Cookie: `hls_studio_token_${server.port}=${server.token}` };
+    expect((await raw('/api/package-zip/abc123', cookie)).status).toBe(404);
+    expect((await raw('/api/package-zip/..%2F..%2Fetc', cookie)).status).toBe(404);
+  });
+});

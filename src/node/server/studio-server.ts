@@ -5,10 +5,12 @@ import { appendFile, mkdir, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { dispatchCall } from '../../common/api/dispatch.js';
+import { PACKAGE_ZIP_ROUTE } from '../../common/api/package-download.js';
 import { pageCsp } from '../../common/api/page-csp.js';
 import { StudioError } from '../../common/errors.js';
 import { packageNameFor } from '../../common/package-name.js';
@@ -18,6 +20,7 @@ import { configDir } from '../config-dir.js';
 import { liveReply } from '../studio/live-preview.js';
 import { StudioBackend, type StudioBackendOptions } from '../studio/studio-backend.js';
 import { contentTypeFor } from './content-types.js';
+import { folderEntries, zipSize, zipStream } from './zip-stream.js';
 
 export interface StudioServerOptions {
   /** 0 picks a free port. */
@@ -113,6 +116,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     }
     if (req.method === 'PUT' && url.pathname === '/api/upload') return upload(req, res, url);
     if (req.method === 'GET' && url.pathname.startsWith('/packages/')) return servePackage(res, url);
+    if (req.method === 'GET' && url.pathname.startsWith(`${PACKAGE_ZIP_ROUTE}/`)) return serveZip(res, url);
     if (req.method === 'GET' && url.pathname.startsWith(`${LIVE_PREFIX}/`)) return serveLive(res, url);
     if (req.method === 'GET')
       return serveStatic(res, rendererDir, url.pathname === '/' ? '/index.html' : url.pathname, true);
@@ -153,6 +157,33 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const dir = jobId ? backend.packageDirOf(jobId) : undefined;
     if (!dir) return send(res, 404, { error: 'no such package' });
     return serveStatic(res, dir, '/' + rest.map(decodeURIComponent).join('/'), false);
+  }
+
+  /** A finished job's package folder as `<name>.zip`, streamed (store-only: segments are compressed). */
+  async function serveZip(res: ServerResponse, url: URL): Promise<void> {
+    const jobId = decodeURIComponent(url.pathname.slice(PACKAGE_ZIP_ROUTE.length + 1));
+    const dir = backend.packageDirOf(jobId);
+    if (!dir) return send(res, 404, { error: 'no such package' });
+    const entries = await folderEntries(dir);
+    let size: number;
+    try {
+      size = zipSize(entries);
+    } catch (error) {
+      return send(res, 413, { error: (error as Error).message });
+    }
+    const name = `${path.basename(dir)}.zip`;
+    res.writeHead(200, {
+      'Content-Type': 'application/zip',
+      'Content-Length': size,
+      // RFC 6266: an ASCII fallback, and the real (UTF-8) name for browsers that read filename*.
+      'Content-Disposition': `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    // A failure halfway (a file changed) cuts the response short: the browser reports the download failed.
+    await pipeline(Readable.from(zipStream(entries, gone.signal)), res).catch(() => res.destroy());
   }
 
   /** A running job's preview: only the names its plan lists, each segment once it is complete. */
