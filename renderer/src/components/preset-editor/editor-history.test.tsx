@@ -27,25 +27,34 @@ describe('editor history', () => {
     expect(h.past).toEqual(['a', 'b']);
   });
 
-  it('joins steps from one source within MERGE_MS (typing in one field is one step)', () => {
-    const field = {};
+  it("joins a gesture's steps within MERGE_MS of each other (one drag is one step)", () => {
+    let h = startHistory(100);
+    h = pushHistory(h, 150, { key: 'bitrate-1', at: 0 });
+    h = pushHistory(h, 200, { key: 'bitrate-1', at: 400 });
+    h = pushHistory(h, 250, { key: 'bitrate-1', at: 400 + MERGE_MS });
+    expect(h.past).toEqual([100]);
+    h = pushHistory(h, 300, { key: 'bitrate-1', at: 401 + 2 * MERGE_MS });
+    expect(h.past).toEqual([100, 250]);
+    h = pushHistory(h, 350, { key: 'bitrate-2', at: 402 + 2 * MERGE_MS });
+    expect(h.past).toEqual([100, 250, 300]);
+  });
+
+  it("joins a field's keystrokes while it keeps focus, however slow (typing 3500 is one step)", () => {
     let h = startHistory('');
-    h = pushHistory(h, '3', { key: field, at: 0 });
-    h = pushHistory(h, '35', { key: field, at: 400 });
-    h = pushHistory(h, '350', { key: field, at: 400 + MERGE_MS });
+    for (const text of ['3', '35', '350', '3500']) h = pushHistory(h, text, { key: 'field-1' });
     expect(h.past).toEqual(['']);
-    h = pushHistory(h, '3500', { key: field, at: 401 + 2 * MERGE_MS });
-    expect(h.past).toEqual(['', '350']);
-    h = pushHistory(h, 'x', { key: {}, at: 402 + 2 * MERGE_MS });
-    expect(h.past).toEqual(['', '350', '3500']);
+    h = pushHistory(h, '35000', { key: 'field-2' });
+    expect(h.past).toEqual(['', '3500']);
+    h = pushHistory(h, 'x');
+    h = pushHistory(h, 'xy', { key: 'field-2' });
+    expect(h.past).toEqual(['', '3500', '35000', 'x']);
   });
 
   it('an undo ends the joined step: the next keystroke is a step of its own', () => {
-    const field = {};
-    let h = pushHistory(startHistory('a'), 'b', { key: field, at: 0 });
-    h = undoHistory(pushHistory(h, 'c', { key: field, at: 1 }));
+    let h = pushHistory(startHistory('a'), 'b', { key: 'field-1' });
+    h = undoHistory(pushHistory(h, 'c', { key: 'field-1' }));
     expect(h.present).toBe('a');
-    h = pushHistory(h, 'd', { key: field, at: 2 });
+    h = pushHistory(h, 'd', { key: 'field-1' });
     expect(undoHistory(h).present).toBe('a');
     expect(h.past).toEqual(['a']);
   });

@@ -11,12 +11,16 @@ export interface History<T> {
 }
 
 export interface StepSource {
-  /** A focused field (its element), or a gesture's name ("bitrate-2" for a drag of rung 3). */
-  key: unknown;
-  at: number;
+  /** A field's focus session ("field-7"), or a gesture's name ("bitrate-2" for a drag of rung 3). */
+  key: string;
+  /**
+   * When a gesture's step came: it joins the last one only within MERGE_MS. A field's steps carry no
+   * time and join for as long as the field keeps focus (a loaded machine may take seconds per key).
+   */
+  at?: number;
 }
 
-/** Typing "3500" in one field, or dragging one point, is one step while it goes on (no 1.5 s pause). */
+/** Dragging one point, or the slider, is one step while it goes on (no 1.5 s pause). */
 export const MERGE_MS = 1500;
 export const HISTORY_LIMIT = 200;
 
@@ -31,8 +35,8 @@ export function pushHistory<T>(history: History<T>, next: T, source?: StepSource
   const joins =
     source !== undefined &&
     last !== undefined &&
-    Object.is(source.key, last.key) &&
-    source.at - last.at <= MERGE_MS;
+    source.key === last.key &&
+    (source.at === undefined || (last.at !== undefined && source.at - last.at <= MERGE_MS));
   return {
     past: joins ? history.past : [...history.past, history.present].slice(-HISTORY_LIMIT),
     present: next,

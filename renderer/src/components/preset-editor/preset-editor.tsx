@@ -23,6 +23,7 @@ import { clearStoredDraft, loadStoredDraft, storeDraft } from './draft-store';
 import {
   amendPresent,
   pushHistory,
+  type StepSource,
   redoHistory,
   startHistory,
   undoHistory,
@@ -80,6 +81,8 @@ export function PresetEditor(props: {
   const [leaving, setLeaving] = useState<{ to: string; then: () => void }>();
   const [error, setError] = useState<string>();
   const root = useRef<HTMLDivElement>(null);
+  // Counts focus moves in the editor: a field's keystrokes join into one step within one focus session.
+  const focusSession = useRef(0);
 
   // The list arrives late or changes (saved, renamed or deleted elsewhere): follow it without losing edits.
   useEffect(() => {
@@ -100,16 +103,24 @@ export function PresetEditor(props: {
   }, [presets]);
 
   /**
-   * An undoable change of the draft. Steps from one focused field, or one gesture (`gesture`, e.g. a
-   * point dragged on the chart), join while they keep coming (editor-history.ts MERGE_MS).
+   * An undoable change of the draft. The keystrokes of one focused field join into one step until focus
+   * moves; a gesture's (`gesture`, e.g. a point dragged on the chart) while they keep coming.
    */
   const edit = useCallback((change: (d: Draft) => Draft, gesture?: string) => {
     touched.current = true;
     const focused = document.activeElement;
-    const key =
-      gesture ??
-      (focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? focused : undefined);
-    const source = key === undefined ? undefined : { key, at: Date.now() };
+    // Typing, not picking: a select's or a switch's changes are steps of their own.
+    const typing =
+      (focused instanceof HTMLInputElement &&
+        focused.type === 'text' &&
+        !focused.readOnly &&
+        focused.getAttribute('role') !== 'combobox') ||
+      focused instanceof HTMLTextAreaElement;
+    const source: StepSource | undefined = gesture
+      ? { key: gesture, at: Date.now() }
+      : typing && root.current?.contains(focused)
+        ? { key: `field-${focusSession.current}` }
+        : undefined;
     setHistory((h) => {
       const s = h.present;
       const next: EditorState = s.base?.builtIn
@@ -200,7 +211,13 @@ export function PresetEditor(props: {
   ];
 
   return (
-    <Paper withBorder p="sm" data-testid="preset-editor" ref={root}>
+    <Paper
+      withBorder
+      p="sm"
+      data-testid="preset-editor"
+      ref={root}
+      onFocusCapture={() => void focusSession.current++}
+    >
       {leaving && (
         <LeaveDialog
           to={leaving.to}
