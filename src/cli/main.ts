@@ -14,6 +14,7 @@ import { toolVersion } from '../node/tool-version.js';
 import { registerPublishCommand } from './commands/publish-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatBitrate, formatBytes, formatDuration } from './progress-line.js';
+import { qualityMethodLines, rungQualityLine } from './quality-lines.js';
 
 // Each command loads what it runs when it runs: the studio server, the encoder and the validator are
 // most of the CLI's start-up, and a publish or `--help` needs none of them (issue 13).
@@ -25,6 +26,7 @@ const lazy = {
   plan: () => import('../common/plan/ladder-plan.js'),
   checks: () => import('../common/presets/ladder-analysis.js'),
   videoJson: () => import('../node/package/read-video-json.js'),
+  quality: () => import('../node/quality/package-quality.js'),
   testClip: () => import('../node/demo/test-clip.js'),
 };
 
@@ -67,6 +69,7 @@ interface EncodeFlags {
   keyRotation?: number;
   overwrite?: boolean;
   stallTimeout?: number;
+  quality?: boolean;
   json?: boolean;
 }
 
@@ -115,6 +118,8 @@ program
     'kill ffmpeg after this long without any work (no output, no CPU time); env HLS_STUDIO_STALL_TIMEOUT_SEC',
     positiveInteger,
   )
+  .option('--quality', 'compare every rung with the source: PSNR and SSIM per rung and segment (default)')
+  .option('--no-quality', 'skip the comparison (saves its time, about a tenth of the encode)')
   .option('--json', 'print events as JSON lines')
   .action(async (files: string[], flags: EncodeFlags) => {
     const preset = await loadPreset(flags.preset);
@@ -148,6 +153,7 @@ program
         planOptions,
         overwrite: flags.overwrite === true,
         stallTimeoutSec: flags.stallTimeout,
+        quality: flags.quality !== false,
         json: flags.json === true,
         signal,
       }),
@@ -247,7 +253,9 @@ program
       console.log(
         `  ${v.uri}: ${v.width ?? '-'}x${v.height ?? '-'} avg ${formatBitrate(v.averageBandwidth)} ${v.codecs.join(',')}`,
       );
+      if (v.quality) console.log(`    ${rungQualityLine(v.quality)}`);
     }
+    if (video.quality) for (const line of qualityMethodLines(video.quality)) console.log(`  ${line}`);
     for (const a of video.audio)
       console.log(
         `  audio "${a.name}"${a.language ? ` [${a.language}]` : ''}${a.isDefault ? ' default' : ''}`,
@@ -258,6 +266,35 @@ program
     console.log(
       `  ${video.validation.valid ? 'valid' : `INVALID: ${video.validation.failures.map((f) => f.id).join(', ')}`}`,
     );
+  });
+
+program
+  .command('quality')
+  .description('compare every rung of a package with its source (PSNR, SSIM) and record it in video.json')
+  .argument('<package>', 'package folder')
+  .argument('<source>', 'the video file the package was made from')
+  .option(
+    '--every <frames>',
+    'compare every Nth frame (default: at most 3600 frames per rung)',
+    positiveInteger,
+  )
+  .option('--json', 'print the updated video.json')
+  .action(async (dir: string, file: string, flags: { every?: number; json?: boolean }) => {
+    const { measurePackageQuality } = await lazy.quality();
+    const tty = process.stdout.isTTY === true;
+    const video = await withInterrupt((signal) =>
+      measurePackageQuality(dir, file, {
+        signal,
+        sampleEvery: flags.every,
+        onProgress: (ratio) =>
+          tty && !flags.json && process.stdout.write(`\r  comparing… ${Math.round(ratio * 100)}%`),
+      }),
+    );
+    if (tty && !flags.json) process.stdout.write('\r\x1b[2K');
+    if (flags.json) return printJson(video);
+    for (const v of video.variants)
+      if (v.quality) console.log(`${v.uri}: ${v.width}x${v.height} ${rungQualityLine(v.quality)}`);
+    if (video.quality) for (const line of qualityMethodLines(video.quality)) console.log(line);
   });
 
 program
@@ -346,6 +383,7 @@ program
           outDir: flags.out,
           planOptions: {},
           overwrite: true,
+          quality: true,
           json: flags.json === true,
           signal,
         }),
@@ -363,7 +401,7 @@ program
 
 registerPublishCommand(program);
 
-async function withInterrupt(run: (signal: AbortSignal) => Promise<number>): Promise<number> {
+async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

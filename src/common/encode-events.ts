@@ -1,6 +1,7 @@
 import type { StudioErrorData } from './errors.js';
 import type { SourceInfo } from './media/source-info.js';
 import type { EncodePlan } from './plan/encode-plan.js';
+import type { QualityMethod, RungQuality } from './quality/quality-report.js';
 import type { ValidationReport } from './validate/validation-report.js';
 
 export interface PackagedVariant {
@@ -14,6 +15,8 @@ export interface PackagedVariant {
   peakBandwidth: number;
   segments: number;
   iframePlaylist?: string;
+  /** Measured against the source when the encode measured quality (quality-report.ts). */
+  quality?: RungQuality;
 }
 
 export interface PackagedAudio {
@@ -60,6 +63,8 @@ export interface PackageResult {
   /** Where the AES-128 keys were written (outside the package), when encrypted. */
   keysDir?: string;
   validation: ValidationReport;
+  /** How the rungs' quality was measured, when it was (the figures are on each variant). */
+  quality?: QualityMethod;
   sizeBytes: number;
   elapsedSec: number;
   notes: string[];
@@ -68,7 +73,8 @@ export interface PackageResult {
   commands: string[];
 }
 
-/** The event stream of one encode, in order: probed → planned → progress* → packaging → done | failed. */
+/** The event stream of one encode, in order: probed → planned → progress* → packaging → measuring* →
+ * validated → done | failed. */
 export type EncodeEvent =
   | { type: 'probed'; source: SourceInfo }
   | {
@@ -87,6 +93,8 @@ export type EncodeEvent =
       speed?: number;
     }
   | { type: 'packaging' }
+  /** Comparing every rung with the source (after the encode, before the package is assembled). */
+  | { type: 'measuring'; ratio: number }
   | { type: 'validated'; report: ValidationReport }
   | { type: 'done'; result: PackageResult }
   | { type: 'failed'; error: StudioErrorData };

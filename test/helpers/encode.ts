@@ -4,7 +4,7 @@ import HLS from 'hls-parser';
 import type { EncodeEvent } from '../../src/common/encode-events.js';
 import type { PlanOptions } from '../../src/common/plan/ladder-plan.js';
 import type { Preset } from '../../src/common/presets/preset-schema.js';
-import { encodePackage } from '../../src/node/encode/encode-package.js';
+import { encodePackage, type EncodeRequest } from '../../src/node/encode/encode-package.js';
 import { scratchDir } from './clips.js';
 import { presetFrom } from './presets.js';
 
@@ -44,11 +44,16 @@ export function fmp4TestPreset(codec: 'h264' | 'hevc'): Preset {
 }
 
 /** Encodes into a fresh scratch folder; the package is `<out>/pkg`. */
-export async function encodeInto(input: string, preset = testPreset(), planOptions: PlanOptions = {}) {
+export async function encodeInto(
+  input: string,
+  preset = testPreset(),
+  planOptions: PlanOptions = {},
+  request: Partial<EncodeRequest> = {},
+) {
   const out = await scratchDir('encode-');
   const events: EncodeEvent[] = [];
   const result = await encodePackage(
-    { input, packageDir: path.join(out, 'pkg'), preset, planOptions },
+    { input, packageDir: path.join(out, 'pkg'), preset, planOptions, ...request },
     { onEvent: (e) => events.push(e) },
   );
   return { out, result, events };

@@ -8,6 +8,7 @@ import { encodePackage } from '../../node/encode/encode-package.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { printReport } from './validate-command.js';
 import { formatBitrate, formatBytes, formatDuration, formatProgressLine } from '../progress-line.js';
+import { qualityMethodLines, rungQualityLine } from '../quality-lines.js';
 
 export interface EncodeCommandOptions {
   files: string[];
@@ -16,6 +17,8 @@ export interface EncodeCommandOptions {
   planOptions: PlanOptions;
   overwrite: boolean;
   stallTimeoutSec?: number;
+  /** Measure each rung against the source (on by default: `--no-quality`). */
+  quality: boolean;
   json: boolean;
   signal: AbortSignal;
 }
@@ -40,6 +43,7 @@ export async function runEncodeCommand(options: EncodeCommandOptions): Promise<n
           planOptions: options.planOptions,
           overwrite: options.overwrite,
           stallTimeoutSec: options.stallTimeoutSec,
+          quality: options.quality,
         },
         { signal: options.signal, onEvent: report },
       );
@@ -93,6 +97,7 @@ function humanReporter(file: string): (event: EncodeEvent) => void {
   const tty = process.stdout.isTTY === true;
   const label = path.basename(file);
   let lastDecile = -1;
+  let measuring = false;
   const out = (text: string) => process.stdout.write(text);
   const clearLine = () => tty && out('\r\x1b[2K');
   return (event) => {
@@ -130,15 +135,24 @@ function humanReporter(file: string): (event: EncodeEvent) => void {
         clearLine();
         out('  measuring and writing the multivariant playlist…\n');
         break;
+      case 'measuring': {
+        if (tty) out(`\r\x1b[2K  comparing every rung with the source… ${Math.round(event.ratio * 100)}%`);
+        else if (!measuring) out('  comparing every rung with the source…\n');
+        measuring = true;
+        break;
+      }
       case 'done': {
         const r = event.result;
+        if (measuring) clearLine();
         out(`  ✓ ${r.multivariantPlaylist}\n`);
         for (const v of r.variants) {
           const size = v.width ? `${v.width}x${v.height} ` : '';
           out(
             `    ${size}avg ${formatBitrate(v.averageBandwidth)}, peak ${formatBitrate(v.peakBandwidth)}  ${v.codecs.join(',')}\n`,
           );
+          if (v.quality) out(`      ${rungQualityLine(v.quality)}\n`);
         }
+        if (r.quality) for (const line of qualityMethodLines(r.quality)) out(`    ${line}\n`);
         for (const a of r.audio)
           out(
             `    audio "${a.name}"${a.language ? ` [${a.language}]` : ''} ${formatBitrate(a.averageBandwidth)}\n`,

@@ -26,15 +26,7 @@ export function buildAudioRefitArgs(plan: EncodePlan, endSec: number): string[] 
 
 function hlsArgs(plan: EncodePlan, audioEndSec: number | undefined): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
-  // A user's path is always absolute and file:-prefixed, so `concat:a|b.mp4` or `-y.mp4` stay file names;
-  // only container demuxers may open it (input-args.ts: a playlist would read files anywhere).
-  args.push(...safeInputOptions());
-  // Input options: a fast keyframe seek, then frames up to the start are decoded and dropped (accurate
-  // seek), and timestamps start at 0, so keyframe times, trims and segment times count from the start.
-  const window = plan.inputWindow;
-  if (window) args.push('-ss', String(window.startSec), '-t', String(window.durationSec));
-  else if (plan.durationCapSec) args.push('-t', String(plan.durationCapSec));
-  args.push('-i', `file:${plan.input}`);
+  args.push(...sourceInput(plan));
   if (plan.video) args.push('-filter_complex', filterGraph(plan.video, plan.images));
 
   const streamMap: string[] = [];
@@ -67,6 +59,20 @@ function hlsArgs(plan: EncodePlan, audioEndSec: number | undefined): string[] {
   return args;
 }
 
+/** The source as input 0, read the same way by every run made from it. */
+export function sourceInput(plan: EncodePlan): string[] {
+  // A user's path is always absolute and file:-prefixed, so `concat:a|b.mp4` or `-y.mp4` stay file names;
+  // only container demuxers may open it (input-args.ts: a playlist would read files anywhere).
+  const args = safeInputOptions();
+  // Input options: a fast keyframe seek, then frames up to the start are decoded and dropped (accurate
+  // seek), and timestamps start at 0, so keyframe times, trims and segment times count from the start.
+  const window = plan.inputWindow;
+  if (window) args.push('-ss', String(window.startSec), '-t', String(window.durationSec));
+  else if (plan.durationCapSec) args.push('-t', String(plan.durationCapSec));
+  args.push('-i', `file:${plan.input}`);
+  return args;
+}
+
 /**
  * `[0:v]` (+ a bitmap subtitle overlay) → pre-filters → split → one branch per rung and per image.
  * Image branches come after the rungs so `[v0]…[vN]` keep the rung order.
@@ -81,16 +87,24 @@ function filterGraph(video: VideoPlan, images: ImagesPlan | undefined): string {
     const pads = Array.from({ length: imageBranchCount(images) }, (_, i) => `s${first + i}`);
     branches.push(...imageFrameBranches(images, pads));
   }
+  const head = decodedSource(video, [
+    `split=${branches.length}${branches.map((_, i) => `[s${i}]`).join('')}`,
+  ]);
+  return [head, ...branches].join(';');
+}
+
+/**
+ * The source's picture as every rung is made from it: `[0:v]` (+ a bitmap subtitle overlay), the
+ * plan's pre-filters (deinterlace, tone-map, text burn-in), then `then`. Quality measurement starts
+ * from the same chain (quality-args.ts).
+ */
+export function decodedSource(video: VideoPlan, then: string[]): string {
   const source = video.burnIn?.bitmap
     ? // DVB/PGS pictures become video frames (sub2video) and are laid over the picture before anything else.
       `[0:${video.streamIndex}][0:${video.burnIn.source.kind === 'stream' ? video.burnIn.source.streamIndex : 0}]overlay=eof_action=pass`
     : `[0:${video.streamIndex}]`;
-  const chain = [
-    ...video.preFilters,
-    `split=${branches.length}${branches.map((_, i) => `[s${i}]`).join('')}`,
-  ];
-  const head = video.burnIn?.bitmap ? `${source},${chain.join(',')}` : `${source}${chain.join(',')}`;
-  return [head, ...branches].join(';');
+  const chain = [...video.preFilters, ...then];
+  return video.burnIn?.bitmap ? `${source},${chain.join(',')}` : `${source}${chain.join(',')}`;
 }
 
 function audioArgs(a: AudioPlan, i: number, padded: boolean): string[] {

@@ -25,6 +25,7 @@ import { writeVideoJson } from '../package/video-json.js';
 import { probeSource } from '../probe/probe-source.js';
 import { validatePackage } from '../validate/validate-package.js';
 import { EmptyRenditionError } from '../package/media-playlist-reader.js';
+import { measureQuality, summarizeQuality, type QualityPassContext } from '../quality/quality-pass.js';
 import { refitAudio } from './audio-refit.js';
 import { prepareInputs } from './prepare-inputs.js';
 
@@ -37,6 +38,8 @@ export interface EncodeRequest {
   overwrite?: boolean;
   /** The watchdog: seconds without any work (output, CPU time) before ffmpeg is killed. */
   stallTimeoutSec?: number;
+  /** Measure every rung against the source (PSNR, SSIM); `sampleEvery` overrides the sampling. */
+  quality?: boolean | { sampleEvery?: number };
 }
 
 export interface EncodeContext {
@@ -127,6 +130,7 @@ async function encodePlanned(
       file: source.file,
     });
     mainRunTail = mainRun.stderrTail;
+    const encodeSec = (performance.now() - encodeStarted) / 1000;
 
     emit({ type: 'packaging' });
     const warnings = [...source.warnings];
@@ -138,6 +142,18 @@ async function encodePlanned(
       stallTimeoutMs,
     });
     if (refit) warnings.push(refit);
+    const frames = request.quality
+      ? await measureOrWarn(plan, {
+          packageDir: staging.path,
+          file: source.file,
+          signal: context.signal,
+          onCommand,
+          stallTimeoutMs,
+          sampleEvery: typeof request.quality === 'object' ? request.quality.sampleEvery : undefined,
+          onProgress: (ratio) => emit({ type: 'measuring', ratio }),
+          warnings,
+        })
+      : undefined;
     const images = plan.images
       ? await optionalImages(plan.images, {
           packageDir: staging.path,
@@ -149,7 +165,7 @@ async function encodePlanned(
         })
       : undefined;
     const packageName = path.basename(staging.finalPath);
-    const assembled = await assemblePackage(
+    const assembly = await assemblePackage(
       { ...plan, images },
       {
         packageDir: staging.path,
@@ -160,6 +176,15 @@ async function encodePlanned(
         onCommand,
       },
     );
+    const byRung = frames ? await summarizeQuality(staging.path, frames) : undefined;
+    const assembled = {
+      ...assembly,
+      variants: assembly.variants.map((v) => ({ ...v, quality: byRung?.get(path.dirname(v.uri)) })),
+    };
+    const quality = frames && {
+      ...frames.method,
+      shareOfEncode: Math.round((frames.method.elapsedSec / encodeSec) * 1000) / 1000,
+    };
     // The validator's copies of segments stay inside the staging folder: a killed run leaves them only
     // there, and the next run's stale-staging sweep takes them with it (issue 13).
     const validation = await validatePackage(staging.path, {
@@ -197,6 +222,7 @@ async function encodePlanned(
       audio: assembled.audio,
       subtitles: assembled.subtitles,
       images: assembled.images,
+      ...(quality ? { quality } : {}),
       encryption: plan.encryption
         ? { method: 'AES-128', keys: assembled.keyCount, keyUriTemplate: plan.encryption.keyUriTemplate }
         : undefined,
@@ -222,6 +248,7 @@ async function encodePlanned(
       images: assembled.images,
       keysDir: plan.encryption ? staging.finalKeysPath : undefined,
       validation: { ...validation, target: staging.finalPath },
+      quality,
       sizeBytes: await folderSize(staging.finalPath),
       elapsedSec: (performance.now() - started) / 1000,
       notes: plan.notes,
@@ -231,6 +258,24 @@ async function encodePlanned(
   } catch (error) {
     await staging.discard();
     throw explainEncodeFailure(source.file, error, mainRunTail, staging.path);
+  }
+}
+
+/**
+ * Quality figures are an extra too: a measuring run that fails (a rung the HLS demuxer cannot read back,
+ * a filter this ffmpeg lacks) costs the figures and a warning, never the package.
+ */
+async function measureOrWarn(
+  plan: EncodePlan,
+  ctx: QualityPassContext & { warnings: string[] },
+): Promise<Awaited<ReturnType<typeof measureQuality>> | undefined> {
+  if (!plan.video) return undefined;
+  try {
+    return await measureQuality(plan, ctx);
+  } catch (error) {
+    if (ctx.signal?.aborted || !(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+    ctx.warnings.push(`quality not measured: ${stripFile(error.message, ctx.file)}`);
+    return undefined;
   }
 }
 

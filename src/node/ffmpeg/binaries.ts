@@ -138,6 +138,10 @@ const INTERESTING_FILTERS = [
   'ebur128',
   'loudnorm',
   'subtitles',
+  'psnr',
+  'ssim',
+  'libvmaf',
+  'xpsnr',
 ];
 
 /** What `hls-studio doctor` reports: versions, and which encoders and filters the build offers. */

@@ -48,14 +48,24 @@ export async function renditionSpan(
   packageDir: string,
   id: string,
 ): Promise<{ seconds: number; complete: boolean }> {
-  const text = await readFile(path.join(packageDir, playlistPath({ id })), 'utf8').catch(() => undefined);
-  const playlist = text === undefined ? undefined : parsePlaylist(text);
-  if (!playlist || playlist.isMasterPlaylist) return { seconds: 0, complete: false };
+  const playlist = await readMediaPlaylist(packageDir, id);
+  if (!playlist) return { seconds: 0, complete: false };
   const sizes = await Promise.all(playlist.segments.map((s) => sizeIfAny(packageDir, `${id}/${s.uri}`)));
   return {
     seconds: playlist.segments.reduce((sum, s) => sum + s.duration, 0),
     complete: sizes.length > 0 && sizes.every((size) => size > 0),
   };
+}
+
+/** The EXTINF of every segment of a rendition's media playlist, in order (none without one). */
+export async function segmentDurationsSec(packageDir: string, id: string): Promise<number[]> {
+  return (await readMediaPlaylist(packageDir, id))?.segments.map((s) => s.duration) ?? [];
+}
+
+async function readMediaPlaylist(packageDir: string, id: string) {
+  const text = await readFile(path.join(packageDir, playlistPath({ id })), 'utf8').catch(() => undefined);
+  const playlist = text === undefined ? undefined : parsePlaylist(text);
+  return playlist && !playlist.isMasterPlaylist ? playlist : undefined;
 }
 
 function parsePlaylist(text: string): ReturnType<typeof HLS.parse> {

@@ -1,0 +1,82 @@
+import { PSNR_CAP_DB, type MetricSummary } from './quality-report.js';
+
+/**
+ * Per-frame luma values from the stats files of ffmpeg's psnr and ssim filters, one line per compared
+ * frame: `n:12 mse_avg:… psnr_y:37.09 …` and `n:12 Y:0.895984 U:… All:… (…)`. Identical frames give
+ * `psnr_y:inf`, capped at PSNR_CAP_DB.
+ */
+export function parsePsnrStats(text: string): number[] {
+  return valuesOf(text, /\bpsnr_y:(inf|[\d.]+)/, (v) =>
+    v === 'inf' ? PSNR_CAP_DB : Math.min(PSNR_CAP_DB, Number(v)),
+  );
+}
+
+export function parseSsimStats(text: string): number[] {
+  return valuesOf(text, /\bY:([\d.]+)/, Number);
+}
+
+function valuesOf(text: string, pattern: RegExp, toValue: (v: string) => number): number[] {
+  const values: number[] = [];
+  for (const line of text.split('\n')) {
+    const match = pattern.exec(line);
+    if (match) values.push(toValue(match[1]!));
+  }
+  return values;
+}
+
+/**
+ * Per rung and metric: frame k of the measured ones shows the instant `k × frameStepSec`; it counts in
+ * the segment whose time span holds that instant (segments from the rung's final media playlist).
+ */
+export function summarize(
+  values: number[],
+  frameStepSec: number,
+  segmentDurationsSec: number[],
+): MetricSummary {
+  const starts: number[] = [];
+  let t = 0;
+  for (const d of segmentDurationsSec) {
+    starts.push(t);
+    t += d;
+  }
+  const sums = segmentDurationsSec.map(() => 0);
+  const counts = segmentDurationsSec.map(() => 0);
+  let segment = 0;
+  values.forEach((value, k) => {
+    const at = k * frameStepSec + 1e-6;
+    while (segment + 1 < starts.length && at >= starts[segment + 1]!) segment++;
+    sums[segment]! += value;
+    counts[segment]!++;
+  });
+  // A segment no measured frame fell in (a sub-second tail) takes its neighbour's value.
+  const perSegment: number[] = [];
+  sums.forEach((sum, i) => {
+    perSegment.push(counts[i] ? round(sum / counts[i]!) : (perSegment[i - 1] ?? round(mean(values))));
+  });
+  let worst = 0;
+  perSegment.forEach((v, i) => {
+    if (v < perSegment[worst]!) worst = i;
+  });
+  return {
+    mean: round(mean(values)),
+    worst: {
+      segment: worst,
+      startSec: round(starts[worst] ?? 0),
+      value: perSegment[worst] ?? round(mean(values)),
+    },
+    p5: round(percentile(values, 0.05)),
+    perSegment,
+  };
+}
+
+const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+
+/** Nearest-rank percentile. */
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+/** Four decimals: SSIM differences live in the third; more would be noise in video.json. */
+const round = (v: number) => Math.round(v * 10_000) / 10_000;
