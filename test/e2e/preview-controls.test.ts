@@ -27,6 +27,7 @@ describe("the package preview's controls in real Chromium against hls-studio ser
     });
   /** Where on the page the scrub bar puts `fraction` of the timeline. */
   const barPoint = async (fraction: number) => {
+    await bar.scrollIntoViewIfNeeded();
     const box = (await bar.boundingBox())!;
     return { x: box.x + box.width * fraction, y: box.y + box.height / 2 };
   };
@@ -113,6 +114,24 @@ describe("the package preview's controls in real Chromium against hls-studio ser
     await expect.poll(() => preview.getByTestId('preview-time').textContent()).toMatch(/^0:00 \/ 0:1\d$/);
   });
 
+  it('its buttons unmute and fill the screen with the player, and back', async () => {
+    const muted = () => preview.getByTestId('preview-video').evaluate((v) => (v as HTMLVideoElement).muted);
+    expect(await muted()).toBe(true);
+    await preview.getByRole('button', { name: 'Unmute' }).click();
+    expect(await muted()).toBe(false);
+    await preview.getByRole('button', { name: 'Mute' }).click();
+    expect(await muted()).toBe(true);
+
+    const fullscreen = () =>
+      page.evaluate(() => (document.fullscreenElement as HTMLElement | null)?.dataset.testid ?? null);
+    await preview.getByRole('button', { name: 'Full screen' }).click();
+    await expect.poll(fullscreen).toBe('preview-player');
+    // The bar is still there, across the screen.
+    expect((await bar.boundingBox())!.width).toBeGreaterThan(1000);
+    await preview.getByRole('button', { name: 'Exit full screen' }).click();
+    await expect.poll(fullscreen).toBe(null);
+  });
+
   it('shows the storyboard thumbnail of the hovered time at the pointer, with the time, moving nothing', async () => {
     const thumbnail = preview.getByTestId('storyboard-thumbnail');
     const hoverTime = preview.getByTestId('scrub-hover-time');
@@ -122,6 +141,7 @@ describe("the package preview's controls in real Chromium against hls-studio ser
           l.boundingBox(),
         ),
       );
+    await bar.scrollIntoViewIfNeeded();
     await page.mouse.move(5, 5);
     const before = await layout();
 
@@ -226,14 +246,15 @@ describe("the package preview's controls in real Chromium against hls-studio ser
       const dark = (await page.locator('html').getAttribute('data-mantine-color-scheme')) === 'dark';
       if (dark !== (scheme === 'dark'))
         await page.getByRole('button', { name: 'Toggle colour theme' }).click();
-      for (const [width, height] of [
-        [1400, 900],
-        [1024, 700],
-      ] as const) {
-        await page.setViewportSize({ width, height });
-        for (const ab of [false, true]) {
-          const toggle = preview.getByRole('switch', { name: /A\/B/ });
-          if ((await toggle.isChecked()) !== ab) await toggle.setChecked(ab, { force: true });
+      // A/B is switched as seldom as can be: each time B starts a player of its own.
+      for (const ab of scheme === 'light' ? [false, true] : [true, false]) {
+        const toggle = preview.getByRole('switch', { name: /A\/B/ });
+        if ((await toggle.isChecked()) !== ab) await toggle.setChecked(ab, { force: true });
+        for (const [width, height] of [
+          [1400, 900],
+          [1024, 700],
+        ] as const) {
+          await page.setViewportSize({ width, height });
           await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
           await page.evaluate(() =>
             document.querySelector('[data-testid="package-preview"]')!.scrollIntoView({ block: 'end' }),
