@@ -349,7 +349,8 @@ export class JobQueue {
       const packageDir = await this.claimPackageDir(job);
       preset = await this.options.loadPreset(job.view.presetId);
       const result = await encodePackage(
-        { input: job.input, packageDir, preset, overwrite: true },
+        // Quality figures are on in the studio: the creator sees what each rung is worth (issue 15).
+        { input: job.input, packageDir, preset, overwrite: true, quality: true },
         {
           signal: job.controller.signal,
           onEvent: (e) => this.onEncodeEvent(job, e),
