@@ -34,6 +34,7 @@ const CALLS = [
   'setDefaultTarget',
   'testTarget',
   'fixCors',
+  'describePublish',
   'publishJob',
   'cancelPublish',
   'listWatchFolders',

@@ -13,3 +13,18 @@ export function packageNameFor(sourceFile: string): string {
     .slice(0, 80);
   return slug || 'video';
 }
+
+/**
+ * A package's name where it is published (the path segment before master.m3u8): what packageNameFor
+ * makes, or the user's edit of it. One segment, so it never climbs out of the target's prefix.
+ */
+export const PACKAGE_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}._-]{0,79}$/u;
+
+/** Why `name` cannot name a published package, or undefined when it can. */
+export function packageNameProblem(name: string): string | undefined {
+  if (name === '') return 'give the package a name';
+  if (name.length > 80) return 'at most 80 characters';
+  if (!PACKAGE_NAME.test(name))
+    return 'letters, digits and . _ - only (no spaces or slashes), starting with a letter or digit';
+  return undefined;
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PackagedVariant } from '../encode-events.js';
 import type { ErrorCode, StudioErrorData } from '../errors.js';
 import type { SourceInfo } from '../media/source-info.js';
+import { PACKAGE_NAME } from '../package-name.js';
 import type { Preset } from '../presets/preset-schema.js';
 import type { PublishProgress, PublishSummary } from '../publish/publish-events.js';
 import { TARGET_NAME, TARGET_NAME_RULE } from '../publish/publish-target.js';
@@ -41,6 +42,8 @@ export interface StudioApi {
   testTarget(request: TargetRequest): Promise<TargetTestReport>;
   /** Sets the bucket's CORS rules so browsers can play from it. */
   fixCors(request: TargetRequest): Promise<void>;
+  /** Where a finished job's package would go (under `name`, default its own) and what it weighs. */
+  describePublish(request: PublishJobRequest): Promise<PublishPlan>;
   /** Publishes a finished job's package (again: only what is missing is sent). */
   publishJob(request: PublishJobRequest): Promise<void>;
   cancelPublish(request: JobRequest): Promise<void>;
@@ -132,11 +135,27 @@ export type PublishStatus = (typeof PUBLISH_STATUSES)[number];
 export interface PublishView {
   status: PublishStatus;
   target: string;
+  /** The package's name in the store, when the user chose one (a resume keeps it). */
+  name?: string;
   progress?: Omit<PublishProgress, 'current'>;
   summary?: PublishSummary;
   error?: StudioErrorData;
   /** The bucket's CORS does not let browsers play from it; `fixCors` can set it. */
   corsProblem?: string;
+}
+
+/** A publish before it starts: the destination the panel shows and what will be sent. */
+export interface PublishPlan {
+  /** The target it resolves to (the default one when none was named). */
+  target: string;
+  /** The package's name in the store: the path segment before master.m3u8. */
+  name: string;
+  /** `s3://bucket/prefix/name/` */
+  location: string;
+  endpoint?: string;
+  playbackUrl: string;
+  files: number;
+  bytes: number;
 }
 
 export interface JobResult {
@@ -195,10 +214,20 @@ export interface TargetView {
   problem?: string;
 }
 
+/**
+ * What would make a failed test step pass, for a face to offer as an action: objects readable by
+ * players (an ACL, a bucket policy or a public base URL), other credentials, or the bucket's CORS rules.
+ */
+export const TARGET_FIXES = ['public-read', 'credentials', 'cors'] as const;
+export type TargetFix = (typeof TARGET_FIXES)[number];
+
 export interface TargetTestStep {
   step: 'list' | 'put' | 'get' | 'delete' | 'cors';
   ok: boolean;
   message: string;
+  /** The HTTP status the store or the public URL answered a failed step with, when there was one. */
+  status?: number;
+  fix?: TargetFix;
 }
 
 export interface TargetTestReport {
@@ -290,7 +319,11 @@ export const saveTargetRequest = z
   })
   .strict();
 export const publishJobRequest = z
-  .object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), target: targetName.optional() })
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    target: targetName.optional(),
+    name: z.string().regex(PACKAGE_NAME, 'letters, digits and . _ - (up to 80)').optional(),
+  })
   .strict();
 export const addWatchFolderRequest = z
   .object({ path: z.string().min(1).max(4096), presetId, target: targetName.optional() })
@@ -332,6 +365,7 @@ export const API_CALLS = {
   setDefaultTarget: targetRequest,
   testTarget: targetRequest,
   fixCors: targetRequest,
+  describePublish: publishJobRequest,
   publishJob: publishJobRequest,
   cancelPublish: jobRequest,
   listWatchFolders: emptyRequest,

@@ -93,10 +93,10 @@ describe('publish targets', () => {
 
   it('names what a store still needs', () => {
     expect(issues({ store: 'minio', bucket: 'vid' })).toEqual([
-      'endpoint: MinIO needs an endpoint (--endpoint URL)',
+      'endpoint: MinIO needs an endpoint (the URL of its S3 API)',
     ]);
     expect(issues({ store: 'r2', bucket: 'vid' })).toEqual([
-      'accountId: Cloudflare R2 needs --account-id (or --endpoint)',
+      'accountId: Cloudflare R2 needs its account ID (or an endpoint)',
     ]);
     expect(issues({ bucket: 'vid', endpoint: 'ftp://x' }).join()).toMatch(/http\(s\) URL/);
     expect(issues({ bucket: 'vid', storageClass: 'cheap' }).join()).toMatch(/storage class/);

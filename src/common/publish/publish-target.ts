@@ -158,9 +158,9 @@ function resolutionIssues(target: S3TargetConfig): { path: string[]; message: st
   const preset = storePreset(target.store);
   const issues: { path: string[]; message: string }[] = [];
   if (preset.needs?.includes('endpoint') && !target.endpoint)
-    issues.push({ path: ['endpoint'], message: `${preset.title} needs an endpoint (--endpoint URL)` });
+    issues.push({ path: ['endpoint'], message: `${preset.title} needs an endpoint (the URL of its S3 API)` });
   if (preset.needs?.includes('accountId') && !target.accountId && !target.endpoint)
-    issues.push({ path: ['accountId'], message: `${preset.title} needs --account-id (or --endpoint)` });
+    issues.push({ path: ['accountId'], message: `${preset.title} needs its account ID (or an endpoint)` });
   if (issues.length) return issues;
   try {
     resolveStore(target);

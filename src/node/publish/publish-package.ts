@@ -12,9 +12,12 @@ import { publisherFor } from './publishers.js';
 import { verifyRemote } from './remote-verify.js';
 import type { S3PublisherDeps } from './s3-publisher.js';
 import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
+import { packageNameProblem } from '../../common/package-name.js';
 
 export interface PublishRequest {
   packageDir: string;
+  /** The package's name in the store (default: its folder's name); see PACKAGE_NAME. */
+  name?: string;
   /** A target as saved or given inline (validated here; see `s3TargetSchema`). */
   target: unknown;
   options?: Partial<PublishOptions> & {
@@ -41,6 +44,54 @@ export const DEFAULT_PUBLISH_OPTIONS: PublishOptions = {
   corsOrigin: '*',
   retry: DEFAULT_RETRY,
 };
+
+/** What a publish works from: the validated target, its publisher, the package as read, where it goes. */
+async function preparePublish(
+  request: Pick<PublishRequest, 'packageDir' | 'target' | 'name'>,
+  includeKeys: boolean,
+  deps: S3PublisherDeps,
+) {
+  const parsed = parseTarget(request.target);
+  if (!parsed.ok)
+    throw new StudioError('PUBLISH_CONFIG', `bad publish target: ${parsed.issues.join('; ')}`, {
+      detail: parsed.issues.join('\n'),
+    });
+  const config = parsed.target;
+  const publisher = publisherFor(config.store, deps);
+  const read = await readLocalPackage(request.packageDir, { includeKeys, policy: headerPolicy(config) });
+  const name = request.name ?? read.name;
+  const problem = packageNameProblem(name);
+  if (problem) throw new StudioError('INVALID_ARGUMENT', `"${name}" cannot name a package: ${problem}`);
+  const local = { ...read, name };
+  const where = publisher.locate(config, name);
+  const playbackUrl = new URL(PACKAGE_NAMES.multivariantPlaylist, where.packageUrl).href;
+  return { config, publisher, local, where, playbackUrl };
+}
+
+/** Where a package would be published and what it weighs, without a request to the store. */
+export interface PublishDestination {
+  name: string;
+  /** For people: `s3://bucket/prefix/name/`. */
+  location: string;
+  endpoint?: string;
+  playbackUrl: string;
+  files: number;
+  bytes: number;
+}
+
+export async function describePublish(
+  request: Pick<PublishRequest, 'packageDir' | 'target' | 'name'>,
+): Promise<PublishDestination> {
+  const { local, where, playbackUrl } = await preparePublish(request, false, {});
+  return {
+    name: local.name,
+    location: where.label,
+    ...(where.endpoint ? { endpoint: where.endpoint } : {}),
+    playbackUrl,
+    files: local.files.length,
+    bytes: local.files.reduce((sum, f) => sum + f.bytes, 0),
+  };
+}
 
 /**
  * Publishes a package folder: validates the target, reads the package, lets the target's publisher
@@ -76,16 +127,7 @@ async function publish(
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1 || options.concurrency > 64)
     throw new StudioError('INVALID_ARGUMENT', '--concurrency must be a whole number from 1 to 64');
 
-  const parsed = parseTarget(request.target);
-  if (!parsed.ok)
-    throw new StudioError('PUBLISH_CONFIG', `bad publish target: ${parsed.issues.join('; ')}`, {
-      detail: parsed.issues.join('\n'),
-    });
-  const config = parsed.target;
-  const publisher = publisherFor(config.store, deps);
-  const local = await readLocalPackage(request.packageDir, { includeKeys, policy: headerPolicy(config) });
-  const where = publisher.locate(config, local.name);
-  const playbackUrl = new URL(PACKAGE_NAMES.multivariantPlaylist, where.packageUrl).href;
+  const { config, publisher, local, where, playbackUrl } = await preparePublish(request, includeKeys, deps);
   emit({
     type: 'target',
     store: config.store,

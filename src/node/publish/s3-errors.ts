@@ -126,7 +126,7 @@ export function toPublishError(
   )
     return new StudioError(
       'PUBLISH_CONFIG',
-      `${place} is in another region than the one configured (--region)`,
+      `${place} is in another region than the one configured for the target`,
       { detail },
     );
   if (f.status === undefined && isNetworkFailure(error) && where.what === 'checking the bucket')

@@ -1,14 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { s3Sdk } from './s3-sdk.js';
-import type { TargetTestReport, TargetTestStep } from '../../common/api/studio-api.js';
+import type { TargetFix, TargetTestReport, TargetTestStep } from '../../common/api/studio-api.js';
 import { resolveStore, type S3TargetConfig } from '../../common/publish/publish-target.js';
 import { objectUrl } from '../../common/publish/s3-url.js';
 import { checkBucketCors } from './bucket-cors.js';
 import { digestBuffer } from './file-digest.js';
 import { createS3Client, type StaticCredentials } from './s3-client.js';
-import { toPublishError } from './s3-errors.js';
+import { describeFailure, toPublishError } from './s3-errors.js';
 
 const STEP_TIMEOUT_MS = 15_000;
+
+/** Reading the probe back without credentials, as a player would, was refused or missed. */
+class PublicReadError extends Error {
+  // 401/403: the objects are private; 404 and others: the public base URL does not serve this bucket.
+  readonly fix: TargetFix | undefined;
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.fix = status === 401 || status === 403 ? 'public-read' : undefined;
+  }
+}
 
 /**
  * "Test connection": list the prefix, put a small probe object, read it back through the public URL
@@ -36,7 +49,23 @@ export async function probeTarget(
       steps.push({ step: name, ok: true, message: await run() });
       return true;
     } catch (error) {
-      steps.push({ step: name, ok: false, message: toPublishError(error, { ...where, what }).message });
+      const failure = toPublishError(error, { ...where, what });
+      const status = (error as PublicReadError).status ?? describeFailure(error).status;
+      const fix: TargetFix | undefined =
+        error instanceof PublicReadError
+          ? error.fix
+          : name === 'cors'
+            ? 'cors'
+            : failure.code === 'PUBLISH_AUTH'
+              ? 'credentials'
+              : undefined;
+      steps.push({
+        step: name,
+        ok: false,
+        message: failure.message,
+        ...(status === undefined ? {} : { status }),
+        ...(fix ? { fix } : {}),
+      });
       return false;
     }
   };
@@ -68,9 +97,11 @@ export async function probeTarget(
       await step('get', 'reading the probe object back', async () => {
         const response = await fetch(url, { signal: signal() });
         if (!response.ok)
-          throw new Error(
+          throw new PublicReadError(
             `${url} answered HTTP ${response.status}: players could not fetch packages from there ` +
-              '(a public-read ACL or bucket policy, or a --public-base-url that serves the bucket, is needed)',
+              '(the objects need public read access: a public-read ACL or a bucket policy, or a public ' +
+              'base URL that serves the bucket)',
+            response.status,
           );
         const back = Buffer.from(await response.arrayBuffer());
         if (!back.equals(body)) throw new Error(`${url} served other bytes than were written`);

@@ -25,7 +25,7 @@ import { queueFileSchema, type PersistedJob } from './queue-file.js';
 
 /** Publishes a package folder; resolves the target name first (`onTarget`) so the UI can show it. */
 export type PublishFn = (
-  request: { packageDir: string; target?: string },
+  request: { packageDir: string; target?: string; name?: string },
   context: { signal: AbortSignal; onTarget(name: string): void; onEvent(event: PublishEvent): void },
 ) => Promise<PublishSummary>;
 
@@ -179,16 +179,23 @@ export class JobQueue {
   }
 
   /** Starts publishing a finished job's package; progress and the outcome arrive as job events. */
-  publishJob(id: string, target?: string): void {
+  publishJob(id: string, target?: string, name?: string): void {
+    this.finishedPackageOf(id);
+    const job = this.get(id);
+    if (job.publishController)
+      throw new StudioError('INVALID_ARGUMENT', `${job.view.fileName} is already being published`);
+    void this.runPublish(job, target, name);
+  }
+
+  /** A done job's package folder, for publishing it; a job without one is the caller's mistake. */
+  finishedPackageOf(id: string): string {
     const job = this.get(id);
     if (job.view.status !== 'done' || !job.packageDir)
       throw new StudioError(
         'INVALID_ARGUMENT',
         `${job.view.fileName} is not encoded yet: nothing to publish`,
       );
-    if (job.publishController)
-      throw new StudioError('INVALID_ARGUMENT', `${job.view.fileName} is already being published`);
-    void this.runPublish(job, target);
+    return job.packageDir;
   }
 
   cancelPublish(id: string): void {
@@ -313,7 +320,8 @@ export class JobQueue {
       this.jobs.set(view.id, job);
       this.order.push(view.id);
     }
-    for (const job of resumePublish) void this.runPublish(job, job.view.publish?.target);
+    for (const job of resumePublish)
+      void this.runPublish(job, job.view.publish?.target, job.view.publish?.name);
   }
 
   private get(id: string): Job {
@@ -403,12 +411,12 @@ export class JobQueue {
     }
   }
 
-  private async runPublish(job: Job, target: string | undefined): Promise<void> {
+  private async runPublish(job: Job, target: string | undefined, name?: string): Promise<void> {
     const publish = this.options.publish;
     if (!publish || !job.packageDir) return;
     const controller = new AbortController();
     job.publishController = controller;
-    let view: PublishView = { status: 'publishing', target: target ?? '' };
+    let view: PublishView = { status: 'publishing', target: target ?? '', ...(name ? { name } : {}) };
     const set = (change: Partial<PublishView>, persist = true) => {
       view = { ...view, ...change };
       this.update(job, { publish: view }, persist);
@@ -416,7 +424,7 @@ export class JobQueue {
     set({});
     try {
       const summary = await publish(
-        { packageDir: job.packageDir, ...(target ? { target } : {}) },
+        { packageDir: job.packageDir, ...(target ? { target } : {}), ...(name ? { name } : {}) },
         {
           signal: controller.signal,
           onTarget: (name) => set({ target: name }),

@@ -12,6 +12,7 @@ import type {
   PresetEntry,
   PresetRequest,
   PublishJobRequest,
+  PublishPlan,
   SavePresetRequest,
   SaveTargetRequest,
   StudioApi,
@@ -26,7 +27,7 @@ import type {
 import { StudioError } from '../../common/errors.js';
 import { PresetLibrary } from '../presets/preset-library.js';
 import { NO_SECRET_STORAGE, type SecretCipher } from '../publish/credential-vault.js';
-import { publishPackage } from '../publish/publish-package.js';
+import { describePublish, publishPackage } from '../publish/publish-package.js';
 import { ExcerptRunner } from './excerpt-runner.js';
 import { JobQueue } from './job-queue.js';
 import type { LiveJob } from './live-preview.js';
@@ -90,12 +91,12 @@ export class StudioBackend implements StudioApi {
       loadPreset: (id) => presets.get(id),
       onCommand: (line) => log(`run: ${line}`),
       log,
-      publish: async ({ packageDir, target }, ctx) => {
+      publish: async ({ packageDir, target, name }, ctx) => {
         const resolved = await targets.resolve(target);
         ctx.onTarget(resolved.name);
-        log(`publish ${path.basename(packageDir)} → target ${resolved.name}`);
+        log(`publish ${path.basename(packageDir)} → target ${resolved.name}${name ? ` as ${name}` : ''}`);
         const summary = await publishPackage(
-          { packageDir, target: resolved.config },
+          { packageDir, target: resolved.config, ...(name ? { name } : {}) },
           {
             signal: ctx.signal,
             onEvent: ctx.onEvent,
@@ -305,8 +306,19 @@ export class StudioBackend implements StudioApi {
     this.queue.clearCorsProblem(name);
   }
 
-  async publishJob({ id, target }: PublishJobRequest): Promise<void> {
-    this.queue.publishJob(id, target);
+  async describePublish({ id, target, name }: PublishJobRequest): Promise<PublishPlan> {
+    const packageDir = this.queue.finishedPackageOf(id);
+    const resolved = await this.targets.resolve(target);
+    const plan = await describePublish({
+      packageDir,
+      target: resolved.config,
+      name: name ?? publishNameOf(packageDir, id),
+    });
+    return { target: resolved.name, ...plan };
+  }
+
+  async publishJob({ id, target, name }: PublishJobRequest): Promise<void> {
+    this.queue.publishJob(id, target, name);
   }
 
   async cancelPublish({ id }: JobRequest): Promise<void> {
@@ -365,4 +377,15 @@ export class StudioBackend implements StudioApi {
     if (event.type === 'changed' && event.what === 'targets') this.origins = undefined;
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/**
+ * The name a package is offered to be published under: its folder's, without the job id that folders
+ * made before 343332e carried (`clip-3f9a0c12be4d`), so a URL says what the video is.
+ */
+export function publishNameOf(packageDir: string, jobId: string): string {
+  const folder = path.basename(packageDir);
+  return folder.endsWith(`-${jobId}`) && folder.length > jobId.length + 1
+    ? folder.slice(0, -(jobId.length + 1))
+    : folder;
 }

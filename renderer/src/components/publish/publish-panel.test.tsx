@@ -47,6 +47,14 @@ const targets = [target('staging'), target('cdn', true)];
 function fakeApi() {
   const fake = {
     publishJob: vi.fn(async () => {}),
+    describePublish: vi.fn(async ({ target, name }: { target?: string; name?: string }) => ({
+      target: target ?? 'cdn',
+      name: name ?? 'clip',
+      location: `s3://${target}/vod/${name ?? 'clip'}/`,
+      playbackUrl: `https://${target}.example.com/vod/${name ?? 'clip'}/master.m3u8`,
+      files: 42,
+      bytes: 5 * 1024 ** 2,
+    })),
     cancelPublish: vi.fn(async () => {}),
     fixCors: vi.fn(async () => {}),
   };
@@ -61,8 +69,39 @@ describe('PublishPanel', () => {
     renderWithMantine(<PublishPanel api={api} job={job()} targets={targets} />);
     const select = screen.getAllByLabelText('Target').find((e) => e.tagName === 'INPUT') as HTMLInputElement;
     expect(select.value).toBe('cdn');
+    // Where it goes and what it weighs, before the button; the name comes from the back end.
+    await waitFor(() =>
+      expect(screen.getByTestId('publish-planned-url').textContent).toBe(
+        'https://cdn.example.com/vod/clip/master.m3u8',
+      ),
+    );
+    expect(screen.getByTestId('publish-location').textContent).toBe('s3://cdn/vod/clip/');
+    expect(screen.getByTestId('publish-size').textContent).toMatch(/^42 files · 5\.0 MiB in all/);
     fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
-    await waitFor(() => expect(api.publishJob).toHaveBeenCalledWith({ id: 'a1', target: 'cdn' }));
+    await waitFor(() =>
+      expect(api.publishJob).toHaveBeenCalledWith({ id: 'a1', target: 'cdn', name: 'clip' }),
+    );
+  });
+
+  it('the name in the bucket is editable: the URL follows it, a bad one is refused as typed', async () => {
+    const api = fakeApi();
+    renderWithMantine(<PublishPanel api={api} job={job()} targets={targets} />);
+    const name = screen.getByLabelText('Name in the bucket') as HTMLInputElement;
+    await waitFor(() => expect(name.value).toBe('clip'));
+    fireEvent.change(name, { target: { value: 'launch video' } });
+    expect(screen.getByText(/no spaces or slashes/)).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Publish' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(name, { target: { value: 'launch-2026' } });
+    await waitFor(() =>
+      expect(screen.getByTestId('publish-planned-url').textContent).toBe(
+        'https://cdn.example.com/vod/launch-2026/master.m3u8',
+      ),
+    );
+    expect(api.describePublish).not.toHaveBeenCalledWith(expect.objectContaining({ name: 'launch video' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
+    await waitFor(() =>
+      expect(api.publishJob).toHaveBeenCalledWith({ id: 'a1', target: 'cdn', name: 'launch-2026' }),
+    );
   });
 
   it('while publishing shows bytes, files, rate and ETA, and cancels', async () => {

@@ -1,11 +1,14 @@
-import { Alert, Anchor, Button, Group, Paper, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { messageOf, useAction } from '../../state/use-action';
 import type { JobResult, JobView, StudioApi, TargetView } from '../../../../src/common/api/studio-api';
+import { packageNameProblem } from '../../../../src/common/package-name';
 import type { PublishSummary } from '../../../../src/common/publish/publish-events';
 import { bytes } from '../format';
 import { PackagePreview } from '../package-preview';
+import { PublishDestination } from './publish-destination';
 import { PublishProgressView } from './publish-progress';
+import { usePublishPlan } from './use-publish-plan';
 import { VerificationReport } from './verification-report';
 
 const STOPPED_TEXT = {
@@ -33,11 +36,21 @@ export function PublishPanel({ api, job, targets }: { api: StudioApi; job: JobVi
   const preferred = [choice, publish?.target, targets.find((t) => t.isDefault)?.name, names[0]];
   const target = preferred.find((n): n is string => !!n && names.includes(n));
   const publishing = publish?.status === 'publishing';
+  // The name in the bucket: the user's edit, else the one it was published under, else the back end's proposal.
+  const [nameEdit, setNameEdit] = useState<string>();
+  const nameProblem = nameEdit === undefined ? undefined : packageNameProblem(nameEdit);
+  const asked = nameEdit ?? publish?.name;
+  const destination = usePublishPlan(api, job.id, target, asked, !!job.result && !nameProblem && !publishing);
+  const name = asked ?? destination.plan?.name;
 
-  const start = (name: string) =>
+  const start = (targetName: string, packageName: string | undefined) =>
     void run('publish', async () => {
       setCorsFixed(false);
-      await api.publishJob({ id: job.id, target: name });
+      await api.publishJob({
+        id: job.id,
+        target: targetName,
+        ...(packageName ? { name: packageName } : {}),
+      });
     });
 
   if (!job.result)
@@ -64,10 +77,23 @@ export function PublishPanel({ api, job, targets }: { api: StudioApi; job: JobVi
             placeholder={names.length ? undefined : 'No targets yet'}
             w={260}
           />
+          <TextInput
+            label="Name in the bucket"
+            description="The folder of the URL: …/name/master.m3u8"
+            value={nameEdit ?? name ?? ''}
+            onChange={(e) => setNameEdit(e.currentTarget.value)}
+            error={nameProblem}
+            disabled={publishing}
+            w={260}
+            data-testid="publish-name"
+          />
+        </Group>
+        {target && <PublishDestination {...destination} />}
+        <Group>
           <Button
-            disabled={!target || publishing}
+            disabled={!target || publishing || !!nameProblem || !name}
             loading={pending === 'publish'}
-            onClick={() => target && start(target)}
+            onClick={() => target && start(target, name)}
           >
             Publish
           </Button>
@@ -112,7 +138,7 @@ export function PublishPanel({ api, job, targets }: { api: StudioApi; job: JobVi
                   size="compact-sm"
                   loading={pending === 'publish'}
                   disabled={!names.includes(publish.target)}
-                  onClick={() => start(publish.target)}
+                  onClick={() => start(publish.target, publish.name)}
                 >
                   Resume
                 </Button>

@@ -12,7 +12,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type {
   SaveTargetRequest,
   StudioApi,
@@ -32,6 +32,7 @@ import {
   type StoreId,
 } from '../../../../src/common/publish/store-presets';
 import { messageOf } from '../../state/use-action';
+import type { FormFocus } from './target-fixes';
 
 type Acl = (typeof OBJECT_ACLS)[number];
 
@@ -135,6 +136,7 @@ export function TargetForm({
   settings,
   editing,
   existingNames,
+  focus,
   onSaved,
   onCancel,
 }: {
@@ -144,6 +146,8 @@ export function TargetForm({
   editing?: TargetView;
   /** Names already taken (a new name must not overwrite another target). */
   existingNames: string[];
+  /** Opened by a fix of a failed test: the field to fix has the focus, in view. */
+  focus?: FormFocus;
   onSaved: (target: TargetView) => void;
   onCancel: () => void;
 }) {
@@ -156,6 +160,16 @@ export function TargetForm({
   const [clearCredentials, setClearCredentials] = useState(false);
   const accessKeyInput = useRef<HTMLInputElement>(null);
   const secretKeyInput = useRef<HTMLInputElement>(null);
+  const publicBaseUrlInput = useRef<HTMLInputElement>(null);
+  const profileInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const input = { credentials: accessKeyInput, publicBaseUrl: publicBaseUrlInput, profile: profileInput }[
+      focus ?? 'credentials'
+    ].current;
+    if (!focus || !input) return;
+    input.focus();
+    input.scrollIntoView({ block: 'center' });
+  }, [focus]);
 
   const storage = settings?.credentialStorage;
   const preset = storePreset(f.store);
@@ -316,6 +330,7 @@ export function TargetForm({
             />
           )}
           <TextInput
+            ref={publicBaseUrlInput}
             label="Public base URL"
             description={
               preset.privateEndpoint
@@ -410,6 +425,7 @@ export function TargetForm({
         <Divider label="More options" labelPosition="left" />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput
+            ref={profileInput}
             label="AWS profile"
             description="A profile of the shared AWS config (a name, not a key)"
             value={f.profile}

@@ -146,7 +146,7 @@ describe('TargetsPanel', () => {
     type('Bucket', 'videos');
     expect((screen.getByLabelText('Path-style addressing') as HTMLInputElement).checked).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Save target' }));
-    expect(await screen.findByText('MinIO needs an endpoint (--endpoint URL)')).toBeTruthy();
+    expect(await screen.findByText('MinIO needs an endpoint (the URL of its S3 API)')).toBeTruthy();
     expect(api.saveTarget).not.toHaveBeenCalled();
   });
 

@@ -8,6 +8,7 @@ import type {
   TargetView,
 } from '../../../../src/common/api/studio-api';
 import { STORE_PRESETS } from '../../../../src/common/publish/store-presets';
+import { TargetFixes, type FormFocus } from './target-fixes';
 import { TargetForm } from './target-form';
 import { TargetTestReport } from './target-test-report';
 
@@ -28,7 +29,7 @@ export function TargetsPanel({
   /** Called after a change succeeded (the back end also sends `changed: targets`). */
   onChanged?: () => void;
 }) {
-  const [form, setForm] = useState<{ editing?: TargetView }>();
+  const [form, setForm] = useState<{ editing?: TargetView; focus?: FormFocus }>();
   return (
     <Stack data-testid="targets-panel">
       <Group justify="space-between">
@@ -43,10 +44,11 @@ export function TargetsPanel({
             {form.editing ? `Edit ${form.editing.name}` : 'New target'}
           </Title>
           <TargetForm
-            key={form.editing?.name ?? '(new)'}
+            key={`${form.editing?.name ?? '(new)'}/${form.focus ?? ''}`}
             api={api}
             settings={settings}
             editing={form.editing}
+            {...(form.focus ? { focus: form.focus } : {})}
             existingNames={targets.map((t) => t.name)}
             onSaved={() => {
               setForm(undefined);
@@ -67,7 +69,8 @@ export function TargetsPanel({
           key={target.name}
           api={api}
           target={target}
-          onEdit={() => setForm({ editing: target })}
+          keysSaved={settings?.credentialStorage.available ?? false}
+          onEdit={(focus) => setForm({ editing: target, ...(focus ? { focus } : {}) })}
           onChanged={onChanged}
         />
       ))}
@@ -78,15 +81,22 @@ export function TargetsPanel({
 function TargetRow({
   api,
   target,
+  keysSaved,
   onEdit,
   onChanged,
 }: {
   api: StudioApi;
   target: TargetView;
-  onEdit: () => void;
+  keysSaved: boolean;
+  onEdit: (focus?: FormFocus) => void;
   onChanged?: () => void;
 }) {
-  const { pending: busy, error, clearError, run } = useAction<'test' | 'default' | 'remove' | 'cors'>();
+  const {
+    pending: busy,
+    error,
+    clearError,
+    run,
+  } = useAction<'test' | 'default' | 'remove' | 'cors' | 'public'>();
   const [report, setReport] = useState<Report>();
   const [confirming, setConfirming] = useState(false);
   const [corsSet, setCorsSet] = useState(false);
@@ -94,7 +104,11 @@ function TargetRow({
   const bucket = typeof settings.bucket === 'string' ? settings.bucket : '?';
   const prefix = typeof settings.prefix === 'string' && settings.prefix ? `/${settings.prefix}` : '';
   const storeTitle = STORE_PRESETS.find((p) => p.id === target.store)?.title ?? target.store;
-  const corsFailed = report?.steps.some((s) => s.step === 'cors' && !s.ok) ?? false;
+  const test = async () => {
+    setReport(undefined);
+    setCorsSet(false);
+    setReport(await api.testTarget({ name: target.name }));
+  };
 
   return (
     <Paper withBorder p="sm" data-testid="target-row" data-name={target.name}>
@@ -133,17 +147,11 @@ function TargetRow({
               size="compact-sm"
               variant="light"
               loading={busy === 'test'}
-              onClick={() =>
-                void run('test', async () => {
-                  setReport(undefined);
-                  setCorsSet(false);
-                  setReport(await api.testTarget({ name: target.name }));
-                })
-              }
+              onClick={() => void run('test', test)}
             >
               Test
             </Button>
-            <Button size="compact-sm" variant="light" onClick={onEdit}>
+            <Button size="compact-sm" variant="light" onClick={() => onEdit()}>
               Edit
             </Button>
             <Button
@@ -195,25 +203,32 @@ function TargetRow({
           </Alert>
         )}
         {report && <TargetTestReport report={report} />}
-        {corsFailed && !corsSet && (
-          <Group>
-            <Button
-              size="compact-sm"
-              color="orange"
-              loading={busy === 'cors'}
-              onClick={() =>
+        {report && (
+          <TargetFixes
+            report={corsSet ? { ...report, steps: report.steps.filter((s) => s.step !== 'cors') } : report}
+            actions={{
+              publicRead: settings.acl === 'public-read',
+              keysSaved,
+              ...(busy === 'public' || busy === 'cors' ? { busy } : {}),
+              // Saved over the target itself (same name, keys kept), then tested again to show it worked.
+              makePublic: () =>
+                void run('public', async () => {
+                  await api.saveTarget({
+                    name: target.name,
+                    replaceName: target.name,
+                    target: { ...settings, acl: 'public-read' },
+                  });
+                  onChanged?.();
+                  await test();
+                }),
+              fixCors: () =>
                 void run('cors', async () => {
                   await api.fixCors({ name: target.name });
                   setCorsSet(true);
-                })
-              }
-            >
-              Set CORS rules
-            </Button>
-            <Text size="xs" c="dimmed">
-              Adds a GET/HEAD rule so browsers can play from the bucket; its other CORS rules are kept.
-            </Text>
-          </Group>
+                }),
+              edit: onEdit,
+            }}
+          />
         )}
         {corsSet && (
           <Text size="sm" c="green">
