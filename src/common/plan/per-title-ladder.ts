@@ -1,0 +1,125 @@
+import type { Rung } from '../presets/preset-schema.js';
+import {
+  bestResolutionAt,
+  hullQualityAt,
+  rateQualityHull,
+  type HullPoint,
+  type ProbePoint,
+} from './rate-quality-hull.js';
+
+/** What the preset allows an automatic ladder (its own fixed ladder gives the defaults). */
+export interface PerTitleBounds {
+  minKbps: number;
+  maxKbps: number;
+  maxRungs: number;
+}
+
+/** Gains past this are not seen: the top rung stops where the hull reaches it. */
+export const TRANSPARENT_PSNR_DB = 45;
+/** Nor is a doubling of bits that buys less than this: the hull has flattened. */
+export const FLAT_DB_PER_DOUBLING = 1;
+/** The widest step between neighbours: a player dropping one rung should not see a cliff. */
+export const MAX_STEP_RATIO = 2;
+
+export interface PerTitleLadder {
+  rungs: Rung[];
+  hull: HullPoint[];
+  /** The rate the top rung stops at, and why. */
+  top: { kbps: number; reason: 'transparent' | 'flat' | 'preset maximum' };
+  /** Predicted PSNR of each chosen rung (from the hull), lowest first. */
+  predictedPsnr: number[];
+}
+
+/** The preset's own bounds: its lowest and highest rates and its number of rungs. */
+export function boundsFromRungs(rungs: readonly Rung[]): PerTitleBounds {
+  const rates = rungs.map((r) => r.bitrateKbps);
+  return { minKbps: Math.min(...rates), maxKbps: Math.max(...rates), maxRungs: rungs.length };
+}
+
+/**
+ * Rungs along the hull: the top where more bits stop buying visible quality (or the preset's maximum),
+ * the bottom at the preset's minimum, and between them the fewest rungs whose even steps stay within
+ * 2x (wider only when the preset's number of rungs forbids it); each rung
+ * at the resolution that is best at its rate, never larger than the rung above. Frame-rate caps and
+ * VBV peaks come from the preset's rung of the nearest height (Apple 1.25, 1.30 stay as the preset set
+ * them).
+ */
+export function pickPerTitleRungs(
+  points: readonly ProbePoint[],
+  bounds: PerTitleBounds,
+  presetRungs: readonly Rung[],
+): PerTitleLadder {
+  const hull = rateQualityHull(points);
+  const top = topRate(hull, bounds);
+  const floor = Math.min(bounds.minKbps, top.kbps);
+  const span = top.kbps / floor;
+  // The fewest rungs whose even steps stay within 2x (fewer rungs: less to encode and store); when the
+  // preset allows fewer, its number, with wider even steps (the lowest rung still serves slow links).
+  const needed = span <= 1 ? 1 : Math.ceil(Math.log(span) / Math.log(MAX_STEP_RATIO) - 1e-9) + 1;
+  const count = Math.max(1, Math.min(bounds.maxRungs, needed));
+  const step = count > 1 ? Math.pow(span, 1 / (count - 1)) : 1;
+  const rates: number[] = [];
+  for (let k = 0; k < count; k++) rates.push(roundKbps(top.kbps / Math.pow(step, k)));
+  // From the top down: the best resolution at each rate, never above the rung over it.
+  const rungs: Rung[] = [];
+  let ceiling = Infinity;
+  for (const kbps of rates) {
+    let size: { width: number; height: number } = bestResolutionAt(points, kbps);
+    if (size.width * size.height > ceiling) size = sizeNotAbove(points, ceiling);
+    ceiling = size.width * size.height;
+    const model = nearestRung(presetRungs, size.height);
+    const peakRatio = model.maxBitrateKbps ? model.maxBitrateKbps / model.bitrateKbps : undefined;
+    rungs.push({
+      width: size.width,
+      height: size.height,
+      bitrateKbps: kbps,
+      ...(peakRatio ? { maxBitrateKbps: Math.round(kbps * peakRatio) } : {}),
+      ...(model.maxFrameRate ? { maxFrameRate: model.maxFrameRate } : {}),
+    });
+  }
+  rungs.reverse();
+  return { rungs, hull, top, predictedPsnr: rungs.map((r) => round(hullQualityAt(hull, r.bitrateKbps))) };
+}
+
+function topRate(hull: readonly HullPoint[], bounds: PerTitleBounds): PerTitleLadder['top'] {
+  for (let i = 0; i < hull.length; i++) {
+    const p = hull[i]!;
+    if (p.kbps > bounds.maxKbps) break;
+    if (p.psnr >= TRANSPARENT_PSNR_DB) {
+      // Where the hull crosses the threshold, between this point and the one before.
+      const a = hull[i - 1];
+      const kbps = a
+        ? Math.pow(
+            2,
+            a.log2Kbps + ((TRANSPARENT_PSNR_DB - a.psnr) * (p.log2Kbps - a.log2Kbps)) / (p.psnr - a.psnr),
+          )
+        : p.kbps;
+      return {
+        kbps: roundKbps(Math.max(bounds.minKbps, Math.min(bounds.maxKbps, kbps))),
+        reason: 'transparent',
+      };
+    }
+    const next = hull[i + 1];
+    if (next && (next.psnr - p.psnr) / (next.log2Kbps - p.log2Kbps) < FLAT_DB_PER_DOUBLING)
+      return { kbps: roundKbps(Math.max(bounds.minKbps, Math.min(bounds.maxKbps, p.kbps))), reason: 'flat' };
+  }
+  return { kbps: bounds.maxKbps, reason: 'preset maximum' };
+}
+
+function sizeNotAbove(points: readonly ProbePoint[], pixels: number): { width: number; height: number } {
+  const fitting = points.filter((p) => p.width * p.height <= pixels);
+  const pool = fitting.length ? fitting : points;
+  return pool.reduce((a, b) => (b.width * b.height > a.width * a.height === fitting.length > 0 ? b : a));
+}
+
+function nearestRung(rungs: readonly Rung[], height: number): Rung {
+  return rungs.reduce((a, b) => (Math.abs(b.height - height) < Math.abs(a.height - height) ? b : a));
+}
+
+/** Readable rates: to 10 kb/s below 1 Mb/s, to 50 above. */
+function roundKbps(kbps: number): number {
+  const unit = kbps < 1000 ? 10 : 50;
+  return Math.max(unit, Math.round(kbps / unit) * unit);
+}
+
+const round = (v: number) => Math.round(v * 100) / 100;
