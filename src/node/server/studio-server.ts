@@ -5,12 +5,13 @@ import { appendFile, mkdir, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { dispatchCall } from '../../common/api/dispatch.js';
 import { PACKAGE_ZIP_ROUTE } from '../../common/api/package-download.js';
+import { LAB_ROUTE } from '../../common/lab/network-profiles.js';
 import { pageCsp } from '../../common/api/page-csp.js';
 import { StudioError } from '../../common/errors.js';
 import { packageNameFor } from '../../common/package-name.js';
@@ -20,6 +21,7 @@ import { configDir } from '../config-dir.js';
 import { liveReply } from '../studio/live-preview.js';
 import { StudioBackend, type StudioBackendOptions } from '../studio/studio-backend.js';
 import { contentTypeFor } from './content-types.js';
+import { LabSessions } from './network-throttle.js';
 import { folderEntries, zipSize, zipStream } from './zip-stream.js';
 
 export interface StudioServerOptions {
@@ -95,6 +97,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       : {}),
   });
   let port = 0;
+  const labs = new LabSessions();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -118,6 +121,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     if (req.method === 'GET' && url.pathname.startsWith('/packages/')) return servePackage(res, url);
     if (req.method === 'GET' && url.pathname.startsWith(`${PACKAGE_ZIP_ROUTE}/`)) return serveZip(res, url);
     if (req.method === 'GET' && url.pathname.startsWith(`${LIVE_PREFIX}/`)) return serveLive(res, url);
+    if (req.method === 'GET' && url.pathname.startsWith(`${LAB_ROUTE}/`)) return serveLab(res, url);
     if (req.method === 'GET')
       return serveStatic(res, rendererDir, url.pathname === '/' ? '/index.html' : url.pathname, true);
     send(res, 405, { error: 'method not allowed' });
@@ -152,11 +156,21 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     send(res, 200, { path: file });
   }
 
-  async function servePackage(res: ServerResponse, url: URL): Promise<void> {
+  async function servePackage(res: ServerResponse, url: URL, pace?: Transform): Promise<void> {
     const [, , jobId, ...rest] = url.pathname.split('/');
     const dir = jobId ? backend.packageDirOf(jobId) : undefined;
     if (!dir) return send(res, 404, { error: 'no such package' });
-    return serveStatic(res, dir, '/' + rest.map(decodeURIComponent).join('/'), false);
+    return serveStatic(res, dir, '/' + rest.map(decodeURIComponent).join('/'), false, pace);
+  }
+
+  /** The playback lab: a package's files through a simulated network (see network-throttle.ts). */
+  async function serveLab(res: ServerResponse, url: URL): Promise<void> {
+    const lab = labs.route(url.pathname);
+    if (!lab) return send(res, 404, { error: 'no such lab profile' });
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    if (!(await lab.link.latency(gone.signal))) return;
+    return servePackage(res, new URL(lab.packagePath, url), lab.link.pacer());
   }
 
   /** A finished job's package folder as `<name>.zip`, streamed (store-only: segments are compressed). */
@@ -219,6 +233,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     root: string,
     pathname: string,
     page: boolean,
+    pace?: Transform,
   ): Promise<void> {
     const file = path.resolve(root, '.' + path.posix.normalize(pathname));
     if (!file.startsWith(path.resolve(root) + path.sep))
@@ -239,7 +254,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
           }
         : {}),
     });
-    await pipeline(createReadStream(file), res);
+    await (pace ? pipeline(createReadStream(file), pace, res) : pipeline(createReadStream(file), res));
   }
 
   const events = new WebSocketServer({ noServer: true });
