@@ -7,7 +7,7 @@ import { startStudioServer, type StudioServer } from '../../src/node/server/stud
 import { launchChromium } from '../helpers/chromium.js';
 import { clip, scratchDir } from '../helpers/clips.js';
 import { buildRenderer } from '../helpers/renderer-build.js';
-import { shootBoth } from './studio-polish-shots.js';
+import { shootBoth } from './studio-polish-helpers.js';
 import { readZip } from './studio-polish-zip-reader.js';
 
 /**

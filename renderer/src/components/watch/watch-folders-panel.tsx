@@ -153,7 +153,7 @@ export function WatchFoldersPanel({
               <Group gap="xs">
                 <Text size="sm">{presetName(w.presetId)}</Text>
                 <Text size="sm" c="dimmed">
-                  {w.target ? `→ publishes to ${w.target}` : 'not published'}
+                  {w.target ? `→ publishes to ${w.target}` : 'no automatic publish'}
                 </Text>
                 <WatchBadges jobs={jobs} folderId={w.id} />
               </Group>

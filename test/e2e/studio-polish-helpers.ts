@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { uniqueCredentials, type TestS3 } from '../helpers/s3-server.js';
 
 const ARTIFACTS = path.resolve('test-artifacts/screenshots');
 export const SHOT_SIZES = [
@@ -29,4 +30,33 @@ export async function shootBoth(page: Page, name: string, target?: Locator): Pro
   await page.setViewportSize(SHOT_SIZES[0]);
   await page.emulateMedia({ colorScheme: 'light' });
   return files;
+}
+
+/**
+ * Adds a target on the test S3 server through the Publish targets tab (which must be open), with
+ * fresh keys and the prefix `polish`; `extra` fills more fields by label. Resolves with its row.
+ */
+export async function addTarget(
+  page: Page,
+  s3: TestS3,
+  name: string,
+  extra: Record<string, string> = {},
+): Promise<Locator> {
+  const targets = page.getByTestId('targets-panel');
+  const fill = (label: string, value: string) => targets.getByLabel(label).fill(value);
+  await targets.getByRole('button', { name: 'Add target' }).click();
+  await fill('Name', name);
+  await targets.getByLabel('Store').click();
+  await page.getByRole('option', { name: /Any S3-compatible store/ }).click();
+  await fill('Bucket', s3.bucket);
+  await fill('Prefix', 'polish');
+  await fill('Endpoint', s3.endpoint);
+  for (const [label, value] of Object.entries(extra)) await fill(label, value);
+  const credentials = uniqueCredentials(s3);
+  await fill('Access key ID', credentials.accessKeyId);
+  await fill('Secret access key', credentials.secretAccessKey);
+  await targets.getByRole('button', { name: 'Save target' }).click();
+  const row = targets.locator(`[data-testid="target-row"][data-name="${name}"]`);
+  await row.waitFor();
+  return row;
 }
