@@ -139,7 +139,9 @@ describe('preset editor safety in Chromium', () => {
     await flagged.waitFor();
     expect(await flagged.getAttribute('data-code')).toBe('bits-inversion');
     // 416x234 at 1500 kb/s outspends 640x360 (500), 768x432 (730) and 768x432 (1100).
-    expect(await flagged.textContent()).toBe('⚠ more kb/s than rung 2, 3, 4');
+    expect(await flagged.getAttribute('aria-label')).toMatch(
+      /^Rung 1 \(416x234, 1500 kb\/s\) gets more bits than the larger rungs 2 \(640x360, 500 kb\/s\), 3 .*, 4 /,
+    );
     expect(await rows().nth(1).getByTestId('rung-problem').count()).toBe(0);
     const problem = editor().locator('[data-testid="analysis-note"][data-severity="problem"]');
     expect(await problem.getAttribute('data-code')).toBe('bits-inversion');

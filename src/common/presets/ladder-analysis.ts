@@ -81,10 +81,8 @@ export interface LadderNote {
   /** Stable id for tests and keys, e.g. "apple-1.30" or "spacing-tight". */
   code: string;
   message: string;
-  /** Indexes into `preset.rungs` the note is about. */
+  /** Indexes into `preset.rungs` the note is about (the editor marks a problem's rungs). */
   rungs?: number[];
-  /** A few words for a badge beside the rungs it names (problems only). */
-  tag?: string;
 }
 
 /**
@@ -242,7 +240,6 @@ export function appleWarnings(preset: Preset, options: AnalysisOptions = {}): La
         `${list(uncapped.map(({ i }) => i))} at 432p or below should be capped at 30 fps (Apple HLS 1.25)` +
         (fast ? `: a ${round(sourceFps, 2)} fps source would be encoded at full rate` : ''),
       rungs: uncapped.map(({ i }) => i),
-      ...(fast ? { tag: 'cap at 30 fps' } : {}),
     });
   }
 
@@ -256,7 +253,6 @@ export function appleWarnings(preset: Preset, options: AnalysisOptions = {}): La
       code: 'apple-1.30',
       message: `${list(peaky.map(({ i }) => i))}: max bit rate above 200% of the average; VOD peak must stay within 200% (Apple HLS 1.30)`,
       rungs: peaky.map(({ i }) => i),
-      tag: 'peak > 200%',
     });
   }
 
@@ -402,7 +398,6 @@ export function bitsInversions(
       code: 'bits-inversion',
       message: `Rung ${i + 1} (${small.width}x${small.height}, ${small.bitrateKbps} kb/s) gets more bits than the larger rung${larger.length === 1 ? '' : 's'} ${names.join(', ')}: lower its rate or raise theirs`,
       rungs: [i],
-      tag: `more kb/s than rung ${larger.map((j) => j + 1).join(', ')}`,
     });
   });
   return notes;

@@ -26,11 +26,11 @@ export function AnalysisNotes({ notes }: { notes: LadderNote[] }) {
           data-code={note.code}
         >
           {note.severity === 'problem' ? (
-            <Badge size="xs" variant="light" color="orange" w={56} mt={2} style={{ flexShrink: 0 }}>
+            <Badge size="xs" variant="light" color="orange" tt="none" w={60} mt={2} style={{ flexShrink: 0 }}>
               problem
             </Badge>
           ) : (
-            <Text size="xs" c="dimmed" w={56} ta="center" style={{ flexShrink: 0 }}>
+            <Text size="xs" c="dimmed" w={60} ta="center" style={{ flexShrink: 0 }}>
               note
             </Text>
           )}

@@ -240,22 +240,25 @@ describe('PresetEditor', () => {
     const file = container.ownerDocument.querySelector('input[type="file"]') as HTMLInputElement;
 
     fireEvent.change(file, { target: { files: [new File(['{ nope'], 'broken.json')] } });
-    expect((await screen.findByTestId('preset-action-error')).textContent).toMatch(
+    // FileReader answers in a later task: on a loaded 2-core machine that took over a second.
+    expect((await screen.findByTestId('preset-action-error', {}, { timeout: 5000 })).textContent).toMatch(
       /broken\.json is not JSON/,
     );
 
     const bad = JSON.stringify({ id: 'x', name: 'X', rungs: [{ width: 1281, height: 720, bitrateKbps: 1 }] });
     fireEvent.change(file, { target: { files: [new File([bad], 'bad.json')] } });
-    await waitFor(() =>
-      expect(screen.getByTestId('preset-action-error').textContent).toMatch(
-        /bad\.json is not a valid preset.*rungs\[0\]\.width: width must be even/,
-      ),
+    await waitFor(
+      () =>
+        expect(screen.getByTestId('preset-action-error').textContent).toMatch(
+          /bad\.json is not a valid preset.*rungs\[0\]\.width: width must be even/,
+        ),
+      { timeout: 5000 },
     );
     expect(input('Preset name').value).toBe('My ladder');
 
     const good = JSON.stringify({ ...mine.preset, id: 'imported', name: 'Imported' });
     fireEvent.change(file, { target: { files: [new File([good], 'good.json')] } });
-    await waitFor(() => expect(input('Preset name').value).toBe('Imported'));
+    await waitFor(() => expect(input('Preset name').value).toBe('Imported'), { timeout: 5000 });
   });
 
   it('the chart point moves with the arrow keys and by dragging, in 50 kb/s steps', () => {

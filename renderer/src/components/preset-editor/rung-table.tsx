@@ -37,7 +37,7 @@ export function RungTable(props: {
     >
       <Table.Thead>
         <Table.Tr>
-          <Table.Th w={36}>#</Table.Th>
+          <Table.Th w={52}>#</Table.Th>
           <Table.Th>Width</Table.Th>
           <Table.Th>Height</Table.Th>
           <Table.Th>Avg kb/s</Table.Th>
@@ -71,9 +71,26 @@ export function RungTable(props: {
               style={{ opacity: report && !report.kept ? 0.55 : 1 }}
             >
               <Table.Td>
-                <Text size="sm" fw={600}>
-                  {i + 1}
-                </Text>
+                <Group gap={4} wrap="nowrap">
+                  <Text size="sm" fw={600}>
+                    {i + 1}
+                  </Text>
+                  {problemsOf(i).map((note) => (
+                    <Tooltip key={note.code} label={note.message} multiline w={320}>
+                      <Badge
+                        size="sm"
+                        variant="filled"
+                        color="orange"
+                        px={4}
+                        data-testid="rung-problem"
+                        data-code={note.code}
+                        aria-label={note.message}
+                      >
+                        ⚠
+                      </Badge>
+                    </Tooltip>
+                  ))}
+                </Group>
               </Table.Td>
               <Table.Td>
                 <Cell
@@ -143,21 +160,6 @@ export function RungTable(props: {
               </Table.Td>
               <Table.Td>
                 <Group gap={4} wrap="nowrap">
-                  {problemsOf(i).map((note) => (
-                    <Tooltip key={note.code} label={note.message} multiline w={320}>
-                      <Badge
-                        size="sm"
-                        variant="light"
-                        color="orange"
-                        tt="none"
-                        data-testid="rung-problem"
-                        data-code={note.code}
-                        aria-label={note.message}
-                      >
-                        ⚠ {note.tag ?? 'problem'}
-                      </Badge>
-                    </Tooltip>
-                  ))}
                   {step && (
                     <Tooltip label={`${step.ratio.toFixed(2)}x the rung below (rung ${step.lower + 1})`}>
                       <Badge size="sm" variant="light" color={STEP_COLORS[step.status]}>

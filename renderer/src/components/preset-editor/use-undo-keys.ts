@@ -32,8 +32,7 @@ export function useUndoKeys(root: RefObject<HTMLElement | null>, act: (key: Undo
       const key = undoKeyOf(e);
       const el = root.current;
       if (!key || !el || e.defaultPrevented) return;
-      // Hidden (another tab is showing: the editor stays mounted under display: none).
-      if (el.getClientRects().length === 0) return;
+      if (!isShown(el)) return;
       const target = e.target instanceof Node ? e.target : null;
       const inEditor = target !== null && el.contains(target);
       if (!inEditor && target !== document.body && target !== document.documentElement) return;
@@ -42,4 +41,11 @@ export function useUndoKeys(root: RefObject<HTMLElement | null>, act: (key: Undo
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [root]);
+}
+
+/** Not under display: none (another tab is showing: the editor stays mounted, hidden). */
+function isShown(el: HTMLElement): boolean {
+  for (let node: HTMLElement | null = el; node; node = node.parentElement)
+    if (getComputedStyle(node).display === 'none') return false;
+  return true;
 }
