@@ -3,6 +3,7 @@ import { StudioError } from '../../common/errors.js';
 import { DEFAULT_RETRY } from '../../common/publish/backoff.js';
 import { embedSnippet } from '../../common/publish/embed-snippet.js';
 import { headerPolicy } from '../../common/publish/object-headers.js';
+import type { PublishPlan } from '../../common/api/studio-api.js';
 import type { PublishEvent, PublishSummary } from '../../common/publish/publish-events.js';
 import { parseTarget } from '../../common/publish/publish-target.js';
 import { storePreset } from '../../common/publish/store-presets.js';
@@ -69,15 +70,7 @@ async function preparePublish(
 }
 
 /** Where a package would be published and what it weighs, without a request to the store. */
-export interface PublishDestination {
-  name: string;
-  /** For people: `s3://bucket/prefix/name/`. */
-  location: string;
-  endpoint?: string;
-  playbackUrl: string;
-  files: number;
-  bytes: number;
-}
+export type PublishDestination = Omit<PublishPlan, 'target'>;
 
 export async function describePublish(
   request: Pick<PublishRequest, 'packageDir' | 'target' | 'name'>,
