@@ -2,6 +2,7 @@ import { Group, Paper, Select, Stack, Switch, Text, Title } from '@mantine/core'
 import { useState } from 'react';
 import type { JobResult, LivePreview } from '../../../src/common/api/studio-api';
 import { bytes } from './format';
+import { PlaybackLab } from './lab/playback-lab';
 import { AbPane } from './preview/ab-pane';
 import { MainPlayer } from './preview/main-player';
 import { PaneLabel } from './preview/pane-label';
@@ -10,6 +11,7 @@ import { RungSelect } from './preview/rung-select';
 import { StatsBar } from './preview/stats-bar';
 import { useHlsPlayer } from './preview/use-hls-player';
 import { useStoryboard } from './preview/use-storyboard';
+import { QualityPanel } from './quality/quality-panel';
 
 /**
  * Plays a package with hls.js: rung choice, live stats, tracks, storyboard scrubbing, and A/B. A job that
@@ -33,6 +35,11 @@ export function PackagePreview({ result, live }: { result?: JobResult; live?: Li
     // Choosing the rung A already has would still make hls.js flush and refetch it.
     if (start.a !== main.selectedLevel) main.selectLevel(start.a);
     setAbStart(start.b);
+  };
+  /** The Quality section's seek: to a time, and to a rung's worst moment on that rung (A's, in A/B). */
+  const seek = (timeSec: number, rung?: number) => {
+    if (rung !== undefined && rung - 1 !== main.selectedLevel) main.selectLevel(rung - 1);
+    if (main.video.current) main.video.current.currentTime = timeSec;
   };
   const rungSelect = (
     <RungSelect
@@ -118,6 +125,8 @@ export function PackagePreview({ result, live }: { result?: JobResult; live?: Li
             mb={8}
           />
         </Group>
+        <QualityPanel result={result} video={main.video} onSeek={seek} />
+        <PlaybackLab result={result} />
       </Stack>
     </Paper>
   );
