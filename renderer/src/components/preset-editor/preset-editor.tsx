@@ -52,6 +52,8 @@ function load(entry: PresetEntry): EditorState {
  * (bits per pixel, spacing, Apple HLS rules, rungs the selected source skips), size and cost estimates,
  * save/duplicate/rename/delete/import/export, and a 10 s excerpt encoded with the draft.
  * Built-ins are never edited in place: the first edit forks an unsaved copy "<name> (copy)".
+ * Every edit can be undone (editor-history.ts, use-undo-keys.ts); loading, saving or importing a preset
+ * starts a new history, and asks first when it would replace unsaved changes (leave-dialog.tsx).
  */
 export function PresetEditor(props: {
   api: StudioApi;

@@ -4,7 +4,8 @@ import { BPP_BAND } from '../../../../src/common/presets/ladder-analysis';
 import type { Rung, VideoCodec } from '../../../../src/common/presets/preset-schema';
 import { NumberField } from './number-field';
 
-const STEP_COLORS: Record<RungStep['status'], string> = { tight: 'orange', ok: 'gray', gap: 'blue' };
+/** Tight and wide steps are notes (ladder-analysis.ts): marked in blue, never in a warning's orange. */
+const STEP_COLORS: Record<RungStep['status'], string> = { tight: 'blue', ok: 'gray', gap: 'blue' };
 
 /** One row per rung, in preset order: the numbers a user types, and what the analysis makes of them. */
 export function RungTable(props: {
@@ -149,7 +150,7 @@ export function RungTable(props: {
                       !Number.isFinite(bpp)
                         ? 'dimmed'
                         : bpp < band.low || bpp > band.high
-                          ? 'orange'
+                          ? 'blue'
                           : undefined
                     }
                     data-testid="rung-bpp"
