@@ -43,6 +43,8 @@ describe("the preview's Quality section in real Chromium against hls-studio serv
         id: 'quality-panel',
         name: 'Quality panel (270/180)',
         video: { codec: 'h264', speedPreset: 'ultrafast' },
+        // 2 s segments: four per rung on the timeline.
+        segment: { durationSec: 2 },
         rungs: [
           { width: 320, height: 180, bitrateKbps: 250 },
           { width: 480, height: 270, bitrateKbps: 500 },
@@ -54,7 +56,7 @@ describe("the preview's Quality section in real Chromium against hls-studio serv
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await mkdir(ARTIFACTS, { recursive: true });
     await page.goto(server.url);
-    const input = await clip('quality-panel-270p.mp4', { width: 480, height: 270, durationSec: 10 });
+    const input = await clip('quality-panel-270p.mp4', { width: 480, height: 270, durationSec: 8 });
     await page.getByTestId('file-input').setInputFiles(input);
     const row = page.getByTestId('job-row').filter({ hasText: 'quality-panel-270p.mp4' });
     await row.and(page.locator('[data-status="done"]')).waitFor({ timeout: 120_000 });
@@ -120,9 +122,9 @@ describe("the preview's Quality section in real Chromium against hls-studio serv
         (t) => {
           (document.querySelector('[data-testid="preview-video"]') as HTMLVideoElement).currentTime = t;
         },
-        time < 5 ? 9 : 1,
+        time < 4 ? 7 : 1,
       );
-      await expect.poll(async () => Math.abs((await video()).time - time)).toBeGreaterThan(3);
+      await expect.poll(async () => Math.abs((await video()).time - time)).toBeGreaterThan(2);
       // Rung 1 by pointer, rung 2 by keyboard.
       if (rung === 1) await marker.click();
       else {
