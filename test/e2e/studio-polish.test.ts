@@ -112,7 +112,7 @@ describe('studio polish in Chromium', () => {
     });
     // A light ladder keeps the encode short on a busy machine (long enough for a few progress ticks).
     await server.backend.setDefaultPreset({ id: 'mobile-light' });
-    const input = await clip('polish-title.mp4', { width: 640, height: 360, durationSec: 6 });
+    const input = await clip('polish-title.mp4', { width: 480, height: 270, durationSec: 5 });
     await page.getByTestId('file-input').setInputFiles(input);
     const row = page.getByTestId('job-row').filter({ hasText: 'polish-title.mp4' });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
