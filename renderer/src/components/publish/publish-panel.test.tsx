@@ -70,10 +70,12 @@ describe('PublishPanel', () => {
     const select = screen.getAllByLabelText('Target').find((e) => e.tagName === 'INPUT') as HTMLInputElement;
     expect(select.value).toBe('cdn');
     // Where it goes and what it weighs, before the button; the name comes from the back end.
-    await waitFor(() =>
-      expect(screen.getByTestId('publish-planned-url').textContent).toBe(
-        'https://cdn.example.com/vod/clip/master.m3u8',
-      ),
+    await waitFor(
+      () =>
+        expect(screen.getByTestId('publish-planned-url').textContent).toBe(
+          'https://cdn.example.com/vod/clip/master.m3u8',
+        ),
+      { timeout: 5000 },
     );
     expect(screen.getByTestId('publish-location').textContent).toBe('s3://cdn/vod/clip/');
     expect(screen.getByTestId('publish-size').textContent).toMatch(/^42 files · 5\.0 MiB in all/);
@@ -87,15 +89,17 @@ describe('PublishPanel', () => {
     const api = fakeApi();
     renderWithMantine(<PublishPanel api={api} job={job()} targets={targets} />);
     const name = screen.getByLabelText('Name in the bucket') as HTMLInputElement;
-    await waitFor(() => expect(name.value).toBe('clip'));
+    await waitFor(() => expect(name.value).toBe('clip'), { timeout: 5000 });
     fireEvent.change(name, { target: { value: 'launch video' } });
     expect(screen.getByText(/no spaces or slashes/)).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Publish' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(name, { target: { value: 'launch-2026' } });
-    await waitFor(() =>
-      expect(screen.getByTestId('publish-planned-url').textContent).toBe(
-        'https://cdn.example.com/vod/launch-2026/master.m3u8',
-      ),
+    await waitFor(
+      () =>
+        expect(screen.getByTestId('publish-planned-url').textContent).toBe(
+          'https://cdn.example.com/vod/launch-2026/master.m3u8',
+        ),
+      { timeout: 5000 },
     );
     expect(api.describePublish).not.toHaveBeenCalledWith(expect.objectContaining({ name: 'launch video' }));
     fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
