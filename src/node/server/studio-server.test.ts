@@ -198,5 +198,6 @@ describe('package download (.zip)', () => {
     const cookie = { Cookie: `hls_studio_token_${server.port}=${server.token}` };
     expect((await raw('/api/package-zip/abc123', cookie)).status).toBe(404);
     expect((await raw('/api/package-zip/..%2F..%2Fetc', cookie)).status).toBe(404);
+    expect((await raw('/api/package-zip/%E0%A4%A', cookie)).status).toBe(404);
   });
 });

@@ -175,8 +175,8 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
 
   /** A finished job's package folder as `<name>.zip`, streamed (store-only: segments are compressed). */
   async function serveZip(res: ServerResponse, url: URL): Promise<void> {
-    const jobId = decodeURIComponent(url.pathname.slice(PACKAGE_ZIP_ROUTE.length + 1));
-    const dir = backend.packageDirOf(jobId);
+    // Job ids are [a-z0-9-]: anything else (encoded or not) names no package.
+    const dir = backend.packageDirOf(url.pathname.slice(PACKAGE_ZIP_ROUTE.length + 1));
     if (!dir) return send(res, 404, { error: 'no such package' });
     const entries = await folderEntries(dir);
     let size: number;
