@@ -70,6 +70,7 @@ interface EncodeFlags {
   overwrite?: boolean;
   stallTimeout?: number;
   quality?: boolean;
+  ladder?: 'fixed' | 'auto';
   json?: boolean;
 }
 
@@ -118,6 +119,11 @@ program
     'kill ffmpeg after this long without any work (no output, no CPU time); env HLS_STUDIO_STALL_TIMEOUT_SEC',
     positiveInteger,
   )
+  .addOption(
+    new Option('--ladder <mode>', 'fixed: the preset’s rungs; auto: rungs picked for this video (per-title)')
+      .choices(['fixed', 'auto'])
+      .default('fixed'),
+  )
   .option('--quality', 'compare every rung with the source: PSNR and SSIM per rung and segment (default)')
   .option('--no-quality', 'skip the comparison (saves its time, about a tenth of the encode)')
   .option('--json', 'print events as JSON lines')
@@ -154,6 +160,7 @@ program
         overwrite: flags.overwrite === true,
         stallTimeoutSec: flags.stallTimeout,
         quality: flags.quality !== false,
+        ladder: flags.ladder,
         json: flags.json === true,
         signal,
       }),

@@ -73,10 +73,12 @@ export interface PackageResult {
   commands: string[];
 }
 
-/** The event stream of one encode, in order: probed → planned → progress* → packaging → measuring* →
+/** The event stream of one encode, in order: probed → analyzing* → planned → progress* → packaging → measuring* →
  * validated → done | failed. */
 export type EncodeEvent =
   | { type: 'probed'; source: SourceInfo }
+  /** `--ladder auto`: probe encodes of the source, before the plan. */
+  | { type: 'analyzing'; ratio: number }
   | {
       type: 'planned';
       plan: EncodePlan;

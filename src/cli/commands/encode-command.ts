@@ -19,6 +19,7 @@ export interface EncodeCommandOptions {
   stallTimeoutSec?: number;
   /** Measure each rung against the source (on by default: `--no-quality`). */
   quality: boolean;
+  ladder?: 'fixed' | 'auto';
   json: boolean;
   signal: AbortSignal;
 }
@@ -44,6 +45,7 @@ export async function runEncodeCommand(options: EncodeCommandOptions): Promise<n
           overwrite: options.overwrite,
           stallTimeoutSec: options.stallTimeoutSec,
           quality: options.quality,
+          ladder: options.ladder,
         },
         { signal: options.signal, onEvent: report },
       );
@@ -113,6 +115,7 @@ function humanReporter(file: string): (event: EncodeEvent) => void {
         break;
       }
       case 'planned': {
+        clearLine();
         const rungs = event.plan.video?.rungs ?? [];
         const ladder = rungs.map((r) => `${r.width}x${r.height}@${r.bitrateKbps}k`).join(' ');
         out(
@@ -135,6 +138,11 @@ function humanReporter(file: string): (event: EncodeEvent) => void {
         clearLine();
         out('  measuring and writing the multivariant playlist…\n');
         break;
+      case 'analyzing': {
+        if (tty) out(`\r\x1b[2K  per-title analysis: probe encodes… ${Math.round(event.ratio * 100)}%`);
+        else if (event.ratio === 1) out('  per-title analysis: probe encodes done\n');
+        break;
+      }
       case 'measuring': {
         if (tty) out(`\r\x1b[2K  comparing every rung with the source… ${Math.round(event.ratio * 100)}%`);
         else if (!measuring) out('  comparing every rung with the source…\n');

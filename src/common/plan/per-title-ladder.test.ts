@@ -92,6 +92,30 @@ describe('per-title rungs', () => {
     expect(ladder.rungs[0]!.bitrateKbps).toBe(300);
   });
 
+  it('grain that no rung keeps (a flat, low hull) gets the preset’s top rate, not its bottom one', () => {
+    // Recorded: a 1080p source with strong temporal grain, PSNR flat at ~26 dB whatever the rate.
+    const grain = [
+      ...at(640, 360, [
+        [20, 1555, 25.8],
+        [26, 288, 25.79],
+        [32, 151, 25.78],
+      ]),
+      ...at(1280, 720, [
+        [20, 13697, 25.93],
+        [26, 2054, 25.92],
+        [32, 578, 25.91],
+      ]),
+      ...at(1920, 1080, [
+        [20, 33239, 25.99],
+        [26, 21148, 25.98],
+        [32, 8144, 25.96],
+      ]),
+    ];
+    const ladder = pickPerTitleRungs(grain, bounds, preset.rungs);
+    expect(ladder.top).toEqual({ kbps: 6000, reason: 'preset maximum' });
+    expect(ladder.rungs.length).toBeGreaterThan(1);
+  });
+
   it.each([
     ['cartoon', CARTOON],
     ['sport', SPORT],

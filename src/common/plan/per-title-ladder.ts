@@ -16,8 +16,14 @@ export interface PerTitleBounds {
 
 /** Gains past this are not seen: the top rung stops where the hull reaches it. */
 export const TRANSPARENT_PSNR_DB = 45;
-/** Nor is a doubling of bits that buys less than this: the hull has flattened. */
+/** Nor is a doubling of bits that buys less than this: the hull has flattened… */
 export const FLAT_DB_PER_DOUBLING = 1;
+/**
+ * …once the picture is good. A hull that is flat and low is not "enough bits" but content PSNR cannot
+ * judge (film grain: uncorrelated noise no rung keeps measured 25.8–26.0 dB from 150 kb/s at 360p to
+ * 33 Mb/s at 1080p); it gets the preset's top rate, as a fixed ladder would.
+ */
+export const GOOD_PSNR_DB = 38;
 /** The widest step between neighbours: a player dropping one rung should not see a cliff. */
 export const MAX_STEP_RATIO = 2;
 
@@ -100,7 +106,11 @@ function topRate(hull: readonly HullPoint[], bounds: PerTitleBounds): PerTitleLa
       };
     }
     const next = hull[i + 1];
-    if (next && (next.psnr - p.psnr) / (next.log2Kbps - p.log2Kbps) < FLAT_DB_PER_DOUBLING)
+    if (
+      p.psnr >= GOOD_PSNR_DB &&
+      next &&
+      (next.psnr - p.psnr) / (next.log2Kbps - p.log2Kbps) < FLAT_DB_PER_DOUBLING
+    )
       return { kbps: roundKbps(Math.max(bounds.minKbps, Math.min(bounds.maxKbps, p.kbps))), reason: 'flat' };
   }
   return { kbps: bounds.maxKbps, reason: 'preset maximum' };

@@ -26,6 +26,7 @@ import { probeSource } from '../probe/probe-source.js';
 import { validatePackage } from '../validate/validate-package.js';
 import { EmptyRenditionError } from '../package/media-playlist-reader.js';
 import { measureQuality, summarizeQuality, type QualityPassContext } from '../quality/quality-pass.js';
+import { analyzePerTitle, type PerTitleRecord } from '../per-title/per-title-analysis.js';
 import { refitAudio } from './audio-refit.js';
 import { prepareInputs } from './prepare-inputs.js';
 
@@ -40,6 +41,8 @@ export interface EncodeRequest {
   stallTimeoutSec?: number;
   /** Measure every rung against the source (PSNR, SSIM); `sampleEvery` overrides the sampling. */
   quality?: boolean | { sampleEvery?: number };
+  /** 'auto': rungs picked for this source from probe encodes inside the preset's bounds (per-title). */
+  ladder?: 'fixed' | 'auto';
 }
 
 export interface EncodeContext {
@@ -63,8 +66,26 @@ export async function encodePackage(
   try {
     const source = await probeSource(request.input, { signal: context.signal });
     emit({ type: 'probed', source });
-    const plan = planEncode(source, request.preset, request.planOptions);
-    const result = await encodePlanned(source, plan, request, context, started);
+    const ladder =
+      request.ladder === 'auto' && source.video
+        ? await analyzePerTitle(source, request.preset, request.planOptions ?? {}, {
+            signal: context.signal,
+            onCommand: context.onCommand,
+            stallTimeoutMs: stallTimeoutSec(request.stallTimeoutSec) * 1000,
+            onProgress: (ratio) => emit({ type: 'analyzing', ratio }),
+          })
+        : undefined;
+    const plan = planEncode(
+      source,
+      ladder ? { ...request.preset, rungs: ladder.rungs } : request.preset,
+      request.planOptions,
+    );
+    if (ladder)
+      plan.notes.unshift(
+        `per-title ladder: ${ladder.rungs.length} rung(s), top ${ladder.top.kbps} kb/s (${ladder.top.reason}), ` +
+          `from ${ladder.points.length} probe encodes in ${ladder.elapsedSec.toFixed(1)} s`,
+      );
+    const result = await encodePlanned(source, plan, request, context, started, ladder);
     emit({ type: 'done', result });
     return result;
   } catch (error) {
@@ -79,6 +100,7 @@ async function encodePlanned(
   request: EncodeRequest,
   context: EncodeContext,
   started: number,
+  ladder: PerTitleRecord | undefined,
 ): Promise<PackageResult> {
   const emit = context.onEvent ?? (() => {});
   const commands: string[] = [];
@@ -223,6 +245,7 @@ async function encodePlanned(
       subtitles: assembled.subtitles,
       images: assembled.images,
       ...(quality ? { quality } : {}),
+      ...(ladder ? { ladder } : {}),
       encryption: plan.encryption
         ? { method: 'AES-128', keys: assembled.keyCount, keyUriTemplate: plan.encryption.keyUriTemplate }
         : undefined,

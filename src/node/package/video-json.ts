@@ -11,6 +11,7 @@ import type {
 import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import type { QualityMethod } from '../../common/quality/quality-report.js';
+import type { PerTitleRecord } from '../per-title/per-title-analysis.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
 import type { ValidationReport } from '../../common/validate/validation-report.js';
 import { toolVersion } from '../tool-version.js';
@@ -41,6 +42,8 @@ export interface VideoJson {
   images?: PackagedImages;
   /** How each variant's `quality` was measured (present when the encode measured it). */
   quality?: QualityMethod;
+  /** How the rungs were chosen when the ladder was per-title (`--ladder auto`). */
+  ladder?: PerTitleRecord;
   encryption?: { method: 'AES-128'; keys: number; keyUriTemplate: string };
   preset: Preset;
   /** What the package lacks or got wrong that a person should know (a skipped preview, a short decode). */

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { clip } from '../../../test/helpers/clips.js';
+import { encodeInto, testPreset } from '../../../test/helpers/encode.js';
+import { PROBE_CRFS } from '../../common/ffmpeg/probe-encode-args.js';
+import type { VideoJson } from '../package/video-json.js';
+
+describe('per-title ladder (--ladder auto, issue 15)', () => {
+  it('probes every size at every CRF, picks rungs inside the preset’s bounds and records how in video.json', async () => {
+    // Clean synthetic graphics: cheap to encode well, so the auto ladder stops below the fixed one.
+    const input = await clip('per-title-src.mp4', { width: 640, height: 360, durationSec: 4 });
+    const preset = testPreset({
+      segment: { durationSec: 1 },
+      rungs: [
+        { width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 },
+        { width: 480, height: 270, bitrateKbps: 700 },
+        { width: 640, height: 360, bitrateKbps: 1500, maxBitrateKbps: 1650 },
+      ],
+    });
+    const { result, events } = await encodeInto(input, preset, {}, { ladder: 'auto' });
+    expect(events.some((e) => e.type === 'analyzing' && e.ratio === 1)).toBe(true);
+    const json = JSON.parse(await readFile(result.videoJson, 'utf8')) as VideoJson;
+    const ladder = json.ladder!;
+    expect(ladder.points).toHaveLength(3 * PROBE_CRFS.length);
+    for (const size of [180, 270, 360]) {
+      const curve = ladder.points.filter((p) => p.height === size).sort((a, b) => a.crf - b.crf);
+      // A lower CRF costs more bits and gives a better picture.
+      expect(curve[0]!.kbps).toBeGreaterThan(curve[2]!.kbps);
+      expect(curve[0]!.psnr).toBeGreaterThan(curve[2]!.psnr);
+    }
+    expect(ladder.rungs.length).toBeGreaterThanOrEqual(1);
+    expect(ladder.rungs.length).toBeLessThanOrEqual(3);
+    for (const r of ladder.rungs) {
+      expect(r.bitrateKbps).toBeGreaterThanOrEqual(300);
+      expect(r.bitrateKbps).toBeLessThanOrEqual(1500);
+    }
+    // The package is encoded with the chosen rungs, and it is valid.
+    expect(result.variants.map((v) => v.height)).toEqual(ladder.rungs.map((r) => r.height));
+    expect(result.notes[0]).toMatch(/^per-title ladder: \d rung\(s\), top \d+ kb\/s/);
+    expect(result.validation.valid).toBe(true);
+  }, 240_000);
+});

@@ -1,0 +1,136 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  buildProbeEncodeArgs,
+  buildProbeQualityArgs,
+  PROBE_CRFS,
+  probeFile,
+  probeStats,
+  type ProbeSize,
+  type ProbeWindow,
+} from '../../common/ffmpeg/probe-encode-args.js';
+import type { SourceInfo } from '../../common/media/source-info.js';
+import { planEncode, type PlanOptions } from '../../common/plan/ladder-plan.js';
+import {
+  boundsFromRungs,
+  pickPerTitleRungs,
+  type PerTitleLadder,
+} from '../../common/plan/per-title-ladder.js';
+import type { ProbePoint } from '../../common/plan/rate-quality-hull.js';
+import type { Preset } from '../../common/presets/preset-schema.js';
+import { parsePsnrStats } from '../../common/quality/quality-stats.js';
+import { StudioError } from '../../common/errors.js';
+import { binaries } from '../ffmpeg/binaries.js';
+import { runProcess } from '../ffmpeg/runner.js';
+
+/** What video.json records of an automatic ladder: how it was chosen. */
+export interface PerTitleRecord {
+  mode: 'auto';
+  windows: ProbeWindow[];
+  points: ProbePoint[];
+  top: PerTitleLadder['top'];
+  rungs: PerTitleLadder['rungs'];
+  predictedPsnr: number[];
+  elapsedSec: number;
+}
+
+export interface PerTitleContext {
+  signal?: AbortSignal;
+  onCommand?: (commandLine: string) => void;
+  stallTimeoutMs?: number;
+  onProgress?: (ratio: number) => void;
+}
+
+/** Windows the analysis encodes: this many, spread evenly, each this long at most. */
+export const PROBE_WINDOWS = 4;
+export const PROBE_WINDOW_SEC = 2;
+
+/**
+ * `--ladder auto`: short probe encodes of the source at every size the preset's rungs would have and
+ * three CRF values, measured against the source, give the rate-quality points; the rungs are picked
+ * along their hull inside the preset's bounds (per-title-ladder.ts). Windows are spread evenly over the
+ * picture (scene detection is not used yet). Cost: 4 × 2 s of source encoded at each size and CRF, and
+ * measured once, whatever the source's length.
+ */
+export async function analyzePerTitle(
+  source: SourceInfo,
+  preset: Preset,
+  options: PlanOptions,
+  ctx: PerTitleContext = {},
+): Promise<PerTitleRecord> {
+  const started = performance.now();
+  const plan = planEncode(source, preset, options);
+  if (!plan.video)
+    throw new StudioError('INVALID_ARGUMENT', `${source.file}: no video: a per-title ladder needs a picture`);
+  // Each preset rung as the planner fits it to this source (the one source of ladder rules).
+  const candidates = new Map<string, { preset: ProbeSize; fitted: ProbeSize }>();
+  for (const r of preset.rungs) {
+    const fitted = planEncode(source, { ...preset, rungs: [r] }, options).video!.rungs[0]!;
+    const key = `${fitted.width}x${fitted.height}`;
+    if (!candidates.has(key)) candidates.set(key, { preset: { width: r.width, height: r.height }, fitted });
+  }
+  const sizes = [...candidates.values()];
+  const span = plan.inputWindow ?? { startSec: 0, durationSec: plan.durationSec };
+  const length = Math.min(PROBE_WINDOW_SEC, span.durationSec / PROBE_WINDOWS);
+  const windows = Array.from({ length: PROBE_WINDOWS }, (_, k) => ({
+    startSec: round(span.startSec + ((k + 0.5) * span.durationSec) / PROBE_WINDOWS - length / 2),
+    durationSec: round(length),
+  }));
+  const { ffmpeg } = await binaries();
+  const work = await mkdtemp(path.join(os.tmpdir(), 'hls-studio-per-title-'));
+  const totals = new Map<string, { kbps: number; psnr: number }>();
+  try {
+    for (const [k, w] of windows.entries()) {
+      const fitted = sizes.map((s) => s.fitted);
+      for (const args of [
+        buildProbeEncodeArgs(plan, w, k, fitted),
+        buildProbeQualityArgs(plan, w, k, fitted),
+      ])
+        await runProcess({
+          bin: ffmpeg.path,
+          args,
+          cwd: work,
+          signal: ctx.signal,
+          onCommand: ctx.onCommand,
+          stallTimeoutMs: ctx.stallTimeoutMs,
+          file: source.file,
+        });
+      for (const [s] of sizes.entries())
+        for (const crf of PROBE_CRFS) {
+          const bytes = (await stat(path.join(work, probeFile(k, s, crf)))).size;
+          const values = parsePsnrStats(await readFile(path.join(work, probeStats(k, s, crf)), 'utf8'));
+          const psnr = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+          const key = `${s}/${crf}`;
+          const sum = totals.get(key) ?? { kbps: 0, psnr: 0 };
+          totals.set(key, { kbps: sum.kbps + (bytes * 8) / w.durationSec / 1000, psnr: sum.psnr + psnr });
+        }
+      ctx.onProgress?.((k + 1) / windows.length);
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  const points: ProbePoint[] = sizes.flatMap((size, s) =>
+    PROBE_CRFS.map((crf) => {
+      const t = totals.get(`${s}/${crf}`)!;
+      return {
+        ...size.preset,
+        crf,
+        kbps: round(t.kbps / windows.length),
+        psnr: round(t.psnr / windows.length),
+      };
+    }),
+  );
+  const ladder = pickPerTitleRungs(points, boundsFromRungs(preset.rungs), preset.rungs);
+  return {
+    mode: 'auto',
+    windows,
+    points,
+    top: ladder.top,
+    rungs: ladder.rungs,
+    predictedPsnr: ladder.predictedPsnr,
+    elapsedSec: round((performance.now() - started) / 1000),
+  };
+}
+
+const round = (v: number) => Math.round(v * 100) / 100;
