@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/src/**/*.test.tsx'],
+    include: [
+      'src/**/*.test.ts',
+      'test/**/*.test.ts',
+      'electron/**/*.test.ts',
+      'renderer/src/**/*.test.tsx',
+      'renderer/src/**/*.test.ts',
+    ],
     // Real ffmpeg on a 2-core machine: two test files at a time.
     maxWorkers: 2,
     testTimeout: 120_000,
