@@ -1,0 +1,67 @@
+import { Group, Table, Text } from '@mantine/core';
+import { bitrate } from '../format';
+import { rungName, type Rung } from '../preview/rung-label';
+import type { LabRecord, LabSummary } from './lab-record';
+
+/** Startup time and the stalls so far, under the timeline while the run goes on. */
+export function LabFacts({ record }: { record: LabRecord }) {
+  return (
+    <Group gap="lg" data-testid="lab-facts">
+      <Text size="sm" data-testid="lab-startup">
+        Startup: {record.startupSec === undefined ? '…' : `${record.startupSec.toFixed(2)} s`}
+      </Text>
+      <Text size="sm" data-testid="lab-stalls" data-count={record.stalls.length}>
+        Stalls:{' '}
+        {record.stalls.length === 0
+          ? 'none'
+          : record.stalls
+              .map(
+                (s) =>
+                  `at ${s.atSec.toFixed(1)} s for ${s.durationSec === undefined ? '…' : `${s.durationSec.toFixed(1)} s`}`,
+              )
+              .join(', ')}
+      </Text>
+    </Group>
+  );
+}
+
+/** The end of a run: what the viewer got on average, how long on each rung, and the stalls. */
+export function LabSummaryTable({ summary, rungs }: { summary: LabSummary; rungs: Rung[] }) {
+  const played = summary.secondsOnRung.reduce((a, b) => a + b, 0);
+  return (
+    <div data-testid="lab-summary">
+      <Text size="sm" fw={600}>
+        Delivered on average {bitrate(summary.averageBitrate)}; startup{' '}
+        {summary.startupSec === undefined ? 'never' : `${summary.startupSec.toFixed(2)} s`};{' '}
+        {summary.stallCount === 0
+          ? 'no stalls'
+          : `${summary.stallCount} stall(s), ${summary.stallSec.toFixed(1)} s in all`}
+      </Text>
+      <Table withTableBorder={false} verticalSpacing={2} fz="sm" maw={520}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Rung</Table.Th>
+            <Table.Th>Time on it</Table.Th>
+            <Table.Th>Share</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rungs.map((rung, i) => (
+            <Table.Tr
+              key={i}
+              data-testid="lab-rung-time"
+              data-rung={i + 1}
+              data-sec={summary.secondsOnRung[i]!.toFixed(1)}
+            >
+              <Table.Td>
+                {rungName(i)} · {rung.width}x{rung.height} · {bitrate(rung.bitrate)}
+              </Table.Td>
+              <Table.Td>{summary.secondsOnRung[i]!.toFixed(1)} s</Table.Td>
+              <Table.Td>{played > 0 ? Math.round((100 * summary.secondsOnRung[i]!) / played) : 0}%</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </div>
+  );
+}
