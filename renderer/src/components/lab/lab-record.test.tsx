@@ -29,16 +29,20 @@ describe('a lab run', () => {
   it('counts a wait for data after playback began as a stall, until it plays again', () => {
     const r = run([
       (r) => recordEvent(r, 'playing', 1),
-      (r) => recordEvent(r, 'waiting', 10),
-      (r) => recordEvent(r, 'waiting', 10.5),
+      (r) => recordEvent(r, 'waiting', 10, 0.1),
+      (r) => recordEvent(r, 'waiting', 10.5, 0),
       (r) => recordEvent(r, 'playing', 12),
-      (r) => recordEvent(r, 'waiting', 20),
+      (r) => recordEvent(r, 'waiting', 20, 6),
     ]);
-    expect(r.stalls).toEqual([{ atSec: 10, durationSec: 2 }, { atSec: 20 }]);
+    expect(r.stalls).toEqual([
+      { atSec: 10, bufferSec: 0.1, durationSec: 2 },
+      { atSec: 20, bufferSec: 6 },
+    ]);
+    expect(summarise(r, rungs)).toMatchObject({ stallCount: 2, emptyBufferStalls: 1 });
     // An instant's wait at a rung switch is no stall.
     expect(recordEvent(recordEvent(r, 'playing', 20.05), 'ended', 30).stalls).toHaveLength(1);
     // The end closes a stall that is still open.
-    expect(recordEvent(r, 'ended', 21).stalls.at(-1)).toEqual({ atSec: 20, durationSec: 1 });
+    expect(recordEvent(r, 'ended', 21).stalls.at(-1)).toEqual({ atSec: 20, bufferSec: 6, durationSec: 1 });
   });
 
   it('sums the time on each rung from the first frame to the end, and the bit rate it delivered', () => {
@@ -64,7 +68,7 @@ describe('the lab summary', () => {
     const r = run([
       (r) => recordEvent(r, 'playing', 0.8),
       (r) => recordSample(r, sample(1, 0)),
-      (r) => recordEvent(r, 'waiting', 4),
+      (r) => recordEvent(r, 'waiting', 4, 0.2),
       (r) => recordEvent(r, 'playing', 5.5),
       (r) => recordSample(r, sample(6, 1)),
       (r) => recordEvent(r, 'ended', 10),
@@ -76,8 +80,10 @@ describe('the lab summary', () => {
       </>,
     );
     expect(screen.getByTestId('lab-startup').textContent).toBe('Startup: 0.80 s');
-    expect(screen.getByTestId('lab-stalls').textContent).toBe('Stalls: at 4.0 s for 1.5 s');
-    expect(screen.getByTestId('lab-summary').textContent).toContain('1 stall(s), 1.5 s in all');
+    expect(screen.getByTestId('lab-stalls').textContent).toBe('Stalls: at 4.0 s for 1.5 s (buffer empty)');
+    expect(screen.getByTestId('lab-summary').textContent).toContain(
+      '1 stall(s), 1.5 s in all, 1 with the buffer empty',
+    );
     const rows = screen.getAllByTestId('lab-rung-time').map((row) => row.textContent);
     expect(rows[0]).toMatch(/^rung 1 · 320x180 · 200 kb\/s5\.0 s56%$/);
     expect(rows[1]).toMatch(/^rung 2 · 640x360 · 800 kb\/s4\.0 s44%$/);

@@ -11,6 +11,11 @@ export interface LabSample {
 
 export interface Stall {
   atSec: number;
+  /**
+   * Media buffered ahead of the play head when the wait began: about 0 when the network starved the
+   * player; more when it had data but could not play it (a decoder starved of CPU).
+   */
+  bufferSec: number;
   /** Undefined while the player is still waiting. */
   durationSec?: number;
 }
@@ -33,11 +38,12 @@ export function newRecord(profileId: string): LabRecord {
   return { profileId, samples: [], stalls: [] };
 }
 
-/** The record after the <video> reported `event` at `sec` (playing, waiting, ended). */
+/** The record after the <video> reported `event` at `sec` (playing, waiting, ended), `bufferSec` ahead. */
 export function recordEvent(
   record: LabRecord,
   event: 'playing' | 'waiting' | 'ended',
   sec: number,
+  bufferSec = 0,
 ): LabRecord {
   if (record.endSec !== undefined) return record;
   const open = record.stalls.at(-1);
@@ -55,7 +61,7 @@ export function recordEvent(
   }
   if (event === 'waiting') {
     if (record.startupSec === undefined || (open && open.durationSec === undefined)) return record;
-    return { ...record, stalls: [...record.stalls, { atSec: sec }] };
+    return { ...record, stalls: [...record.stalls, { atSec: sec, bufferSec }] };
   }
   return { ...record, stalls: closeStall(), endSec: sec };
 }
@@ -72,7 +78,12 @@ export interface LabSummary {
   averageBitrate: number;
   stallCount: number;
   stallSec: number;
+  /** Stalls that began with (almost) nothing buffered: the network's. */
+  emptyBufferStalls: number;
 }
+
+/** Below this much media ahead, a stall is the network's (Chromium waits with a fraction of a frame left). */
+export const EMPTY_BUFFER_SEC = 0.5;
 
 /**
  * What a run delivered: from the first frame on, each sample's rung holds until the next sample (or the
@@ -95,5 +106,6 @@ export function summarise(record: LabRecord, rungs: Rung[]): LabSummary {
     averageBitrate: played > 0 ? bits / played : 0,
     stallCount: record.stalls.length,
     stallSec: record.stalls.reduce((sum, s) => sum + (s.durationSec ?? end - s.atSec), 0),
+    emptyBufferStalls: record.stalls.filter((s) => s.bufferSec < EMPTY_BUFFER_SEC).length,
   };
 }

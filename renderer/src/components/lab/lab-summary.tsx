@@ -1,7 +1,7 @@
 import { Group, Table, Text } from '@mantine/core';
 import { bitrate } from '../format';
 import { rungName, type Rung } from '../preview/rung-label';
-import type { LabRecord, LabSummary } from './lab-record';
+import { EMPTY_BUFFER_SEC, type LabRecord, type LabSummary, type Stall } from './lab-record';
 
 /** Startup time and the stalls so far, under the timeline while the run goes on. */
 export function LabFacts({ record }: { record: LabRecord }) {
@@ -10,19 +10,29 @@ export function LabFacts({ record }: { record: LabRecord }) {
       <Text size="sm" data-testid="lab-startup">
         Startup: {record.startupSec === undefined ? '…' : `${record.startupSec.toFixed(2)} s`}
       </Text>
-      <Text size="sm" data-testid="lab-stalls" data-count={record.stalls.length}>
+      <Text
+        size="sm"
+        data-testid="lab-stalls"
+        data-count={record.stalls.length}
+        data-empty-buffer-count={record.stalls.filter((s) => s.bufferSec < EMPTY_BUFFER_SEC).length}
+      >
         Stalls:{' '}
         {record.stalls.length === 0
           ? 'none'
           : record.stalls
               .map(
                 (s) =>
-                  `at ${s.atSec.toFixed(1)} s for ${s.durationSec === undefined ? '…' : `${s.durationSec.toFixed(1)} s`}`,
+                  `at ${s.atSec.toFixed(1)} s for ${s.durationSec === undefined ? '…' : `${s.durationSec.toFixed(1)} s`} (${stallCause(s)})`,
               )
               .join(', ')}
       </Text>
     </Group>
   );
+}
+
+/** Whether the network starved the player or it had media it could not play in time. */
+function stallCause(stall: Stall): string {
+  return stall.bufferSec < EMPTY_BUFFER_SEC ? 'buffer empty' : `${stall.bufferSec.toFixed(1)} s buffered`;
 }
 
 /** The end of a run: what the viewer got on average, how long on each rung, and the stalls. */
@@ -35,7 +45,7 @@ export function LabSummaryTable({ summary, rungs }: { summary: LabSummary; rungs
         {summary.startupSec === undefined ? 'never' : `${summary.startupSec.toFixed(2)} s`};{' '}
         {summary.stallCount === 0
           ? 'no stalls'
-          : `${summary.stallCount} stall(s), ${summary.stallSec.toFixed(1)} s in all`}
+          : `${summary.stallCount} stall(s), ${summary.stallSec.toFixed(1)} s in all, ${summary.emptyBufferStalls} with the buffer empty`}
       </Text>
       <Table withTableBorder={false} verticalSpacing={2} fz="sm" maw={520}>
         <Table.Thead>

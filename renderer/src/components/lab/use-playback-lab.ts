@@ -20,7 +20,12 @@ export function usePlaybackLab(playlistUrl: string | undefined) {
     const video = player.video.current;
     if (!run || !video) return;
     const listeners = VIDEO_EVENTS.map((type) => {
-      const listener = () => setRecord((r) => r && recordEvent(r, type, elapsed()));
+      const listener = () => {
+        const ahead = video.buffered.length
+          ? video.buffered.end(video.buffered.length - 1) - video.currentTime
+          : 0;
+        setRecord((r) => r && recordEvent(r, type, elapsed(), Math.max(0, ahead)));
+      };
       video.addEventListener(type, listener);
       return () => video.removeEventListener(type, listener);
     });
