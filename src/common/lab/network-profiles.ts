@@ -24,7 +24,7 @@ const FOUR_G = { bitsPerSec: 9 * MBPS, latencyMs: 60 };
 function drop(id: string, name: string, afterSec: number, forSec: number): NetworkProfile {
   return {
     id,
-    label: `${name}: 4G, 0.5 Mb/s for ${forSec} s after ${afterSec} s, 4G again`,
+    label: `${name} (4G, ${forSec} s at 0.5 Mb/s from ${afterSec} s)`,
     latencyMs: FOUR_G.latencyMs,
     trace: [
       { bitsPerSec: FOUR_G.bitsPerSec, forSec: afterSec },

@@ -6,9 +6,9 @@ import type { LabRecord, LabSample } from './lab-record';
 
 const LANE = 64;
 const GAP = 22;
-const LEFT = 86;
+const LEFT = 70;
 const RIGHT = 12;
-const TOP = 6;
+const TOP = 18;
 const AXIS = 22;
 
 interface Lane {
@@ -41,7 +41,7 @@ export function LabTimeline(props: { record: LabRecord; rungs: Rung[]; profile: 
   const maxBuffer = Math.max(10, ...record.samples.map((s) => s.bufferSec));
   const lanes: Lane[] = [
     {
-      title: 'Rung',
+      title: 'Rung playing',
       testId: 'lab-lane-rung',
       max: Math.max(1, rungs.length - 1),
       ticks: rungs.map((r, i) => ({ value: i, label: `${i + 1} · ${r.height}p` })),
@@ -49,7 +49,7 @@ export function LabTimeline(props: { record: LabRecord; rungs: Rung[]; profile: 
       step: true,
     },
     {
-      title: 'Estimate',
+      title: 'Bandwidth: hls.js estimate (solid), the network (dashed)',
       testId: 'lab-lane-estimate',
       max: maxRate,
       ticks: [
@@ -59,7 +59,7 @@ export function LabTimeline(props: { record: LabRecord; rungs: Rung[]; profile: 
       value: (s) => s.bandwidthEstimate,
     },
     {
-      title: 'Buffer',
+      title: 'Buffer ahead of the play head',
       testId: 'lab-lane-buffer',
       max: maxBuffer,
       ticks: [
@@ -86,7 +86,7 @@ export function LabTimeline(props: { record: LabRecord; rungs: Rung[]; profile: 
       <svg width={width} height={height} role="img" aria-label="Playback timeline" data-testid="lab-timeline">
         {lanes.map((lane, i) => (
           <g key={lane.title} className="lab-lane" data-testid={lane.testId}>
-            <text className="lab-lane-title" x={4} y={top(i) + LANE / 2} dominantBaseline="middle">
+            <text className="lab-lane-title" x={LEFT} y={top(i) - 6}>
               {lane.title}
             </text>
             {lane.ticks.map((t) => (
