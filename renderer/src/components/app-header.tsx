@@ -6,6 +6,7 @@ import {
   Text,
   Title,
   Tooltip,
+  useComputedColorScheme,
   useMantineColorScheme,
 } from '@mantine/core';
 import { MAX_CONCURRENCY, type PresetEntry } from '../../../src/common/api/studio-api';
@@ -44,7 +45,9 @@ export function AppHeader({
   /** The browser's notification when the queue finishes (none on the desktop: it has its own). */
   notice?: { state: NoticeState; toggle: () => void };
 }) {
-  const { colorScheme, toggleColorScheme } = useMantineColorScheme();
+  const { toggleColorScheme } = useMantineColorScheme();
+  // The scheme on screen: with "auto" (the default) that is the system's, which may be dark.
+  const colorScheme = useComputedColorScheme('light');
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap" data-testid="app-header">
       <Title order={3} style={{ whiteSpace: 'nowrap' }}>

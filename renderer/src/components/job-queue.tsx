@@ -232,7 +232,6 @@ function JobRow({
       tabIndex={0}
       aria-label={`${job.fileName}, ${job.status}: Enter opens the source inspector`}
       aria-selected={selected === job.id}
-      bg={selected === job.id ? 'var(--mantine-color-indigo-light)' : undefined}
       onClick={(e: MouseEvent) => !isControl(e.target) && open()}
       onKeyDown={(e: KeyboardEvent) => {
         if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {

@@ -21,7 +21,9 @@ export function ValidationReport({ report }: { report: Report }) {
           {report.results.map((r) => (
             <Table.Tr key={r.id}>
               <Table.Td>
+                {/* Its whole word at any width: the rule's text wraps instead. */}
                 <Badge
+                  miw="max-content"
                   color={
                     r.status === 'pass'
                       ? 'green'
