@@ -84,7 +84,7 @@ export function PublishPanel({ api, job, targets }: { api: StudioApi; job: JobVi
             onChange={(e) => setNameEdit(e.currentTarget.value)}
             error={nameProblem}
             disabled={publishing}
-            w={260}
+            w={320}
             data-testid="publish-name"
           />
         </Group>
