@@ -257,7 +257,7 @@ describe('JobQueue', () => {
       />,
     );
     expect(screen.getByTestId('job-progress').textContent).toBe(
-      'measuring bit rates, writing playlists, validating…',
+      'comparing rungs with the source, measuring bit rates, writing playlists, validating…',
     );
   });
 

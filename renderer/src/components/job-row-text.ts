@@ -25,7 +25,8 @@ export function plainError(error: StudioErrorData, fileName: string): { headline
 }
 
 /** What packaging does after the last frame is encoded, so "100%" does not look stuck. */
-export const PACKAGING_STEPS = 'measuring bit rates, writing playlists, validating';
+export const PACKAGING_STEPS =
+  'comparing rungs with the source, measuring bit rates, writing playlists, validating';
 
 /** Seconds a job has run (so far, or in all), when it has started. */
 export function elapsedSec(job: JobView, now: number): number | undefined {
