@@ -183,6 +183,8 @@ describe('the playback lab in real Chromium against hls-studio serve, through it
           el.querySelector('[data-testid="lab-stalls"]')?.getAttribute('data-empty-buffer-count'),
         ),
         stallText: el.querySelector('[data-testid="lab-stalls"]')?.textContent,
+        estimateNow: Number(el.querySelector('[data-testid="lab-estimate"]')?.getAttribute('data-now')),
+        estimateLowest: Number(el.querySelector('[data-testid="lab-estimate"]')?.getAttribute('data-lowest')),
         startup: el.querySelector('[data-testid="lab-startup"]')?.textContent,
         secondsOnRung: [...el.querySelectorAll('[data-testid="lab-rung-time"]')].map((r) =>
           Number(r.getAttribute('data-sec')),
@@ -206,13 +208,15 @@ describe('the playback lab in real Chromium against hls-studio serve, through it
     expect(runs.cable!.levels.at(-1)).toBe(TOP);
     // (Its stalls are not asserted: on this shared machine (load 22 on 2 cores) Chromium once waited 0.2 s
     // at the switch to 720p right after startup, with a segment being transmuxed rather than downloaded.)
-    // The drop: down from where it was while the link gives 0.5 Mb/s, and up again once it recovers.
-    const drop = runs['short-drop']!.levels;
-    const down = drop.findIndex((l, i) => i > 0 && l < drop[i - 1]!);
+    // The drop: hls.js's estimate falls with the link and rises again after it, and the rung goes down
+    // from where it was. Back up is likely but not certain within a 40 s clip: hls.js weighs each sample by
+    // its download time, so the seconds spent on the slow link take many quick downloads to outweigh, and
+    // once the rest of the clip is buffered no more decisions are made (seen back up in 5 of 8 runs).
+    const drop = runs['short-drop']!;
+    expect(drop.estimateLowest).toBeLessThan(1_000_000);
+    expect(drop.estimateNow).toBeGreaterThan(2 * drop.estimateLowest);
+    const down = drop.levels.findIndex((l, i) => i > 0 && l < drop.levels[i - 1]!);
     expect(down).toBeGreaterThan(0);
-    const lowest = Math.min(...drop.slice(down));
-    expect(drop.slice(drop.indexOf(lowest, down))).toContainEqual(expect.any(Number));
-    expect(Math.max(...drop.slice(drop.indexOf(lowest, down)))).toBeGreaterThan(lowest);
   }, 150_000);
 
   it('screenshots of the lab after a run, light and dark, at 1400x900 and 1024x700', async () => {

@@ -3,10 +3,23 @@ import { bitrate } from '../format';
 import { rungName, type Rung } from '../preview/rung-label';
 import { EMPTY_BUFFER_SEC, type LabRecord, type LabSummary, type Stall } from './lab-record';
 
-/** Startup time and the stalls so far, under the timeline while the run goes on. */
+/** Startup time, hls.js's estimate (now and its lowest since startup) and the stalls so far. */
 export function LabFacts({ record }: { record: LabRecord }) {
+  const estimates = record.samples
+    .filter((s) => s.sec >= (record.startupSec ?? Infinity))
+    .map((s) => s.bandwidthEstimate);
   return (
     <Group gap="lg" data-testid="lab-facts">
+      {estimates.length > 0 && (
+        <Text
+          size="sm"
+          data-testid="lab-estimate"
+          data-now={estimates.at(-1)}
+          data-lowest={Math.min(...estimates)}
+        >
+          Estimate: {bitrate(estimates.at(-1)!)} (lowest {bitrate(Math.min(...estimates))})
+        </Text>
+      )}
       <Text size="sm" data-testid="lab-startup">
         Startup: {record.startupSec === undefined ? '…' : `${record.startupSec.toFixed(2)} s`}
       </Text>
