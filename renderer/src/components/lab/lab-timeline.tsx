@@ -33,11 +33,9 @@ export function LabTimeline(props: { record: LabRecord; rungs: Rung[]; profile: 
   const last = record.endSec ?? record.samples.at(-1)?.sec ?? 0;
   const span = Math.max(30, Math.ceil(last / 10) * 10);
   const x = (sec: number) => LEFT + (sec / span) * (width - LEFT - RIGHT);
-  const maxRate = Math.max(
-    ...rungs.map((r) => r.bitrate),
-    ...profile.trace.map((s) => s.bitsPerSec),
-    ...record.samples.map((s) => s.bandwidthEstimate),
-  );
+  // Scaled to the network and the ladder: one wild estimate (a fragment timed while the page was busy
+  // can read 100 Mb/s) would flatten everything else; estimates above the lane are drawn at its top.
+  const maxRate = 1.5 * Math.max(...rungs.map((r) => r.bitrate), ...profile.trace.map((s) => s.bitsPerSec));
   const maxBuffer = Math.max(10, ...record.samples.map((s) => s.bufferSec));
   const lanes: Lane[] = [
     {
