@@ -4,6 +4,7 @@ import { clip } from '../../../test/helpers/clips.js';
 import { encodeInto, testPreset } from '../../../test/helpers/encode.js';
 import { PROBE_CRFS } from '../../common/ffmpeg/probe-encode-args.js';
 import type { VideoJson } from '../package/video-json.js';
+import { measurePackageQuality } from '../quality/package-quality.js';
 
 describe('per-title ladder (--ladder auto, issue 15)', () => {
   it('probes every size at every CRF, picks rungs inside the preset’s bounds and records how in video.json', async () => {
@@ -38,5 +39,10 @@ describe('per-title ladder (--ladder auto, issue 15)', () => {
     expect(result.variants.map((v) => v.height)).toEqual(ladder.rungs.map((r) => r.height));
     expect(result.notes[0]).toMatch(/^per-title ladder: \d rung\(s\), top \d+ kb\/s/);
     expect(result.validation.valid).toBe(true);
+    // `hls-studio quality` measures it again with the rungs the analysis picked, not the preset's.
+    const again = await measurePackageQuality(result.packageDir, input);
+    expect(again.variants.map((v) => v.quality?.psnr.mean)).toEqual(
+      result.variants.map(() => expect.any(Number)),
+    );
   }, 240_000);
 });

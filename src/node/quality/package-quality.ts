@@ -36,10 +36,12 @@ export async function measurePackageQuality(
     () => true,
     () => false,
   );
-  const plan = planEncode(source, video.preset, {
+  // A per-title package was made with the rungs its analysis picked, recorded beside the preset.
+  const preset = video.ladder ? { ...video.preset, rungs: video.ladder.rungs } : video.preset;
+  const plan = planEncode(source, preset, {
     excerpt: video.excerpt,
     format: fmp4 ? 'fmp4' : 'ts',
-    codec: fmp4 && video.preset.video.codec === 'hevc' ? 'hevc' : undefined,
+    codec: fmp4 && preset.video.codec === 'hevc' ? 'hevc' : undefined,
   });
   const rungs = plan.video?.rungs ?? [];
   const matches =
