@@ -115,7 +115,7 @@ describe('bad configuration and bad credentials fail clearly, before any upload'
       message: expect.stringContaining('endpoint'),
     });
     await expect(publish({ store: 'r2', bucket: 'videos' })).rejects.toMatchObject({
-      message: expect.stringContaining('--account-id'),
+      message: expect.stringContaining('needs its account ID'),
     });
     await expect(publish(target({ prefix: 'a/../b' }))).rejects.toMatchObject({ code: 'PUBLISH_CONFIG' });
     expect(proxy.log).toEqual([]);
