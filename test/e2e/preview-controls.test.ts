@@ -256,9 +256,14 @@ describe("the package preview's controls in real Chromium against hls-studio ser
         ] as const) {
           await page.setViewportSize({ width, height });
           await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-          await page.evaluate(() =>
-            document.querySelector('[data-testid="package-preview"]')!.scrollIntoView({ block: 'end' }),
-          );
+          // The preview's top just under the sticky header: the A/B menus, the players and the bar in view
+          // (the quality section and the lab sit below them).
+          await page.evaluate(() => {
+            const top = document
+              .querySelector('[data-testid="package-preview"]')!
+              .getBoundingClientRect().top;
+            window.scrollBy(0, top - 72);
+          });
           const overflow = await page.evaluate(
             () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
           );
