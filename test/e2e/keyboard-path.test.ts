@@ -47,9 +47,9 @@ describe('drop to publish with the keyboard alone', () => {
     await studio?.close();
   });
 
-  it('Tab reaches "Add videos…" and Enter opens the file chooser', async () => {
+  it('Tab reaches "Add videos…" and Space opens the file chooser', async () => {
     await tabTo('the "Add videos…" button', button('Add videos…'));
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
     expect(chooser.isMultiple()).toBe(true);
     await chooser.setFiles(await clip(FILE, { width: 480, height: 270, durationSec: 2 }));
     const row = page.getByTestId('job-row').filter({ hasText: FILE });
