@@ -264,10 +264,16 @@ describe("the package preview's controls in real Chromium against hls-studio ser
               .getBoundingClientRect().top;
             window.scrollBy(0, top - 72);
           });
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-          );
-          expect(overflow, `${width}x${height} ${scheme}`).toBeLessThanOrEqual(0);
+          // Polled: the quality section below lays its charts out once video.json has come.
+          await expect
+            .poll(
+              () =>
+                page.evaluate(
+                  () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                ),
+              { message: `${width}x${height} ${scheme}: the page is wider than the window`, timeout: 10_000 },
+            )
+            .toBeLessThanOrEqual(0);
           // Paused at 45%, the pointer on the bar there, as a creator looking for a moment would.
           const point = await barPoint(0.45);
           await page.mouse.click(point.x, point.y);
