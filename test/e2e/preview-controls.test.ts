@@ -264,6 +264,8 @@ describe("the package preview's controls in real Chromium against hls-studio ser
               .getBoundingClientRect().top;
             window.scrollBy(0, top - 72);
           });
+          // The pointer off the page first: a tooltip left open by the last hover can sit past the edge.
+          await page.mouse.move(0, 0);
           // Polled: the quality section below lays its charts out once video.json has come.
           await expect
             .poll(
