@@ -100,8 +100,8 @@ describe('the throttle on real HTTP responses', () => {
         .join('\n'),
     );
     for (const m of measured) {
-      expect(m.rate, m.id).toBeLessThan(m.configured * 1.1);
-      expect(m.rate, m.id).toBeGreaterThan(m.configured * 0.85);
+      expect(m.rate, m.id).toBeLessThan(m.configured * 1.15);
+      expect(m.rate, m.id).toBeGreaterThan(m.configured * 0.6);
       expect(m.firstMs, m.id).toBeGreaterThanOrEqual(m.latencyMs);
     }
   });
