@@ -2,6 +2,7 @@ import { formatRational } from '../media/rational.js';
 import type { EncodePlan } from '../plan/encode-plan.js';
 import { safeInputOptions } from './input-args.js';
 import { decodedSource } from './hls-args.js';
+import { referenceSize } from './quality-args.js';
 
 /** One short window of the source the per-title analysis encodes. */
 export interface ProbeWindow {
@@ -36,7 +37,7 @@ export function buildProbeEncodeArgs(
   sizes: ProbeSize[],
 ): string[] {
   const video = plan.video!;
-  const rate = formatRational(video.rungs[video.rungs.length - 1]!.frameRate);
+  const rate = probeRate(plan);
   const branches = sizes.flatMap((_, s) => PROBE_CRFS.map((_c, c) => `[b${s}_${c}]`));
   const graph = [
     decodedSource(video, [`fps=${rate}`, `split=${branches.length}${branches.join('')}`]),
@@ -48,8 +49,7 @@ export function buildProbeEncodeArgs(
     ),
   ];
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-y'];
-  args.push(...safeInputOptions(), '-ss', String(w.startSec), '-t', String(w.durationSec));
-  args.push('-i', `file:${plan.input}`, '-filter_complex', graph.join(';'));
+  args.push(...windowInput(plan, w), '-filter_complex', graph.join(';'));
   sizes.forEach((_, s) =>
     PROBE_CRFS.forEach((crf, c) => {
       args.push(
@@ -80,13 +80,12 @@ export function buildProbeQualityArgs(
   sizes: ProbeSize[],
 ): string[] {
   const video = plan.video!;
-  const rate = formatRational(video.rungs[video.rungs.length - 1]!.frameRate);
-  const top = sizes.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+  const rate = probeRate(plan);
+  const top = referenceSize(sizes);
   const toReference = `setpts=PTS-STARTPTS,fps=${rate},scale=${top.width}:${top.height}:flags=bicubic,format=yuv420p,setsar=1`;
   const probes = sizes.flatMap((_, s) => PROBE_CRFS.map((crf) => ({ s, crf })));
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning'];
-  args.push(...safeInputOptions(), '-ss', String(w.startSec), '-t', String(w.durationSec));
-  args.push('-i', `file:${plan.input}`);
+  args.push(...windowInput(plan, w));
   for (const p of probes) {
     // Raw H.264 carries no timestamps: -framerate gives them, so both sides line up frame by frame.
     args.push('-protocol_whitelist', 'file', '-format_whitelist', 'h264', '-framerate', rate);
@@ -108,3 +107,14 @@ export function buildProbeQualityArgs(
   args.push('-f', 'null', '-');
   return args;
 }
+
+/** The top rung's frame rate: both runs of a window see the frames the top rung would keep. */
+const probeRate = (plan: EncodePlan) =>
+  formatRational(plan.video!.rungs[plan.video!.rungs.length - 1]!.frameRate);
+
+/** The window of the source as input 0, with the source's demuxer whitelist. */
+const windowInput = (plan: EncodePlan, w: ProbeWindow) => [
+  ...safeInputOptions(),
+  ...['-ss', String(w.startSec), '-t', String(w.durationSec)],
+  ...['-i', `file:${plan.input}`],
+];

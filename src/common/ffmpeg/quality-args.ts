@@ -1,5 +1,5 @@
 import { formatRational } from '../media/rational.js';
-import type { EncodePlan, VideoRungPlan } from '../plan/encode-plan.js';
+import type { EncodePlan } from '../plan/encode-plan.js';
 import { PACKAGE_NAMES } from '../package/package-layout.js';
 import { decodedSource, sourceInput } from './hls-args.js';
 
@@ -19,7 +19,10 @@ export const qualityStatsFiles = (rungId: string) => ({
 });
 
 /** The size both pictures are compared at: the top rung's (the largest; never above the source). */
-export function referenceSize(rungs: VideoRungPlan[]): { width: number; height: number } {
+export function referenceSize(rungs: readonly { width: number; height: number }[]): {
+  width: number;
+  height: number;
+} {
   const top = rungs.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
   return { width: top.width, height: top.height };
 }
