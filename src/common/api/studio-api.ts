@@ -3,7 +3,9 @@ import type { PackagedVariant } from '../encode-events.js';
 import type { ErrorCode, StudioErrorData } from '../errors.js';
 import type { SourceInfo } from '../media/source-info.js';
 import { PACKAGE_NAME } from '../package-name.js';
-import type { Preset } from '../presets/preset-schema.js';
+import type { Preset, Rung } from '../presets/preset-schema.js';
+import type { PerTitleBounds } from '../plan/per-title-ladder.js';
+import type { ProbePoint } from '../plan/rate-quality-hull.js';
 import type { PublishProgress, PublishSummary } from '../publish/publish-events.js';
 import { TARGET_NAME, TARGET_NAME_RULE } from '../publish/publish-target.js';
 import type { ValidationReport } from '../validate/validation-report.js';
@@ -22,6 +24,14 @@ export interface StudioApi {
   /** Encodes a short excerpt of a job's source with an unsaved preset, outside the queue. One at a time. */
   encodeExcerpt(request: ExcerptRequest): Promise<JobResult>;
   cancelExcerpt(request: Record<string, never>): Promise<void>;
+  /**
+   * Per-title analysis of a job's source with an unsaved preset (probe encodes, their rate-quality
+   * points, the rungs picked on the hull), outside the queue. One at a time; progress as 'per-title' events.
+   */
+  analyzePerTitle(request: PerTitleRequest): Promise<PerTitleAnalysis>;
+  cancelPerTitle(request: Record<string, never>): Promise<void>;
+  /** Queue jobs with this preset pick their ladder per title (`--ladder auto`), or use its fixed ladder. */
+  setPresetLadder(request: PresetLadderRequest): Promise<void>;
   listJobs(): Promise<JobView[]>;
   /** Queue files the back end can read (paths on its side: uploaded or picked). */
   addJobs(request: AddJobsRequest): Promise<JobView[]>;
@@ -187,6 +197,24 @@ export interface StudioSettings {
   defaultPresetId: string;
   defaultTarget?: string;
   credentialStorage: CredentialStorageInfo;
+  /** Presets whose queue jobs pick their ladder per title (`--ladder auto`); the others use their rungs. */
+  autoLadderPresets?: string[];
+}
+
+/** A per-title analysis as the editor shows it: what video.json's `ladder` records, for one source. */
+export interface PerTitleAnalysis {
+  jobId: string;
+  fileName: string;
+  /** The analysed source's duration: predicted package sizes are rates × this. */
+  durationSec: number;
+  windows: { startSec: number; durationSec: number }[];
+  points: ProbePoint[];
+  top: { kbps: number; reason: 'transparent' | 'flat' | 'preset maximum' };
+  /** The chosen rungs, lowest first, with their predicted PSNR (from the hull). */
+  rungs: Rung[];
+  predictedPsnr: number[];
+  bounds: PerTitleBounds;
+  elapsedSec: number;
 }
 
 export interface CredentialStorageInfo {
@@ -253,6 +281,7 @@ export type StudioEvent =
   | { type: 'order'; ids: string[] }
   | { type: 'drained'; done: number; failed: number; cancelled: number }
   | { type: 'excerpt'; state: 'encoding' | 'done' | 'failed' | 'cancelled'; ratio?: number }
+  | { type: 'per-title'; state: 'analyzing' | 'done' | 'failed' | 'cancelled'; ratio?: number }
   /** Presets, targets, watch folders or settings changed: refetch that list. */
   | { type: 'changed'; what: 'presets' | 'targets' | 'watch' | 'settings' }
   /**
@@ -296,6 +325,14 @@ export const excerptRequest = z
     durationSec: z.number().min(1).max(60).default(10),
   })
   .strict();
+export const perTitleRequest = z
+  .object({
+    jobId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    /** Validated by presetSchema in the back end, like an excerpt's. */
+    preset: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+export const presetLadderRequest = z.object({ id: presetId, ladder: z.enum(['fixed', 'auto']) }).strict();
 const targetName = z.string().regex(TARGET_NAME, TARGET_NAME_RULE);
 export const targetRequest = z.object({ name: targetName }).strict();
 export const saveTargetRequest = z
@@ -337,6 +374,8 @@ export type ConcurrencyRequest = z.infer<typeof concurrencyRequest>;
 export type PresetRequest = z.infer<typeof presetRequest>;
 export type SavePresetRequest = z.infer<typeof savePresetRequest>;
 export type ExcerptRequest = z.input<typeof excerptRequest>;
+export type PerTitleRequest = z.infer<typeof perTitleRequest>;
+export type PresetLadderRequest = z.infer<typeof presetLadderRequest>;
 export type TargetRequest = z.infer<typeof targetRequest>;
 export type SaveTargetRequest = z.infer<typeof saveTargetRequest>;
 export type PublishJobRequest = z.infer<typeof publishJobRequest>;
@@ -350,6 +389,9 @@ export const API_CALLS = {
   deletePreset: presetRequest,
   encodeExcerpt: excerptRequest,
   cancelExcerpt: emptyRequest,
+  analyzePerTitle: perTitleRequest,
+  cancelPerTitle: emptyRequest,
+  setPresetLadder: presetLadderRequest,
   listJobs: emptyRequest,
   addJobs: addJobsRequest,
   cancelJob: jobRequest,

@@ -38,6 +38,8 @@ export interface JobQueueOptions {
   liveBaseUrl?: string;
   concurrency?: number;
   loadPreset(id: string): Promise<Preset>;
+  /** How a job's ladder is chosen: the preset's own rungs, or per title (`--ladder auto`). Default fixed. */
+  ladderFor?(presetId: string): 'fixed' | 'auto';
   publish?: PublishFn;
   /** queue.json: every change is written there, and a restart continues from it. */
   stateFile?: string;
@@ -358,7 +360,14 @@ export class JobQueue {
       preset = await this.options.loadPreset(job.view.presetId);
       const result = await encodePackage(
         // Quality figures are on in the studio: the creator sees what each rung is worth (issue 15).
-        { input: job.input, packageDir, preset, overwrite: true, quality: true },
+        {
+          input: job.input,
+          packageDir,
+          preset,
+          overwrite: true,
+          quality: true,
+          ladder: this.options.ladderFor?.(job.view.presetId) ?? 'fixed',
+        },
         {
           signal: job.controller.signal,
           onEvent: (e) => this.onEncodeEvent(job, e),

@@ -15,6 +15,8 @@ export const settingsSchema = z.strictObject({
   defaultPresetId: z.string().default('web-compact'),
   defaultTarget: z.string().optional(),
   watchFolders: z.array(watchFolderSchema).default([]),
+  /** Presets whose queue jobs pick their ladder per title (`--ladder auto`), by id. */
+  autoLadderPresets: z.array(z.string()).default([]),
   /**
    * Files queued from watch folders (path|size|mtime), whichever folder saw them: a file is never
    * processed twice, across restarts, overlapping folders, or a folder removed and added again.

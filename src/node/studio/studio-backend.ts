@@ -9,6 +9,9 @@ import type {
   JobResult,
   JobView,
   MoveJobRequest,
+  PerTitleAnalysis,
+  PerTitleRequest,
+  PresetLadderRequest,
   PresetEntry,
   PresetRequest,
   PublishJobRequest,
@@ -30,6 +33,7 @@ import { NO_SECRET_STORAGE, type SecretCipher } from '../publish/credential-vaul
 import { describePublish, publishPackage } from '../publish/publish-package.js';
 import { ExcerptRunner } from './excerpt-runner.js';
 import { JobQueue } from './job-queue.js';
+import { PerTitleRunner } from './per-title-runner.js';
 import type { LiveJob } from './live-preview.js';
 import { SettingsStore } from './settings-store.js';
 import { TargetManager } from './target-manager.js';
@@ -70,6 +74,7 @@ export class StudioBackend implements StudioApi {
     readonly queue: JobQueue,
     private readonly excerpts: ExcerptRunner,
     private readonly watchFolders: WatchFolders,
+    private readonly perTitle: PerTitleRunner,
   ) {}
 
   static async open(options: StudioBackendOptions): Promise<StudioBackend> {
@@ -89,6 +94,7 @@ export class StudioBackend implements StudioApi {
       concurrency: settings.get().concurrency,
       stateFile: path.join(options.stateDir, 'queue.json'),
       loadPreset: (id) => presets.get(id),
+      ladderFor: (presetId) => (settings.get().autoLadderPresets.includes(presetId) ? 'auto' : 'fixed'),
       onCommand: (line) => log(`run: ${line}`),
       log,
       publish: async ({ packageDir, target, name }, ctx) => {
@@ -113,6 +119,10 @@ export class StudioBackend implements StudioApi {
       emit: (event) => relay.emit(event),
       onCommand: (line) => log(`run: ${line}`),
     });
+    const perTitle = new PerTitleRunner({
+      emit: (event) => relay.emit(event),
+      onCommand: (line) => log(`run: ${line}`),
+    });
     const watchFolders = new WatchFolders({
       settings,
       enqueue: async (file, key, folder) => {
@@ -133,7 +143,16 @@ export class StudioBackend implements StudioApi {
       log,
       ...options.watch,
     });
-    const backend = new StudioBackend(options, settings, presets, targets, queue, excerpts, watchFolders);
+    const backend = new StudioBackend(
+      options,
+      settings,
+      presets,
+      targets,
+      queue,
+      excerpts,
+      watchFolders,
+      perTitle,
+    );
     relay.emit = (event) => backend.emit(event);
     queue.onEvent((event) => {
       backend.emit(event);
@@ -160,6 +179,7 @@ export class StudioBackend implements StudioApi {
       this.settings.update((s) => ({
         ...s,
         defaultPresetId: s.defaultPresetId === replaceId ? to : s.defaultPresetId,
+        autoLadderPresets: s.autoLadderPresets.map((id) => (id === replaceId ? to : id)),
         watchFolders: s.watchFolders.map((f) => (f.presetId === replaceId ? { ...f, presetId: to } : f)),
       }));
       this.emit({ type: 'changed', what: 'watch' });
@@ -182,8 +202,11 @@ export class StudioBackend implements StudioApi {
         `queued jobs use "${id}": let them finish or remove them first`,
       );
     await this.presets.delete(id);
-    if (this.settings.get().defaultPresetId === id)
-      this.settings.update((s) => ({ ...s, defaultPresetId: 'web-compact' }));
+    this.settings.update((s) => ({
+      ...s,
+      defaultPresetId: s.defaultPresetId === id ? 'web-compact' : s.defaultPresetId,
+      autoLadderPresets: s.autoLadderPresets.filter((p) => p !== id),
+    }));
     this.emit({ type: 'changed', what: 'presets' });
   }
 
@@ -201,6 +224,30 @@ export class StudioBackend implements StudioApi {
 
   async cancelExcerpt(): Promise<void> {
     this.excerpts.cancel();
+  }
+
+  async analyzePerTitle(request: PerTitleRequest): Promise<PerTitleAnalysis> {
+    const job = this.queue.listJobs().find((j) => j.id === request.jobId);
+    if (!job) throw new StudioError('INVALID_ARGUMENT', `no job ${request.jobId}`);
+    return this.perTitle.run({
+      jobId: job.id,
+      fileName: job.fileName,
+      input: this.queue.inputOf(job.id),
+      preset: request.preset,
+    });
+  }
+
+  async cancelPerTitle(): Promise<void> {
+    this.perTitle.cancel();
+  }
+
+  async setPresetLadder({ id, ladder }: PresetLadderRequest): Promise<void> {
+    await this.presets.get(id);
+    this.settings.update((s) => {
+      const others = s.autoLadderPresets.filter((p) => p !== id);
+      return { ...s, autoLadderPresets: ladder === 'auto' ? [...others, id] : others };
+    });
+    this.emit({ type: 'changed', what: 'settings' });
   }
 
   // Queue
@@ -247,6 +294,7 @@ export class StudioBackend implements StudioApi {
       defaultPresetId: s.defaultPresetId,
       ...(s.defaultTarget ? { defaultTarget: s.defaultTarget } : {}),
       credentialStorage: this.targets.credentialStorage(),
+      autoLadderPresets: s.autoLadderPresets,
     };
   }
 
@@ -365,7 +413,11 @@ export class StudioBackend implements StudioApi {
   /** Stops everything; each step runs even if another fails, so the queue is always written. */
   async close(): Promise<void> {
     this.watchFolders.close();
-    const steps = await Promise.allSettled([this.excerpts.close(), this.queue.close()]);
+    const steps = await Promise.allSettled([
+      this.excerpts.close(),
+      this.perTitle.close(),
+      this.queue.close(),
+    ]);
     await this.settings.flush().catch(() => undefined);
     for (const step of steps)
       if (step.status === 'rejected') this.options.log?.(`while closing: ${(step.reason as Error).message}`);
