@@ -113,7 +113,7 @@ const probeRate = (plan: EncodePlan) =>
   formatRational(plan.video!.rungs[plan.video!.rungs.length - 1]!.frameRate);
 
 /** The window of the source as input 0, with the source's demuxer whitelist. */
-const windowInput = (plan: EncodePlan, w: ProbeWindow) => [
+export const windowInput = (plan: EncodePlan, w: ProbeWindow) => [
   ...safeInputOptions(),
   ...['-ss', String(w.startSec), '-t', String(w.durationSec)],
   ...['-i', `file:${plan.input}`],

@@ -23,6 +23,11 @@ describe('per-title ladder (--ladder auto, issue 15)', () => {
     const json = JSON.parse(await readFile(result.videoJson, 'utf8')) as VideoJson;
     const ladder = json.ladder!;
     expect(ladder.points).toHaveLength(3 * PROBE_CRFS.length);
+    // The windows come from one scene-detecting decode of the whole clip (4 s at the clip's rate).
+    expect(ladder.scenes.placement).toBe('motion quantiles');
+    expect(ladder.scenes.frames).toBeGreaterThan(90);
+    expect(ladder.windows).toHaveLength(4);
+    for (const w of ladder.windows) expect(w.startSec + w.durationSec).toBeLessThanOrEqual(4.01);
     for (const size of [180, 270, 360]) {
       const curve = ladder.points.filter((p) => p.height === size).sort((a, b) => a.crf - b.crf);
       // A lower CRF costs more bits and gives a better picture.

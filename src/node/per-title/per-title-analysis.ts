@@ -10,6 +10,9 @@ import {
   type ProbeSize,
   type ProbeWindow,
 } from '../../common/ffmpeg/probe-encode-args.js';
+import { buildSceneScanArgs, SCENE_SCAN_FILE } from '../../common/ffmpeg/scene-scan-args.js';
+import { createProgressParser } from '../../common/ffmpeg/progress-parser.js';
+import { parseSceneScan, pickProbeWindows, type SceneScanSummary } from '../../common/plan/scene-windows.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import { planEncode, type PlanOptions } from '../../common/plan/ladder-plan.js';
 import {
@@ -27,6 +30,8 @@ import { runProcess } from '../ffmpeg/runner.js';
 /** What video.json records of an automatic ladder: how it was chosen. */
 export interface PerTitleRecord {
   mode: 'auto';
+  /** How the windows were chosen: the scene scan's cuts, shots and cost. */
+  scenes: SceneScanSummary & { scanSec: number };
   windows: ProbeWindow[];
   points: ProbePoint[];
   top: PerTitleLadder['top'];
@@ -49,9 +54,10 @@ export const PROBE_WINDOW_SEC = 2;
 /**
  * `--ladder auto`: short probe encodes of the source at every size the preset's rungs would have and
  * three CRF values, measured against the source, give the rate-quality points; the rungs are picked
- * along their hull inside the preset's bounds (per-title-ladder.ts). Windows are spread evenly over the
- * picture (scene detection is not used yet). Cost: 4 × 2 s of source encoded at each size and CRF, and
- * measured once, whatever the source's length.
+ * along their hull inside the preset's bounds (per-title-ladder.ts). The windows are chosen by one fast
+ * decode of the source with scene detection (scene-windows.ts: shots at motion quantiles). Cost: that
+ * decode, which grows with the source's length, plus 4 × 2 s of source encoded at each size and CRF
+ * and measured once, whatever the length.
  */
 export async function analyzePerTitle(
   source: SourceInfo,
@@ -73,14 +79,34 @@ export async function analyzePerTitle(
   const sizes = [...candidates.values()];
   const span = plan.inputWindow ?? { startSec: 0, durationSec: plan.durationSec };
   const length = Math.min(PROBE_WINDOW_SEC, span.durationSec / PROBE_WINDOWS);
-  const windows = Array.from({ length: PROBE_WINDOWS }, (_, k) => ({
-    startSec: round(span.startSec + ((k + 0.5) * span.durationSec) / PROBE_WINDOWS - length / 2),
-    durationSec: round(length),
-  }));
+  // Shares of the work for progress: one decode of the span against the probes (3 CPU-seconds per
+  // second of window, size and CRF, as measured on 1080p; see docs/per-title.md).
+  const scanShare =
+    span.durationSec / (span.durationSec + PROBE_WINDOWS * length * sizes.length * PROBE_CRFS.length * 3);
   const { ffmpeg } = await binaries();
   const work = await mkdtemp(path.join(os.tmpdir(), 'hls-studio-per-title-'));
   const totals = new Map<string, { kbps: number; psnr: number }>();
+  let windows: ProbeWindow[];
+  let scenes: PerTitleRecord['scenes'];
   try {
+    const scanStarted = performance.now();
+    const progress = createProgressParser((p) =>
+      ctx.onProgress?.(scanShare * Math.min(1, p.outTimeSec / Math.max(span.durationSec, 0.001))),
+    );
+    await runProcess({
+      bin: ffmpeg.path,
+      args: buildSceneScanArgs(plan, span),
+      cwd: work,
+      signal: ctx.signal,
+      onCommand: ctx.onCommand,
+      stallTimeoutMs: ctx.stallTimeoutMs,
+      file: source.file,
+      onStdout: (chunk) => progress.push(chunk),
+    });
+    const frames = parseSceneScan(await readFile(path.join(work, SCENE_SCAN_FILE), 'utf8').catch(() => ''));
+    const picked = pickProbeWindows(frames, span, PROBE_WINDOWS, length);
+    windows = picked.windows;
+    scenes = { ...picked.summary, scanSec: round((performance.now() - scanStarted) / 1000) };
     for (const [k, w] of windows.entries()) {
       const fitted = sizes.map((s) => s.fitted);
       for (const args of [
@@ -105,7 +131,7 @@ export async function analyzePerTitle(
           const sum = totals.get(key) ?? { kbps: 0, psnr: 0 };
           totals.set(key, { kbps: sum.kbps + (bytes * 8) / w.durationSec / 1000, psnr: sum.psnr + psnr });
         }
-      ctx.onProgress?.((k + 1) / windows.length);
+      ctx.onProgress?.(scanShare + ((1 - scanShare) * (k + 1)) / windows.length);
     }
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -124,6 +150,7 @@ export async function analyzePerTitle(
   const ladder = pickPerTitleRungs(points, boundsFromRungs(preset.rungs), preset.rungs);
   return {
     mode: 'auto',
+    scenes,
     windows,
     points,
     top: ladder.top,

@@ -1,0 +1,165 @@
+import type { ProbeWindow } from '../ffmpeg/probe-encode-args.js';
+
+/** One decoded frame of the scene scan: its time and how much it differs from the frame before. */
+export interface ScanFrame {
+  timeSec: number;
+  /** Mean absolute difference from the previous frame (scdet's `mafd`, 0–100): how much moves. */
+  mafd: number;
+  /** scdet's scene score (0–100): a cut when it reaches the threshold. */
+  score: number;
+}
+
+/** A stretch of the source between two cuts (or a slice of a long one), with its average motion. */
+export interface Shot {
+  startSec: number;
+  endSec: number;
+  motion: number;
+}
+
+/** What video.json records of the scan: how the probe windows were chosen. */
+export interface SceneScanSummary {
+  frames: number;
+  cuts: number;
+  shots: number;
+  /** How the windows were placed: at motion quantiles over shots, or evenly (no usable scan). */
+  placement: 'motion quantiles' | 'even';
+}
+
+/** scdet's own default: a score of 10 is a cut. */
+export const CUT_SCORE = 10;
+
+/**
+ * Reads the scan's `metadata=mode=print` file: a `frame:N pts:… pts_time:T` line, then `lavfi.scd.*`
+ * lines for that frame. Frames without both values are skipped.
+ */
+export function parseSceneScan(text: string): ScanFrame[] {
+  const frames: ScanFrame[] = [];
+  let current: Partial<ScanFrame> | undefined;
+  const flush = () => {
+    if (current?.timeSec !== undefined && current.mafd !== undefined)
+      frames.push({ timeSec: current.timeSec, mafd: current.mafd, score: current.score ?? 0 });
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const head = /^frame:\d+\s+pts:\S+\s+pts_time:(\S+)/.exec(line);
+    if (head) {
+      flush();
+      const t = Number(head[1]);
+      current = Number.isFinite(t) ? { timeSec: t } : undefined;
+      continue;
+    }
+    const kv = /^lavfi\.scd\.(mafd|score)=(\S+)/.exec(line);
+    if (kv && current) {
+      const v = Number(kv[2]);
+      if (Number.isFinite(v)) current[kv[1] as 'mafd' | 'score'] = v;
+    }
+  }
+  flush();
+  return frames;
+}
+
+/**
+ * Shots of the span: cut where the scene score reaches CUT_SCORE, and shots longer than `maxShotSec`
+ * sliced evenly (a single two-hour take still offers a choice of places). Motion is the shot's mean
+ * frame difference, the cut frame itself left out (it measures the cut, not the shot).
+ */
+export function shotsOf(
+  frames: readonly ScanFrame[],
+  span: ProbeWindow,
+  maxShotSec: number,
+): { shots: Shot[]; cuts: number } {
+  const end = span.startSec + span.durationSec;
+  const bounds = [span.startSec];
+  for (const f of frames)
+    if (f.score >= CUT_SCORE && f.timeSec > span.startSec && f.timeSec < end) bounds.push(f.timeSec);
+  const cuts = bounds.length - 1;
+  bounds.push(end);
+  const shots: Shot[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const [a, b] = [bounds[i]!, bounds[i + 1]!];
+    const pieces = Math.max(1, Math.ceil((b - a) / maxShotSec));
+    for (let p = 0; p < pieces; p++) {
+      const s = a + ((b - a) * p) / pieces;
+      const e = a + ((b - a) * (p + 1)) / pieces;
+      const inside = frames.filter((f) => f.timeSec >= s && f.timeSec < e && f.score < CUT_SCORE);
+      const motion = inside.length ? inside.reduce((sum, f) => sum + f.mafd, 0) / inside.length : 0;
+      shots.push({ startSec: s, endSec: e, motion });
+    }
+  }
+  return { shots, cuts };
+}
+
+/**
+ * Representative windows: the shots sorted by motion, each weighted by its length, and one window taken
+ * at each of `count` evenly spaced quantiles (1/2k, 3/2k, …) of that distribution — so the probes see
+ * the calm and the busy parts of the film in the proportion the film has them. Each window sits in the
+ * middle of its shot (never across a cut when the shot is long enough), and no shot is used twice while
+ * unused ones remain. Without frames (the scan found nothing) the windows are spread evenly.
+ */
+export function pickProbeWindows(
+  frames: readonly ScanFrame[],
+  span: ProbeWindow,
+  count: number,
+  lengthSec: number,
+): { windows: ProbeWindow[]; summary: SceneScanSummary } {
+  if (frames.length < count) {
+    return {
+      windows: evenWindows(span, count, lengthSec),
+      summary: { frames: frames.length, cuts: 0, shots: 0, placement: 'even' },
+    };
+  }
+  const { shots, cuts } = shotsOf(frames, span, span.durationSec / count);
+  const byMotion = [...shots].sort((a, b) => a.motion - b.motion || a.startSec - b.startSec);
+  const total = byMotion.reduce((sum, s) => sum + (s.endSec - s.startSec), 0);
+  const used = new Set<Shot>();
+  const windows: ProbeWindow[] = [];
+  for (let k = 0; k < count; k++) {
+    const target = ((k + 0.5) / count) * total;
+    let acc = 0;
+    let pick = byMotion[byMotion.length - 1]!;
+    for (const s of byMotion) {
+      acc += s.endSec - s.startSec;
+      if (acc >= target) {
+        pick = s;
+        break;
+      }
+    }
+    // A shot already taken gives way to the nearest unused one in motion order.
+    if (used.has(pick)) {
+      const i = byMotion.indexOf(pick);
+      const free = byMotion
+        .map((s, j) => ({ s, d: Math.abs(j - i) }))
+        .filter(({ s }) => !used.has(s))
+        .sort((a, b) => a.d - b.d)[0];
+      if (free) pick = free.s;
+    }
+    used.add(pick);
+    windows.push(centeredIn(pick, span, lengthSec));
+  }
+  windows.sort((a, b) => a.startSec - b.startSec);
+  return {
+    windows,
+    summary: { frames: frames.length, cuts, shots: shots.length, placement: 'motion quantiles' },
+  };
+}
+
+/** The old placement: `count` windows at the middles of `count` equal parts of the span. */
+export function evenWindows(span: ProbeWindow, count: number, lengthSec: number): ProbeWindow[] {
+  const length = Math.min(lengthSec, span.durationSec / count);
+  return Array.from({ length: count }, (_, k) => ({
+    startSec: round(span.startSec + ((k + 0.5) * span.durationSec) / count - length / 2),
+    durationSec: round(length),
+  }));
+}
+
+/** A window of the given length in the middle of the shot, kept inside the span. */
+function centeredIn(shot: Shot, span: ProbeWindow, lengthSec: number): ProbeWindow {
+  const length = Math.min(lengthSec, span.durationSec);
+  const mid = (shot.startSec + shot.endSec) / 2;
+  const start = Math.min(
+    Math.max(mid - length / 2, span.startSec),
+    span.startSec + span.durationSec - length,
+  );
+  return { startSec: round(start), durationSec: round(length) };
+}
+
+const round = (v: number) => Math.round(v * 100) / 100;
