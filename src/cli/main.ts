@@ -72,14 +72,16 @@ interface EncodeFlags {
   quality?: boolean;
   ladder?: 'fixed' | 'auto';
   json?: boolean;
+  target?: string;
+  endpoint?: string;
 }
 
 program
   .command('encode')
   .description('encode video files into HLS packages (one folder per file)')
-  .argument('<files...>', 'video or audio files')
+  .argument('<files...>', 'video or audio files, or s3://bucket/key and gs://bucket/key objects')
   .option('-p, --preset <name|file>', 'built-in preset id or a preset .json file', DEFAULT_PRESET_ID)
-  .option('-o, --out <dir>', 'folder that receives one package folder per file', 'hls-out')
+  .option('-o, --out <dir|url>', 'folder, or s3://bucket/prefix: receives one package per file', 'hls-out')
   .option(
     '--segment-duration <seconds>',
     'target segment duration (default from the preset, 6)',
@@ -127,7 +129,9 @@ program
   .option('--quality', 'compare every rung with the source: PSNR and SSIM per rung and segment (default)')
   .option('--no-quality', 'skip the comparison (saves its time, about a tenth of the encode)')
   .option('--json', 'print events as JSON lines')
-  .action(async (files: string[], flags: EncodeFlags) => {
+  .option('-t, --target <name>', 'publish to a saved target (its store, bucket and prefix)')
+  .option('--endpoint <url>', 'S3 API endpoint of s3:// inputs and outputs (MinIO, radosgw, …)')
+  .action(async (files: string[], flags: EncodeFlags, cmd: Command) => {
     const preset = await loadPreset(flags.preset);
     await binaries();
     const planOptions: PlanOptions = {
@@ -163,6 +167,8 @@ program
         ladder: flags.ladder,
         json: flags.json === true,
         signal,
+        store: { target: flags.target, endpoint: flags.endpoint },
+        outDefaulted: cmd.getOptionValueSource('out') === 'default',
       }),
     );
     process.exitCode = code;

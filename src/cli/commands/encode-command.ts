@@ -4,7 +4,9 @@ import { StudioError, toErrorData, type StudioErrorData } from '../../common/err
 import { packageNameFor } from '../../common/package-name.js';
 import type { PlanOptions } from '../../common/plan/ladder-plan.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
-import { encodePackage } from '../../node/encode/encode-package.js';
+import { isRemoteUrl } from '../../node/remote/object-url.js';
+import { encodeRemote, type RemoteEncodeEvent } from '../../node/remote/remote-encode.js';
+import type { StoreChoice } from '../../node/remote/store-target.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { printReport } from './validate-command.js';
 import { formatBitrate, formatBytes, formatDuration, formatProgressLine } from '../progress-line.js';
@@ -22,6 +24,10 @@ export interface EncodeCommandOptions {
   ladder?: 'fixed' | 'auto';
   json: boolean;
   signal: AbortSignal;
+  /** `--target` / `--endpoint`: the store of s3:// and gs:// inputs and outputs (docs/remote-io.md). */
+  store?: StoreChoice;
+  /** `--out` was not given: with `--target`, the package goes to the target's bucket and prefix. */
+  outDefaulted?: boolean;
 }
 
 type FileOutcome =
@@ -33,13 +39,21 @@ export async function runEncodeCommand(options: EncodeCommandOptions): Promise<n
   const names = new Set<string>();
   for (const file of options.files) {
     if (options.signal.aborted) break;
-    const packageDir = path.resolve(options.outDir, uniqueName(packageNameFor(file), names));
+    const name = uniqueName(
+      packageNameFor(isRemoteUrl(file) ? file.replace(/^\w+:\/\/[^/]*/, '') : file),
+      names,
+    );
     const report = options.json ? jsonReporter(file) : humanReporter(file);
+    // Local or in a bucket, the same path: encodeRemote only adds the download and the publish.
+    const out = options.outDefaulted && options.store?.target !== undefined ? undefined : options.outDir;
+    let encoding = false;
     try {
-      const result = await encodePackage(
+      const { result } = await encodeRemote(
         {
           input: file,
-          packageDir,
+          ...(out === undefined ? {} : { out }),
+          ...(options.store ? { store: options.store } : {}),
+          name,
           preset: options.preset,
           planOptions: options.planOptions,
           overwrite: options.overwrite,
@@ -47,11 +61,20 @@ export async function runEncodeCommand(options: EncodeCommandOptions): Promise<n
           quality: options.quality,
           ladder: options.ladder,
         },
-        { signal: options.signal, onEvent: report },
+        {
+          signal: options.signal,
+          onEvent: (event) => {
+            encoding ||= event.type === 'encode';
+            if (event.type === 'encode') report(event.event);
+            else remoteReport(event, options.json, file);
+          },
+        },
       );
       outcomes.push({ file, ok: true, result });
     } catch (error) {
       outcomes.push({ file, ok: false, error: toErrorData(error) });
+      // The input and output checks fail before the encode has a chance to report it.
+      if (!encoding) report({ type: 'failed', error: toErrorData(error) });
       if (error instanceof StudioError && error.code === 'CANCELLED') break;
     }
   }
@@ -85,6 +108,34 @@ function uniqueName(name: string, taken: Set<string>): string {
   for (let n = 2; taken.has(candidate); n++) candidate = `${name}-${n}`;
   taken.add(candidate);
   return candidate;
+}
+
+/** The download and publish steps of a bucket-in/bucket-out encode (the encode reports as usual). */
+function remoteReport(event: RemoteEncodeEvent, json: boolean, file: string): void {
+  if (json) {
+    if (event.type !== 'download' && !(event.type === 'publish' && event.event.type === 'progress'))
+      writeJson({
+        file,
+        ...(event.type === 'publish' ? { ...event.event, type: `publish-${event.event.type}` } : event),
+      });
+    return;
+  }
+  const out = (text: string) => process.stdout.write(text);
+  if (event.type === 'checked') {
+    out(
+      `● ${event.input} → ${event.output}${event.bytes === undefined ? '' : ` (${formatBytes(event.bytes)} to download)`}\n`,
+    );
+    for (const w of event.warnings) out(`  warning: ${w}\n`);
+  } else if (event.type === 'publish') {
+    const e = event.event;
+    if (e.type === 'warning') out(`  warning: ${e.message}\n`);
+    if (e.type === 'verified' && !e.ok)
+      for (const f of e.failures.slice(0, 10)) out(`  ✗ ${f.path}: ${f.problem}\n`);
+    if (e.type === 'done')
+      out(
+        `  published ${e.uploaded} file(s) (${formatBytes(e.bytesSent)}) in ${e.durationSec.toFixed(1)} s\n  playback URL: ${e.playbackUrl}\n`,
+      );
+  }
 }
 
 function jsonReporter(file: string): (event: EncodeEvent) => void {
