@@ -13,7 +13,7 @@ import { generatedBases } from './fuzz-sources.js';
  * that costs seconds per file on two cores. `npm run fuzz` is the long version.
  */
 const PROBE_PER_BASE = Number(process.env.FUZZ_PROBE_PER_BASE ?? 40);
-const ENCODE_PER_BASE = Number(process.env.FUZZ_PER_BASE ?? 6);
+const ENCODE_PER_BASE = Number(process.env.FUZZ_PER_BASE ?? 4);
 
 describe('fuzz: damaged clips', () => {
   it(
