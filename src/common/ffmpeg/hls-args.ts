@@ -16,6 +16,28 @@ export function buildHlsArgs(plan: EncodePlan): string[] {
 }
 
 /**
+ * Where a chunk's output sits on the film's timeline (chunked encodes, issue 16): its first timestamp
+ * and the package-wide number of its first segment.
+ */
+export interface ChunkTimeline {
+  startSec: number;
+  firstSegment: number;
+}
+
+/**
+ * One part of a chunked encode (chunk-plan.ts makes the plan: one window of every rung, or the
+ * film-long audio and image frames), written as if it were that part of a one-pass run: timestamps
+ * from the window's start (`-output_ts_offset`) and segment numbers that continue the previous
+ * window's, so the stitched playlists need no EXT-X-DISCONTINUITY. No shift of negative timestamps
+ * in either muxer: the mpegts muxer would otherwise move only the first chunk by the encoder's B-frame
+ * delay (one frame back at every join) and the audio by its AAC priming (docs/chunked-encoding.md).
+ * Measured on ffmpeg 5.1.
+ */
+export function buildChunkArgs(plan: EncodePlan, timeline: ChunkTimeline): string[] {
+  return hlsArgs(plan, undefined, timeline);
+}
+
+/**
  * The audio renditions alone, made again to last exactly `endSec` (the encoded video's length): the
  * same encoder settings and segmenting, silence added after the last sample and the output cut at the
  * end (package-steps.ts audioRefitEndSec says when).
@@ -24,7 +46,7 @@ export function buildAudioRefitArgs(plan: EncodePlan, endSec: number): string[] 
   return hlsArgs({ ...plan, video: undefined, images: undefined }, endSec);
 }
 
-function hlsArgs(plan: EncodePlan, audioEndSec: number | undefined): string[] {
+function hlsArgs(plan: EncodePlan, audioEndSec: number | undefined, timeline?: ChunkTimeline): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
   args.push(...sourceInput(plan));
   if (plan.video) args.push('-filter_complex', filterGraph(plan.video, plan.images));
@@ -35,14 +57,25 @@ function hlsArgs(plan: EncodePlan, audioEndSec: number | undefined): string[] {
     streamMap.push(`v:${i},name:${r.id}`);
   });
   // Keyframes by time, not frame count: every rung gets one at the same instants, whatever its rate.
-  if (plan.video) args.push('-force_key_frames:v', `expr:gte(t,n_forced*${plan.keyframeIntervalSec})`);
+  if (plan.video?.rungs.length)
+    args.push('-force_key_frames:v', `expr:gte(t,n_forced*${plan.keyframeIntervalSec})`);
   plan.audio.forEach((a, i) => {
     args.push(...audioArgs(a, i, audioEndSec !== undefined));
     streamMap.push(`a:${i},name:${a.id}`);
   });
   args.push('-map_metadata', '-1', '-map_chapters', '-1', '-max_muxing_queue_size', '4096');
   if (audioEndSec !== undefined) args.push('-t', audioEndSec.toFixed(3));
+  if (timeline) args.push('-avoid_negative_ts', 'disabled', '-output_ts_offset', String(timeline.startSec));
   args.push('-f', 'hls', '-hls_time', String(plan.segmentDurationSec), '-hls_playlist_type', 'vod');
+  if (timeline) {
+    // fMP4: the mp4 muxer would write a chunk's start as an empty edit in its own init section and
+    // start tfdt at 0; frag_discont puts the start in tfdt, so the first chunk's init serves them all.
+    const options = [
+      'avoid_negative_ts=disabled',
+      ...(plan.format === 'fmp4' ? ['movflags=+frag_discont'] : []),
+    ];
+    args.push('-hls_segment_options', options.join(':'), '-start_number', String(timeline.firstSegment));
+  }
   args.push('-hls_list_size', '0', '-hls_flags', 'independent_segments');
   if (plan.format === 'fmp4') {
     // The HLS muxer cuts one fragment per segment. No movflags of our own: in ffmpeg 5.1 any automatic

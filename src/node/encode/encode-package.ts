@@ -29,6 +29,7 @@ import { measureQuality, summarizeQuality, type QualityPassContext } from '../qu
 import { analyzePerTitle, type PerTitleRecord } from '../per-title/per-title-analysis.js';
 import { refitAudio } from './audio-refit.js';
 import { prepareInputs } from './prepare-inputs.js';
+import { chunkedRun } from '../chunks/chunked-run.js';
 
 export interface EncodeRequest {
   input: string;
@@ -43,6 +44,8 @@ export interface EncodeRequest {
   quality?: boolean | { sampleEvery?: number };
   /** 'auto': rungs picked for this source from probe encodes inside the preset's bounds (per-title). */
   ladder?: 'fixed' | 'auto';
+  /** Above 1: the video is encoded in this many segment-aligned windows and stitched (chunked-run.ts). */
+  chunks?: number;
 }
 
 export interface EncodeContext {
@@ -120,36 +123,17 @@ async function encodePlanned(
       signal: context.signal,
       onCommand,
     });
-    const args = buildHlsArgs(plan);
-    emit({
-      type: 'planned',
-      plan,
-      commandLine: formatCommandLine(ffmpeg.path, args),
-      stagingDir: staging.path,
-    });
-    let done = 0;
-    const eta = createEtaEstimator(plan.durationSec);
-    const encodeStarted = performance.now();
-    const parser = createProgressParser((p) => {
-      const estimate = estimateProgress(p, plan.durationSec);
-      const { ratio } = estimate;
-      const etaSec = p.end
-        ? 0
-        : (eta((performance.now() - encodeStarted) / 1000, p.outTimeSec) ?? estimate.etaSec);
-      // A progress bar never goes back (out_time can dip while a lagging output catches up).
-      done = Math.max(done, ratio);
-      emit({ type: 'progress', ratio: done, etaSec, outTimeSec: p.outTimeSec, fps: p.fps, speed: p.speed });
-    });
     const stallTimeoutMs = stallTimeoutSec(request.stallTimeoutSec) * 1000;
-    const mainRun = await runProcess({
-      bin: ffmpeg.path,
-      args,
-      cwd: staging.path,
+    const encodeStarted = performance.now();
+    const mediaRun = (request.chunks ?? 1) > 1 && plan.video ? chunkedRun(request.chunks!) : oneRun;
+    const mainRun = await mediaRun(plan, {
+      source,
+      stagingDir: staging.path,
+      workDir,
       signal: context.signal,
-      stallTimeoutMs,
-      onStdout: (chunk) => parser.push(chunk),
+      emit,
       onCommand,
-      file: source.file,
+      stallTimeoutMs,
     });
     mainRunTail = mainRun.stderrTail;
     const encodeSec = (performance.now() - encodeStarted) / 1000;
@@ -283,6 +267,55 @@ async function encodePlanned(
     throw explainEncodeFailure(source.file, error, mainRunTail, staging.path);
   }
 }
+
+/** What runs ffmpeg for the package's media between preparing the inputs and packaging what it wrote. */
+export type MediaRun = (plan: EncodePlan, ctx: MediaRunContext) => Promise<{ stderrTail: string[] }>;
+
+export interface MediaRunContext {
+  source: SourceInfo;
+  /** The package's staging folder: what the run writes there is packaged as ffmpeg's one run would be. */
+  stagingDir: string;
+  workDir: string;
+  signal?: AbortSignal;
+  emit: (event: EncodeEvent) => void;
+  onCommand: (commandLine: string) => void;
+  stallTimeoutMs: number;
+}
+
+/** One ffmpeg run for the whole ladder, the audio and the image frames (buildHlsArgs). */
+const oneRun: MediaRun = async (plan, ctx) => {
+  const { ffmpeg } = await binaries();
+  const args = buildHlsArgs(plan);
+  ctx.emit({
+    type: 'planned',
+    plan,
+    commandLine: formatCommandLine(ffmpeg.path, args),
+    stagingDir: ctx.stagingDir,
+  });
+  let done = 0;
+  const eta = createEtaEstimator(plan.durationSec);
+  const encodeStarted = performance.now();
+  const parser = createProgressParser((p) => {
+    const estimate = estimateProgress(p, plan.durationSec);
+    const { ratio } = estimate;
+    const etaSec = p.end
+      ? 0
+      : (eta((performance.now() - encodeStarted) / 1000, p.outTimeSec) ?? estimate.etaSec);
+    // A progress bar never goes back (out_time can dip while a lagging output catches up).
+    done = Math.max(done, ratio);
+    ctx.emit({ type: 'progress', ratio: done, etaSec, outTimeSec: p.outTimeSec, fps: p.fps, speed: p.speed });
+  });
+  return runProcess({
+    bin: ffmpeg.path,
+    args,
+    cwd: ctx.stagingDir,
+    signal: ctx.signal,
+    stallTimeoutMs: ctx.stallTimeoutMs,
+    onStdout: (chunk) => parser.push(chunk),
+    onCommand: ctx.onCommand,
+    file: ctx.source.file,
+  });
+};
 
 /**
  * Quality figures are an extra too: a measuring run that fails (a rung the HLS demuxer cannot read back,
