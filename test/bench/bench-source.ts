@@ -21,6 +21,11 @@ export interface SourceSpec {
   /** ffmpeg `noise` filter strength (alls), temporal (allf=t). */
   grain: number;
   x264Preset: string;
+  /**
+   * Another lavfi picture than testsrc2 (per-title bench: content of other difficulty): a graph that
+   * makes width x height at frameRate; the grain, when > 0, is added after it.
+   */
+  picture?: { name: string; graph: string };
 }
 
 export interface BenchSource {
@@ -38,7 +43,7 @@ const AUDIO_KBPS = 192;
 
 export function sourceKey(spec: SourceSpec): string {
   return [
-    `testsrc2-${RECIPE}`,
+    `${spec.picture?.name ?? 'testsrc2'}-${RECIPE}`,
     `${spec.width}x${spec.height}`,
     `${spec.frameRate}fps`,
     `${spec.durationSec}s`,
@@ -90,15 +95,25 @@ export async function ensureSource(dir: string, spec: SourceSpec, ffmpeg: string
 }
 
 function generateArgs(spec: SourceSpec, output: string): string[] {
-  const { width, height, frameRate, durationSec, videoKbps } = spec;
+  const { width, height, frameRate, durationSec, videoKbps, picture } = spec;
+  // Grain after the conversion to 4:2:0, so it is in the very samples x264 encodes.
+  const grain = `noise=alls=${spec.grain}:allf=t`;
+  const video = picture
+    ? [
+        '-t',
+        String(durationSec),
+        '-f',
+        'lavfi',
+        '-i',
+        `${picture.graph},format=yuv420p${spec.grain > 0 ? `,${grain}` : ''}`,
+      ]
+    : [
+        ...['-f', 'lavfi', '-i'],
+        `testsrc2=size=${width}x${height}:rate=${frameRate}:duration=${durationSec},format=yuv420p,${grain}`,
+      ];
   return [
     ...['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y'],
-    '-f',
-    'lavfi',
-    '-i',
-    // Grain after the conversion to 4:2:0, so it is in the very samples x264 encodes.
-    `testsrc2=size=${width}x${height}:rate=${frameRate}:duration=${durationSec},format=yuv420p,` +
-      `noise=alls=${spec.grain}:allf=t`,
+    ...video,
     '-f',
     'lavfi',
     '-i',

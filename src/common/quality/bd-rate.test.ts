@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bdRate, overlapPsnr, type RatePoint } from './bd-rate.js';
+import { bdRate, overlapPsnr, rateDifferenceAt, type RatePoint } from './bd-rate.js';
 
 const fixed: RatePoint[] = [
   { kbps: 600, psnr: 33.1 },
@@ -80,5 +80,19 @@ describe('Bjøntegaard delta rate', () => {
   it('does not depend on the order of the points; a rung at a repeated PSNR keeps the cheaper rate', () => {
     const shuffled = [fixed[2]!, fixed[0]!, fixed[3]!, fixed[1]!, { kbps: 1500, psnr: 36.4 }];
     expect(bdRate(fixed, shuffled)).toBeCloseTo(0, 10);
+  });
+
+  it('one rung against a curve: its rate against the curve’s at the same PSNR; outside the range, undefined', () => {
+    // On the reference's knot at 36.4 dB (1200 kb/s), 900 kb/s is 25% fewer bits.
+    expect(rateDifferenceAt(fixed, { kbps: 900, psnr: 36.4 })).toBeCloseTo(-25, 10);
+    expect(rateDifferenceAt(fixed, { kbps: 600, psnr: 33.1 })).toBeCloseTo(0, 10);
+    // Halfway in log rate between two knots of a straight (log) line: 1000 → 4000 at 30 → 40 dB.
+    const line = [
+      { kbps: 1000, psnr: 30 },
+      { kbps: 4000, psnr: 40 },
+    ];
+    expect(rateDifferenceAt(line, { kbps: 2000, psnr: 35 })).toBeCloseTo(0, 10);
+    expect(rateDifferenceAt(line, { kbps: 1000, psnr: 35 })).toBeCloseTo(-50, 10);
+    expect(rateDifferenceAt(fixed, { kbps: 500, psnr: 50 })).toBeUndefined();
   });
 });

@@ -47,6 +47,18 @@ function overlap(a: Curve, b: Curve): { min: number; max: number } | undefined {
   return max > min ? { min, max } : undefined;
 }
 
+/**
+ * Bits one point (a one-rung ladder) spends against a curve at the point's own PSNR, in percent: the
+ * delta rate's limit when the common range shrinks to one quality. Undefined outside the curve's range.
+ */
+export function rateDifferenceAt(reference: readonly RatePoint[], point: RatePoint): number | undefined {
+  const c = logRateCurve(reference);
+  if (!c || !(point.kbps > 0) || point.psnr < c.xs[0]! || point.psnr > c.xs[c.xs.length - 1]!)
+    return undefined;
+  const i = Math.max(0, c.xs.findIndex((x) => x >= point.psnr) - 1);
+  return (point.kbps / Math.exp(valueAt(c, i, point.psnr)) - 1) * 100;
+}
+
 /** ln(rate) over PSNR: knots `xs` (PSNR, increasing), values `ys` and PCHIP slopes `ds`. */
 interface Curve {
   xs: number[];
