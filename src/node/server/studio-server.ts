@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { appendFile, mkdir, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -23,6 +23,7 @@ import { StudioBackend, type StudioBackendOptions } from '../studio/studio-backe
 import { contentTypeFor } from './content-types.js';
 import { LabSessions } from './network-throttle.js';
 import { folderEntries, zipSize, zipStream } from './zip-stream.js';
+import { readJson, sameSecret, sendJson } from './http-json.js';
 
 export interface StudioServerOptions {
   /** 0 picks a free port. */
@@ -101,7 +102,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, { error: String((error as Error).message) });
+      if (!res.headersSent) sendJson(res, 500, { error: String((error as Error).message) });
       else res.destroy();
     });
   });
@@ -109,13 +110,13 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     const refusal = refuse(req, url);
-    if (refusal) return send(res, refusal.status, { error: refusal.reason });
+    if (refusal) return sendJson(res, refusal.status, { error: refusal.reason });
     if (url.searchParams.get('token') === token) {
       res.setHeader('Set-Cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
     }
     if (req.method === 'POST' && url.pathname.startsWith('/api/call/')) {
       const body = await readJson(req);
-      return send(res, 200, await dispatchCall(backend, url.pathname.slice('/api/call/'.length), body));
+      return sendJson(res, 200, await dispatchCall(backend, url.pathname.slice('/api/call/'.length), body));
     }
     if (req.method === 'PUT' && url.pathname === '/api/upload') return upload(req, res, url);
     if (req.method === 'GET' && url.pathname.startsWith('/packages/')) return servePackage(res, url);
@@ -124,7 +125,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     if (req.method === 'GET' && url.pathname.startsWith(`${LAB_ROUTE}/`)) return serveLab(res, url);
     if (req.method === 'GET')
       return serveStatic(res, rendererDir, url.pathname === '/' ? '/index.html' : url.pathname, true);
-    send(res, 405, { error: 'method not allowed' });
+    sendJson(res, 405, { error: 'method not allowed' });
   }
 
   /** Host must be this server (DNS rebinding), Origin when present too, and the token must match. */
@@ -153,20 +154,20 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       await rm(folder, { recursive: true, force: true }).catch(() => undefined);
       throw error;
     }
-    send(res, 200, { path: file });
+    sendJson(res, 200, { path: file });
   }
 
   async function servePackage(res: ServerResponse, url: URL, pace?: Transform): Promise<void> {
     const [, , jobId, ...rest] = url.pathname.split('/');
     const dir = jobId ? backend.packageDirOf(jobId) : undefined;
-    if (!dir) return send(res, 404, { error: 'no such package' });
+    if (!dir) return sendJson(res, 404, { error: 'no such package' });
     return serveStatic(res, dir, '/' + rest.map(decodeURIComponent).join('/'), false, pace);
   }
 
   /** The playback lab: a package's files through a simulated network (see network-throttle.ts). */
   async function serveLab(res: ServerResponse, url: URL): Promise<void> {
     const lab = labs.route(url.pathname);
-    if (!lab) return send(res, 404, { error: 'no such lab profile' });
+    if (!lab) return sendJson(res, 404, { error: 'no such lab profile' });
     const gone = new AbortController();
     res.once('close', () => gone.abort());
     if (!(await lab.link.latency(gone.signal))) return;
@@ -177,13 +178,13 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   async function serveZip(res: ServerResponse, url: URL): Promise<void> {
     // Job ids are [a-z0-9-]: anything else (encoded or not) names no package.
     const dir = backend.packageDirOf(url.pathname.slice(PACKAGE_ZIP_ROUTE.length + 1));
-    if (!dir) return send(res, 404, { error: 'no such package' });
+    if (!dir) return sendJson(res, 404, { error: 'no such package' });
     const entries = await folderEntries(dir);
     let size: number;
     try {
       size = zipSize(entries);
     } catch (error) {
-      return send(res, 413, { error: (error as Error).message });
+      return sendJson(res, 413, { error: (error as Error).message });
     }
     const name = `${path.basename(dir)}.zip`;
     res.writeHead(200, {
@@ -204,14 +205,14 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   async function serveLive(res: ServerResponse, url: URL): Promise<void> {
     const [jobId = '', ...rest] = url.pathname.slice(LIVE_PREFIX.length + 1).split('/');
     const job = backend.liveJobOf(jobId);
-    if (!job) return send(res, 404, { error: 'no live preview' });
+    if (!job) return sendJson(res, 404, { error: 'no live preview' });
     // Held while the segment is encoded: given up when the player goes away.
     const gone = new AbortController();
     res.once('close', () => gone.abort());
     const reply = await liveReply(job, rest.map(decodeURIComponent).join('/'), { signal: gone.signal });
     if (reply.status !== 200) {
       if (res.destroyed) return;
-      return send(res, reply.status, { error: reply.message });
+      return sendJson(res, reply.status, { error: reply.message });
     }
     const headers = {
       'Content-Type': reply.contentType,
@@ -237,9 +238,9 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   ): Promise<void> {
     const file = path.resolve(root, '.' + path.posix.normalize(pathname));
     if (!file.startsWith(path.resolve(root) + path.sep))
-      return send(res, 403, { error: 'outside the served folder' });
+      return sendJson(res, 403, { error: 'outside the served folder' });
     const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) return send(res, 404, { error: 'not found' });
+    if (!info?.isFile()) return sendJson(res, 404, { error: 'not found' });
     res.writeHead(200, {
       'Content-Type': contentTypeFor(file),
       'Content-Length': info.size,
@@ -302,43 +303,11 @@ export function uploadFileName(name: string): string {
   return safe === '' || /^\.+$/.test(safe) ? `${packageNameFor(safe)}${ext}` : safe;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-  });
-  res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 1024 * 1024) throw new Error('request too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return text ? JSON.parse(text) : {};
-  } catch {
-    return undefined;
-  }
-}
-
 function cookie(header: string | undefined, name: string): string | undefined {
   return header
     ?.split(';')
     .map((c) => c.trim().split('='))
     .find(([k]) => k === name)?.[1];
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Opens a URL in the default browser: argument arrays, no shell. */
