@@ -71,6 +71,7 @@ interface EncodeFlags {
   stallTimeout?: number;
   quality?: boolean;
   ladder?: 'fixed' | 'auto';
+  chunks?: number;
   json?: boolean;
   target?: string;
   endpoint?: string;
@@ -128,6 +129,7 @@ program
   )
   .option('--quality', 'compare every rung with the source: PSNR and SSIM per rung and segment (default)')
   .option('--no-quality', 'skip the comparison (saves its time, about a tenth of the encode)')
+  .option('--chunks <n>', 'encode the video in N segment-aligned chunks and stitch them', positiveInteger)
   .option('--json', 'print events as JSON lines')
   .option('-t, --target <name>', 'publish to a saved target (its store, bucket and prefix)')
   .option('--endpoint <url>', 'S3 API endpoint of s3:// inputs and outputs (MinIO, radosgw, …)')
@@ -165,6 +167,7 @@ program
         stallTimeoutSec: flags.stallTimeout,
         quality: flags.quality !== false,
         ladder: flags.ladder,
+        chunks: flags.chunks,
         json: flags.json === true,
         signal,
         store: { target: flags.target, endpoint: flags.endpoint },

@@ -22,6 +22,8 @@ export interface EncodeCommandOptions {
   /** Measure each rung against the source (on by default: `--no-quality`). */
   quality: boolean;
   ladder?: 'fixed' | 'auto';
+  /** `--chunks N`: the video in N segment-aligned windows, one after another or side by side, stitched. */
+  chunks?: number;
   json: boolean;
   signal: AbortSignal;
   /** `--target` / `--endpoint`: the store of s3:// and gs:// inputs and outputs (docs/remote-io.md). */
@@ -60,6 +62,7 @@ export async function runEncodeCommand(options: EncodeCommandOptions): Promise<n
           stallTimeoutSec: options.stallTimeoutSec,
           quality: options.quality,
           ladder: options.ladder,
+          chunks: options.chunks,
         },
         {
           signal: options.signal,

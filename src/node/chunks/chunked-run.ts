@@ -64,14 +64,23 @@ export function chunkedRun(chunks: number, concurrency = availableParallelism())
       file: ctx.source.file,
       onProgress: (r: number) => report(part, r * weightSec),
     });
-    const jobs: (() => Promise<{ stderrTail: string[] } | undefined>)[] = [
-      () => encodeFilmTrack(plan, filmDir, partCtx('film', plan.durationSec * FILM_TRACK_WEIGHT)),
-      ...windows.map(
-        (w, k) => () =>
+    // Seconds each part took: the per-chunk cost a farm's speed-up is projected from.
+    const seconds: number[] = [];
+    const timed = (i: number, run: () => Promise<{ stderrTail: string[] } | undefined>) => async () => {
+      const t0 = performance.now();
+      const result = await run();
+      seconds[i] = (performance.now() - t0) / 1000;
+      return result;
+    };
+    const jobs = [
+      timed(0, () => encodeFilmTrack(plan, filmDir, partCtx('film', plan.durationSec * FILM_TRACK_WEIGHT))),
+      ...windows.map((w, k) =>
+        timed(k + 1, () =>
           encodeChunk(plan, w, windows, chunkDirs[k]!, {
             ...partCtx(`chunk ${k}`, w.durationSec),
             preparedDir: ctx.stagingDir,
           }),
+        ),
       ),
     ];
     try {
@@ -82,7 +91,13 @@ export function chunkedRun(chunks: number, concurrency = availableParallelism())
           throw error;
         }),
       );
+      const t0 = performance.now();
       await stitchChunks(plan, { windows, chunkDirs, filmDir }, ctx.stagingDir);
+      const fmt = (sec: number | undefined) => (sec ?? 0).toFixed(1);
+      plan.notes.push(
+        `chunk timings (${Math.max(1, concurrency)} at a time): film-long audio and image frames ${fmt(seconds[0])} s, ` +
+          `chunks ${seconds.slice(1).map(fmt).join('/')} s, stitch ${fmt((performance.now() - t0) / 1000)} s`,
+      );
       return { stderrTail: results.flatMap((r) => r?.stderrTail ?? []) };
     } finally {
       ctx.signal?.removeEventListener('abort', onAbort);
