@@ -33,6 +33,10 @@ import { EstimatePanel } from './estimate-panel';
 import { ExcerptPreview } from './excerpt-preview';
 import { GlobalSettings } from './global-settings';
 import { LeaveDialog } from './leave-dialog';
+import { LadderModeControl } from './per-title/ladder-mode-control';
+import { sameRungs } from './per-title/ladder-compare';
+import { PerTitlePanel } from './per-title/per-title-panel';
+import { useLadderMode } from './per-title/use-ladder-mode';
 import { BitrateNudge, LadderChart } from './ladder-chart';
 import { PresetActions } from './preset-actions';
 import { RungTable } from './rung-table';
@@ -155,6 +159,11 @@ export function PresetEditor(props: {
   useUndoKeys(root, step);
 
   const { draft, base } = state;
+  const ladderMode = useLadderMode(api, base, settings, setError);
+  const onSaved = (id: string) => {
+    props.onSaved?.(id);
+    ladderMode.onSaved(id);
+  };
   const parsed = useMemo(() => parsePreset(draft), [draft]);
   const valid = parsed.ok ? parsed.preset : undefined;
   const issues = useMemo(() => issuesByField(parsed.ok ? [] : parsed.issues), [parsed]);
@@ -233,9 +242,9 @@ export function PresetEditor(props: {
           onSave={async () => {
             if (!valid) return;
             const entry = await saveDraft(api, plan, valid);
-            props.onSaved?.(entry.id);
             setLeaving(undefined);
             replace({ draft: entry.preset, base: entry });
+            onSaved(entry.id);
             leaving.then();
           }}
         />
@@ -309,7 +318,7 @@ export function PresetEditor(props: {
           dirty={dirty}
           onEdit={edit}
           onState={replace}
-          onSaved={props.onSaved}
+          onSaved={onSaved}
           confirmLeave={confirmLeave}
         />
 
@@ -325,6 +334,11 @@ export function PresetEditor(props: {
                     <Text size="xs" c="dimmed">
                       {draft.rungs.length} rung{draft.rungs.length === 1 ? '' : 's'}
                     </Text>
+                    <LadderModeControl
+                      auto={ladderMode.auto}
+                      saved={base !== undefined}
+                      onChange={ladderMode.setAuto}
+                    />
                   </Group>
                   <Group gap="xs">
                     <SourceLine
@@ -437,6 +451,25 @@ export function PresetEditor(props: {
             </Stack>
           </Grid.Col>
         </Grid>
+
+        {ladderMode.auto && (
+          <Paper withBorder p="xs">
+            <Text size="sm" fw={600} mb={6}>
+              Auto (per-title) ladder
+            </Text>
+            <PerTitlePanel
+              api={api}
+              sourceJob={sourceJob}
+              preset={valid}
+              draftRungs={draft.rungs}
+              onAccept={(rungs) => edit((d) => ({ ...d, rungs }))}
+              onFallBack={(restore) => {
+                if (restore && !sameRungs(draft.rungs, restore)) edit((d) => ({ ...d, rungs: restore }));
+                ladderMode.setAuto(false);
+              }}
+            />
+          </Paper>
+        )}
 
         <Paper withBorder p="xs">
           <ExcerptPreview api={api} sourceJob={sourceJob} preset={valid} />
