@@ -20,7 +20,7 @@ const aws = (eventName: string, key: string) => ({
 });
 
 describe('S3 event notifications (watch-bucket push path, issue 16)', () => {
-  it('reads the body radosgw really pushed (recorded from Ceph 18 on this machine)', async () => {
+  it('reads the body radosgw really pushed (recorded from Ceph 16 (pacific) on this machine)', async () => {
     expect(createdObjects(await radosgw())).toEqual({
       objects: [{ bucket: 'inb', key: 'in/film1.mp4', etag: '764efa883dda1e11db47671c4a3bbd9e', size: 3 }],
       skipped: [],

@@ -4,6 +4,9 @@ import { toPublishError } from '../publish/s3-errors.js';
 import { s3Sdk } from '../publish/s3-sdk.js';
 import { unquote, type NewObject } from './bucket-events.js';
 
+/** The key prefix a watched `s3://bucket/folder` covers: the folder's keys, not `folder-2/…`. */
+export const watchedPrefix = (target: S3TargetConfig) => (target.prefix ? `${target.prefix}/` : '');
+
 /**
  * Every object under the target's bucket and prefix, a ListObjectsV2 page (1,000 keys) at a time;
  * folder markers (keys ending in `/`) and empty objects are left out. A store that refuses or cannot be
@@ -24,7 +27,7 @@ export async function* listBucketObjects(
         .send(
           new ListObjectsV2Command({
             Bucket: target.bucket,
-            Prefix: target.prefix,
+            Prefix: watchedPrefix(target),
             ...(token ? { ContinuationToken: token } : {}),
           }),
           { abortSignal: signal },
