@@ -383,6 +383,9 @@ function compare(
 }
 
 interface Summary {
+  /** Sources with a BD-rate on comparable figures, of all sources. */
+  compared: number;
+  sources: number;
   meanBdRate?: number;
   worstBdRate?: { id: string; value: number };
   maxAnalysisShare?: { id: string; value: number };
@@ -405,6 +408,8 @@ function summarize(results: SourceResult[]): Summary {
   // A source whose two ladders cannot be compared fails the targets: nothing is claimed for it.
   const allCompared = withBd.length === results.length;
   return {
+    compared: withBd.length,
+    sources: results.length,
     meanBdRate: optionalRound(meanBdRate, 2),
     worstBdRate: worst && { id: worst.id, value: worst.bdRatePsnr! },
     maxAnalysisShare: maxShare && { id: maxShare.id, value: maxShare.analysisShareOfFixed! },
@@ -486,7 +491,7 @@ function printSource(r: SourceResult): void {
 }
 
 function printSummary(s: Summary, durationSec: number): void {
-  console.log(`\n== summary (${durationSec} s sources)`);
+  console.log(`\n== summary (${durationSec} s sources; BD-rate on ${s.compared} of ${s.sources} sources)`);
   console.log(
     `mean BD-rate ${s.meanBdRate === undefined ? '?' : `${sign(s.meanBdRate)}%`}; ` +
       `worst ${s.worstBdRate ? `${sign(s.worstBdRate.value)}% (${s.worstBdRate.id})` : '?'}; ` +
