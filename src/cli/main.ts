@@ -12,6 +12,9 @@ import { configDir } from '../node/config-dir.js';
 import { MEDIA_EXTENSIONS } from '../node/studio/expand-paths.js';
 import { toolVersion } from '../node/tool-version.js';
 import { registerPublishCommand } from './commands/publish-command.js';
+import { registerJobsCommand } from './commands/jobs-command.js';
+import { registerSubmitCommand } from './commands/submit-command.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatBitrate, formatBytes, formatDuration } from './progress-line.js';
 import { qualityMethodLines, rungQualityLine } from './quality-lines.js';
@@ -416,6 +419,10 @@ program
   });
 
 registerPublishCommand(program);
+// The farm (docs/farm.md): BullMQ and Redis load only when one of these runs.
+registerWorkerCommand(program);
+registerSubmitCommand(program);
+registerJobsCommand(program);
 
 async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();

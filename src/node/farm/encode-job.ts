@@ -3,6 +3,18 @@ import { SEGMENT_FORMATS, SPEED_PRESETS, VIDEO_CODECS } from '../../common/prese
 
 /** The queue workers pull from, unless told otherwise (`--queue-name`). */
 export const DEFAULT_QUEUE_NAME = 'hls-studio-encode';
+/** A job's lock lives 30 s (renewed every 15 s); stalled jobs are looked for every 30 s; two stalls fail it. */
+export const WORKER_DEFAULTS = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
+
+export interface RetryPolicy {
+  /** Runs of a job before it fails for good (the first one included). */
+  attempts: number;
+  /** First wait before a retry; doubled at each further one (BullMQ exponential backoff). */
+  backoffMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, backoffMs: 10_000 };
+
 /** BullMQ job name of an encode. */
 export const ENCODE_JOB = 'encode';
 

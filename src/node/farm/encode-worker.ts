@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { StaticCredentials } from '../publish/s3-client.js';
-import { DEFAULT_QUEUE_NAME, type EncodeJobResult } from './encode-job.js';
+import { DEFAULT_QUEUE_NAME, WORKER_DEFAULTS, type EncodeJobResult } from './encode-job.js';
 import { processEncodeJob } from './job-processor.js';
 import { redisClient } from './redis-client.js';
 import type { RedisConnection } from './redis-url.js';
@@ -30,8 +30,6 @@ export interface EncodeWorker {
   stop(graceMs: number): Promise<{ handedBack: string[] }>;
   worker: Worker;
 }
-
-export const WORKER_DEFAULTS = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
 
 /** A BullMQ worker that runs encode jobs with the engine. */
 export function startEncodeWorker(options: EncodeWorkerOptions): EncodeWorker {

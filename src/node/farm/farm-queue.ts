@@ -1,27 +1,20 @@
-import { Queue, type JobState } from 'bullmq';
+import { Queue, type Job, type JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { StudioError } from '../../common/errors.js';
 import { parsePreset } from '../../common/presets/preset-schema.js';
 import { parseObjectUrl, isRemoteUrl } from '../remote/object-url.js';
 import {
   DEFAULT_QUEUE_NAME,
+  DEFAULT_RETRY_POLICY,
   ENCODE_JOB,
   parseEncodeJob,
   type EncodeJobInput,
   type EncodeJobProgress,
   type EncodeJobResult,
+  type RetryPolicy,
 } from './encode-job.js';
 import { redisClient } from './redis-client.js';
 import type { RedisConnection } from './redis-url.js';
-
-export interface RetryPolicy {
-  /** Runs of a job before it fails for good (the first one included). */
-  attempts: number;
-  /** First wait before a retry; doubled at each further one (BullMQ exponential backoff). */
-  backoffMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, backoffMs: 10_000 };
 
 /** A job as `jobs list` shows it. */
 export interface JobRow {
@@ -80,26 +73,14 @@ export class FarmQueue {
   async list(limit = 50): Promise<JobRow[]> {
     await this.connected();
     const jobs = await this.queue.getJobs(LIST_STATES, 0, limit - 1, false);
-    return Promise.all(
-      jobs.map(async (job) => {
-        const data = job.data as { input?: string; out?: string; target?: unknown };
-        return {
-          id: job.id!,
-          state: (await job.getState()) as JobRow['state'],
-          input: data.input ?? '?',
-          out: data.out ?? (typeof data.target === 'string' ? `target ${data.target}` : 'target'),
-          ...(typeof job.progress === 'object'
-            ? { progress: job.progress as unknown as EncodeJobProgress }
-            : {}),
-          attemptsMade: job.attemptsMade,
-          attempts: job.opts.attempts ?? 1,
-          ...(job.failedReason ? { failedReason: job.failedReason } : {}),
-          ...(job.returnvalue ? { result: job.returnvalue as EncodeJobResult } : {}),
-          createdAt: new Date(job.timestamp).toISOString(),
-          ...(job.finishedOn ? { finishedAt: new Date(job.finishedOn).toISOString() } : {}),
-        };
-      }),
-    );
+    return Promise.all(jobs.map((job) => rowOf(job)));
+  }
+
+  /** One job's row, or undefined when there is no such job (any more). */
+  async row(id: string): Promise<JobRow | undefined> {
+    await this.connected();
+    const job = await this.queue.getJob(id);
+    return job ? rowOf(job) : undefined;
   }
 
   /**
@@ -152,4 +133,21 @@ export class FarmQueue {
       throw new StudioError('IO_ERROR', `cannot reach the queue's Redis: ${(error as Error).message}`);
     }
   }
+}
+
+async function rowOf(job: Job): Promise<JobRow> {
+  const data = job.data as { input?: string; out?: string; target?: unknown };
+  return {
+    id: job.id!,
+    state: (await job.getState()) as JobRow['state'],
+    input: data.input ?? '?',
+    out: data.out ?? (typeof data.target === 'string' ? `target ${data.target}` : 'target'),
+    ...(typeof job.progress === 'object' ? { progress: job.progress as unknown as EncodeJobProgress } : {}),
+    attemptsMade: job.attemptsMade,
+    attempts: job.opts.attempts ?? 1,
+    ...(job.failedReason ? { failedReason: job.failedReason } : {}),
+    ...(job.returnvalue ? { result: job.returnvalue as EncodeJobResult } : {}),
+    createdAt: new Date(job.timestamp).toISOString(),
+    ...(job.finishedOn ? { finishedAt: new Date(job.finishedOn).toISOString() } : {}),
+  };
 }
