@@ -10,7 +10,8 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, Namespace, Secret, type IContainer, type IPodSpec } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { HAS_REDIS, startRedis } from './redis-server.js';
+import { NO_REDIS_MESSAGE, REDIS_SERVER, startRedis } from '../helpers/redis-server.js';
+import { DEFAULT_QUEUE_NAME } from '../../src/node/farm/encode-job.js';
 
 // No cluster runs here: every manifest in deploy/kubernetes is parsed, validated against the Kubernetes
 // (and KEDA) schemas, and held to our own rules — the ones a schema cannot know.
@@ -224,6 +225,8 @@ describe('deploy/kubernetes manifests', () => {
 
   it('the KEDA triggers read the keys BullMQ writes, on the worker’s Redis, one job per pod', () => {
     expect(scaledObject.spec!.scaleTargetRef.name).toBe(deployment.metadata!.name);
+    // The worker in the Deployment names no --queue-name: it pulls from the CLI's default queue.
+    expect(argAfter(worker, '--queue-name') ?? DEFAULT_QUEUE_NAME).toBe(queueName);
     const db = /\/(\d+)$/.exec(queueUrl)?.[1];
     const concurrency = argAfter(worker, '--concurrency');
     const bullKeys = new QueueKeys().getKeys(queueName);
@@ -260,12 +263,12 @@ describe('deploy/kubernetes manifests', () => {
   });
 });
 
-describe.skipIf(!HAS_REDIS)(
-  `the KEDA triggers on a real Redis with BullMQ${HAS_REDIS ? '' : ' (skipped: redis-server is not installed)'}`,
+describe.skipIf(!REDIS_SERVER)(
+  `the KEDA triggers on a real Redis with BullMQ${REDIS_SERVER ? '' : ` (skipped: ${NO_REDIS_MESSAGE})`}`,
   () => {
     it('wait and active are lists, prioritized a sorted set, and what KEDA counts in them is the jobs', async () => {
       const redis = await startRedis();
-      const connection = { host: '127.0.0.1', port: redis.port };
+      const connection = redis.connection;
       const queue = new Queue(queueName, { connection });
       let worker: Worker | undefined;
       let release = () => {};
@@ -307,7 +310,7 @@ describe.skipIf(!HAS_REDIS)(
         release();
         await worker?.close();
         await queue.close();
-        await redis.stop();
+        await redis.dispose();
       }
     });
   },
