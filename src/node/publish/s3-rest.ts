@@ -227,7 +227,8 @@ const bytesOf = (data: SourceData) =>
       ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
       : new Uint8Array(data);
 
-class NodeSha256 {
+/** SHA-256 and HMAC-SHA-256 for the SigV4 signer, from node:crypto. */
+export class NodeSha256 {
   private readonly hash;
   constructor(secret?: SourceData) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
