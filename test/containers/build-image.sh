@@ -106,5 +106,8 @@ else
     --build-arg WITH_RENDERER="$with_renderer" \
     -t "$image" -t localhost/hls-studio:latest -f "$repo/Dockerfile" "$repo" >&2
   log "built in $(($(date +%s) - start)) s"
+  # Earlier builds' tags go (their layers stay while a newer image or the build cache shares them).
+  "${podman[@]}" images --filter reference=localhost/hls-studio --format '{{.Repository}}:{{.Tag}}' |
+    grep -v -e ":latest$" -e "^$image$" | xargs -r "${podman[@]}" rmi >/dev/null 2>&1 || true
 fi
 echo "$image"
