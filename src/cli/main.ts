@@ -15,6 +15,7 @@ import { registerPublishCommand } from './commands/publish-command.js';
 import { registerJobsCommand } from './commands/jobs-command.js';
 import { registerSubmitCommand } from './commands/submit-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
+import { registerWatchBucketCommand } from './commands/watch-bucket-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatBitrate, formatBytes, formatDuration } from './progress-line.js';
 import { qualityMethodLines, rungQualityLine } from './quality-lines.js';
@@ -421,6 +422,7 @@ program
 registerPublishCommand(program);
 // The farm (docs/farm.md): BullMQ and Redis load only when one of these runs.
 registerWorkerCommand(program);
+registerWatchBucketCommand(program);
 registerSubmitCommand(program);
 registerJobsCommand(program);
 

@@ -104,7 +104,7 @@ async function localInput(file: string): Promise<string> {
 }
 
 /** A preset file travels with the job (the workers may not have it); a built-in id is sent by name. */
-async function presetForJob(preset: string): Promise<string | Record<string, unknown>> {
+export async function presetForJob(preset: string): Promise<string | Record<string, unknown>> {
   if (!preset.endsWith('.json') || !existsSync(preset)) return preset;
   try {
     return JSON.parse(await readFile(preset, 'utf8')) as Record<string, unknown>;
@@ -113,7 +113,7 @@ async function presetForJob(preset: string): Promise<string | Record<string, unk
   }
 }
 
-function positive(value: string): number {
+export function positive(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
   return n;
