@@ -12,6 +12,7 @@ import { rungColour } from '../../quality/metric-format';
 import '../../quality/quality.css';
 import { KBPS_STEP } from '../draft';
 import type { LadderComparison } from './ladder-compare';
+import { psnrText } from './ladder-compare-table';
 
 const RATE_TICKS = [50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
 
@@ -92,22 +93,23 @@ export function HullChart(props: {
           strokeWidth={1.5}
           strokeDasharray="4 3"
         />
-        {comparison.fixed.rungs.map(({ rung, psnr }, i) => (
+        {comparison.fixed.rungs.map((c, i) => (
           <rect
             key={`fixed-${i}`}
             data-testid="fixed-rung-point"
-            x={x(rung.bitrateKbps) - 5}
-            y={y(psnr) - 5}
+            x={x(c.rung.bitrateKbps) - 5}
+            y={y(c.psnr) - 5}
             width={10}
             height={10}
             fill="none"
             stroke="var(--mantine-color-text)"
             strokeWidth={1.5}
           >
-            <title>{`Fixed ${rung.width}x${rung.height}: ${rung.bitrateKbps} kb/s, ${psnr} dB predicted`}</title>
+            <title>{`Fixed ${c.rung.width}x${c.rung.height}: ${c.rung.bitrateKbps} kb/s, ${psnrText(c)} dB predicted`}</title>
           </rect>
         ))}
-        {comparison.auto.rungs.map(({ rung, psnr }, index) => {
+        {comparison.auto.rungs.map((c, index) => {
+          const { rung, psnr } = c;
           const px = x(rung.bitrateKbps);
           const left = px > width * 0.75;
           return (
@@ -124,7 +126,7 @@ export function HullChart(props: {
                 role="slider"
                 aria-label={`Per-title rung ${rung.width}x${rung.height}`}
                 aria-valuenow={rung.bitrateKbps}
-                aria-valuetext={`${rung.bitrateKbps} kb/s, ${psnr} dB predicted`}
+                aria-valuetext={`${rung.bitrateKbps} kb/s, ${psnrText(c)} dB predicted`}
                 style={{ cursor: 'pointer', outline: 'none' }}
                 onKeyDown={(e) => {
                   const step = KBPS_STEP * (e.shiftKey ? 10 : 1);
@@ -135,7 +137,7 @@ export function HullChart(props: {
                   e.preventDefault();
                 }}
               >
-                <title>{`Per-title ${rung.width}x${rung.height}: ${rung.bitrateKbps} kb/s, ${psnr} dB predicted`}</title>
+                <title>{`Per-title ${rung.width}x${rung.height}: ${rung.bitrateKbps} kb/s, ${psnrText(c)} dB predicted`}</title>
               </circle>
               <text
                 className="quality-label"

@@ -10,25 +10,35 @@ const FIXED = [
 describe('the fixed and per-title ladders compared', () => {
   it('a rung’s PSNR is read on its own resolution’s curve, linear in log rate between probes', () => {
     // 720p: 40.5 dB at 1200 kb/s, 43 at 2400 — 2000 kb/s is log2(2000/1200) = 0.737 of that doubling.
-    expect(predictPsnr(TEST_ANALYSIS.points, FIXED[0]!)).toBeCloseTo(40.5 + 2.5 * Math.log2(2000 / 1200), 2);
-    // The same rate at 360p is worth less: that size's own curve, not the best of all sizes.
-    expect(predictPsnr(TEST_ANALYSIS.points, { width: 640, height: 360, bitrateKbps: 900 })).toBe(40);
-    expect(predictPsnr(TEST_ANALYSIS.points, { width: 1280, height: 720, bitrateKbps: 900 })).toBeCloseTo(
-      37.5 + 3 * Math.log2(900 / 600),
+    expect(predictPsnr(TEST_ANALYSIS.points, FIXED[0]!).psnr).toBeCloseTo(
+      40.5 + 2.5 * Math.log2(2000 / 1200),
       2,
     );
-    // Beyond the probed rates the curve is flat (no extrapolation).
-    expect(predictPsnr(TEST_ANALYSIS.points, { width: 1280, height: 720, bitrateKbps: 8000 })).toBe(43);
+    // The same rate at 360p is worth less: that size's own curve, not the best of all sizes.
+    expect(predictPsnr(TEST_ANALYSIS.points, { width: 640, height: 360, bitrateKbps: 900 })).toEqual({
+      psnr: 40,
+    });
+    expect(
+      predictPsnr(TEST_ANALYSIS.points, { width: 1280, height: 720, bitrateKbps: 900 }).psnr,
+    ).toBeCloseTo(37.5 + 3 * Math.log2(900 / 600), 2);
+    // Beyond the probed rates the curve is flat (no extrapolation), and says the value is only a bound.
+    expect(predictPsnr(TEST_ANALYSIS.points, { width: 1280, height: 720, bitrateKbps: 8000 })).toEqual({
+      psnr: 43,
+      beyond: 'above',
+    });
+    expect(predictPsnr(TEST_ANALYSIS.points, { width: 1280, height: 720, bitrateKbps: 300 })).toEqual({
+      psnr: 37.5,
+      beyond: 'below',
+    });
   });
 
   it('an unprobed size is read on the hull of every probe', () => {
     // Around 1.2 Mb/s the hull runs from 360p's 900 kb/s point straight to 720p's 2400 one (720p's own
     // 1200 kb/s point lies under that chord), above what either size's own curve gives there.
     const hull = 40 + (3 * Math.log2(1200 / 900)) / Math.log2(2400 / 900);
-    expect(predictPsnr(TEST_ANALYSIS.points, { width: 960, height: 540, bitrateKbps: 1200 })).toBeCloseTo(
-      hull,
-      2,
-    );
+    const unprobed = predictPsnr(TEST_ANALYSIS.points, { width: 960, height: 540, bitrateKbps: 1200 });
+    expect(unprobed.psnr).toBeCloseTo(hull, 2);
+    expect(unprobed.beyond).toBeUndefined();
     expect(hull).toBeGreaterThan(40.5);
   });
 

@@ -13,6 +13,11 @@ export interface ComparedRung {
   rung: Rung;
   /** Predicted PSNR (dB) of this rung on this source. */
   psnr: number;
+  /**
+   * The rate is outside what its size was probed at: the curve's end value is then an upper bound
+   * ('below' the probes: fewer bits, less quality) or a lower bound ('above').
+   */
+  beyond?: 'below' | 'above';
 }
 
 export interface LadderSide {
@@ -41,11 +46,22 @@ export interface LadderComparison {
 export function predictPsnr(
   points: readonly ProbePoint[],
   rung: Pick<Rung, 'width' | 'height' | 'bitrateKbps'>,
-) {
+): Omit<ComparedRung, 'rung'> {
   const own = curvesByResolution(points).find(
     (c) => c[0]!.width === rung.width && c[0]!.height === rung.height,
   );
-  return round(hullQualityAt(rateQualityHull(own ?? points), rung.bitrateKbps));
+  const curve = own ?? points;
+  const rates = curve.map((p) => p.kbps);
+  const beyond =
+    rung.bitrateKbps < Math.min(...rates)
+      ? 'below'
+      : rung.bitrateKbps > Math.max(...rates)
+        ? 'above'
+        : undefined;
+  return {
+    psnr: round(hullQualityAt(rateQualityHull(curve), rung.bitrateKbps)),
+    ...(beyond ? { beyond } : {}),
+  };
 }
 
 /** The preset's fixed ladder and the per-title one (as chosen, or as the creator moved it), side by side. */
@@ -57,7 +73,7 @@ export function compareLadders(
   const side = (rungs: readonly Rung[]): LadderSide => {
     const totalKbps = rungs.reduce((sum, r) => sum + r.bitrateKbps, 0);
     return {
-      rungs: rungs.map((rung) => ({ rung, psnr: predictPsnr(analysis.points, rung) })),
+      rungs: rungs.map((rung) => ({ rung, ...predictPsnr(analysis.points, rung) })),
       totalKbps,
       bytes: Math.round((totalKbps * 1000 * analysis.durationSec) / 8),
     };

@@ -145,14 +145,14 @@ export function PerTitlePanel(props: {
             {analysis.bounds.maxKbps} kb/s, at most {analysis.bounds.maxRungs} rungs.
           </Text>
           <Grid gap="sm">
-            <Grid.Col span={{ base: 12, md: 7 }}>
+            <Grid.Col span={{ base: 12, lg: 7 }}>
               <HullChart points={analysis.points} comparison={comparison} onMove={move} />
               <Text size="xs" c="dimmed">
                 Faint: probe encodes (colour = resolution). Dashed: their hull. □ fixed rungs, ● per-title
                 rungs (arrow keys move one).
               </Text>
             </Grid.Col>
-            <Grid.Col span={{ base: 12, md: 5 }}>
+            <Grid.Col span={{ base: 12, lg: 5 }}>
               <LadderCompareTable comparison={comparison} onMove={move} />
             </Grid.Col>
           </Grid>
