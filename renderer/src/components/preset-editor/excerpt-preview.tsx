@@ -1,10 +1,11 @@
-import { Alert, Badge, Box, Button, Group, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import type { JobResult, JobView, StudioApi } from '../../../../src/common/api/studio-api';
 import type { Preset } from '../../../../src/common/presets/preset-schema';
 import { PackagePreview } from '../package-preview';
 import { messageOf } from '../../state/use-action';
 import { errorCode, samePreset } from './draft';
+import { RunProgress } from './run-progress';
 
 type Run =
   | { state: 'idle' }
@@ -82,18 +83,7 @@ export function ExcerptPreview(props: { api: StudioApi; sourceJob?: JobView; pre
         )}
       </Group>
       {run.state === 'encoding' && (
-        <Group gap="xs" wrap="nowrap" data-testid="excerpt-progress">
-          <Progress
-            value={(run.ratio ?? 0) * 100}
-            animated={run.ratio === undefined}
-            striped
-            style={{ flex: 1 }}
-            aria-label="Excerpt progress"
-          />
-          <Text size="xs" ff="monospace" w={40}>
-            {run.ratio === undefined ? '…' : `${Math.round(run.ratio * 100)}%`}
-          </Text>
-        </Group>
+        <RunProgress ratio={run.ratio} label="Excerpt progress" testId="excerpt-progress" />
       )}
       {run.state === 'failed' && (
         <Alert color="red" title="The excerpt failed" p="xs" data-testid="excerpt-error">

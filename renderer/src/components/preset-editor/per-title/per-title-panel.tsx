@@ -1,9 +1,10 @@
-import { Alert, Badge, Button, Grid, Group, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Button, Grid, Group, Stack, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { JobView, PerTitleAnalysis, StudioApi } from '../../../../../src/common/api/studio-api';
 import type { Preset, Rung } from '../../../../../src/common/presets/preset-schema';
 import { bytes } from '../../format';
 import { samePreset } from '../draft';
+import { RunProgress } from '../run-progress';
 import { HullChart } from './hull-chart';
 import { compareLadders, moveRung, sameRungs } from './ladder-compare';
 import { LadderCompareTable } from './ladder-compare-table';
@@ -89,18 +90,7 @@ export function PerTitlePanel(props: {
         )}
       </Group>
       {run.state === 'analyzing' && (
-        <Group gap="xs" wrap="nowrap" data-testid="per-title-progress">
-          <Progress
-            value={(run.ratio ?? 0) * 100}
-            animated
-            striped
-            style={{ flex: 1 }}
-            aria-label="Per-title analysis progress"
-          />
-          <Text size="xs" ff="monospace" w={40}>
-            {run.ratio === undefined ? '…' : `${Math.round(run.ratio * 100)}%`}
-          </Text>
-        </Group>
+        <RunProgress ratio={run.ratio} label="Per-title analysis progress" testId="per-title-progress" />
       )}
       {run.state === 'idle' && (
         <Text size="xs" c="dimmed">
