@@ -11,9 +11,10 @@ import { stitchChunks } from './chunk-stitch.js';
 
 /**
  * The film-long part (audio, image frames) decodes the whole film but encodes no picture: its share of
- * the work, for the progress bar (measured: docs/chunked-encoding.md).
+ * the work next to the video's, for the progress bar (0.5 measured with two small rungs over a source
+ * that is costly to decode; less with a full ladder: docs/chunked-encoding.md).
  */
-const FILM_TRACK_WEIGHT = 0.1;
+const FILM_TRACK_WEIGHT = 0.3;
 
 /**
  * `encode --chunks N` on one machine: the film-long part and N segment-aligned windows of the video
