@@ -111,7 +111,7 @@ export class FarmQueue {
       );
     const { cancelRequested: _dropped, ...data } = job.data as Record<string, unknown>;
     await job.updateData(data);
-    await job.retry(state);
+    await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
   }
 
   async close(): Promise<void> {
