@@ -47,8 +47,11 @@ describe.skipIf(!REDIS_SERVER)('hls-studio worker: kill -9, SIGTERM (real Redis,
   });
   afterAll(async () => {
     for (const w of workers) w.child.kill('SIGKILL');
-    await queue?.close();
-    await redis?.dispose();
+    try {
+      await queue?.close();
+    } finally {
+      await redis?.dispose();
+    }
   });
 
   function startWorker(gracePeriodSec: number): WorkerProcess {

@@ -41,9 +41,12 @@ describe.skipIf(!REDIS_SERVER)(
       });
     });
     afterAll(async () => {
-      await worker?.stop(0);
-      await queue?.close();
-      await redis?.dispose();
+      try {
+        await worker?.stop(0);
+        await queue?.close();
+      } finally {
+        await redis?.dispose();
+      }
     });
 
     const job = (input: string, out: string): EncodeJobInput => ({

@@ -36,8 +36,11 @@ describe.skipIf(!REDIS_SERVER)('Redis restarted during a run', () => {
     });
   });
   afterAll(async () => {
-    await worker?.stop(0);
-    await redis?.dispose();
+    try {
+      await worker?.stop(0);
+    } finally {
+      await redis?.dispose();
+    }
   });
 
   const job = (out: string) => ({
