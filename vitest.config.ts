@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -10,6 +10,11 @@ export default defineConfig({
       'electron/**/*.test.ts',
       'renderer/src/**/*.test.tsx',
       'renderer/src/**/*.test.ts',
+    ],
+    // Building the worker image takes 17-19 min cold on two cores: `npm run test:containers` runs it.
+    exclude: [
+      ...configDefaults.exclude,
+      ...(process.env.HLS_STUDIO_CONTAINER_TESTS ? [] : ['test/containers/container.test.ts']),
     ],
     // Real ffmpeg on a 2-core machine: two test files at a time.
     maxWorkers: 2,
