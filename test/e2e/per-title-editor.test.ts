@@ -140,7 +140,7 @@ describe('the preset editor’s Auto (per-title) view in Chromium', () => {
         });
         expect(overflow, `${file}: wider than the window`).toBe('');
       }
-    await page.setViewportSize(SHOT_SIZES[0]);
+    await page.setViewportSize(SHOT_SIZES[0]!);
     await page.emulateMedia({ colorScheme: 'light' });
   }
 });
