@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evenWindows, parseSceneScan, pickProbeWindows, shotsOf, type ScanFrame } from './scene-windows.js';
+import {
+  evenWindows,
+  onFrameGrid,
+  parseSceneScan,
+  pickProbeWindows,
+  shotsOf,
+  type ScanFrame,
+} from './scene-windows.js';
 
 /** A scan as ffmpeg 5.1's `metadata=mode=print` writes it (cut at 4 s; the cut frame has `time`). */
 const PRINTED = `frame:0    pts:0       pts_time:0
@@ -85,5 +92,19 @@ describe('the scene scan picks the per-title probe windows (issue 15)', () => {
     expect(none.summary.placement).toBe('even');
     expect(none.windows).toEqual(evenWindows(span, 4, 2));
     expect(none.windows.map((w) => w.startSec)).toEqual([11.5, 16.5, 21.5, 26.5]);
+  });
+
+  it('puts every window on whole frames of the probe rate (off the grid the probe and its reference part by a frame)', () => {
+    expect(onFrameGrid({ startSec: 0.25, durationSec: 2 }, { num: 30, den: 1 })).toEqual({
+      startSec: 0.266667,
+      durationSec: 2,
+    });
+    const ntsc = onFrameGrid({ startSec: 5.25, durationSec: 2 }, { num: 30000, den: 1001 });
+    expect((ntsc.startSec * 30000) / 1001).toBeCloseTo(157, 4);
+    expect((ntsc.durationSec * 30000) / 1001).toBeCloseTo(60, 4);
+    expect(onFrameGrid({ startSec: 0, durationSec: 0.001 }, { num: 25, den: 1 })).toEqual({
+      startSec: 0,
+      durationSec: 0.04,
+    });
   });
 });

@@ -12,7 +12,12 @@ import {
 } from '../../common/ffmpeg/probe-encode-args.js';
 import { buildSceneScanArgs, SCENE_SCAN_FILE } from '../../common/ffmpeg/scene-scan-args.js';
 import { createProgressParser } from '../../common/ffmpeg/progress-parser.js';
-import { parseSceneScan, pickProbeWindows, type SceneScanSummary } from '../../common/plan/scene-windows.js';
+import {
+  onFrameGrid,
+  parseSceneScan,
+  pickProbeWindows,
+  type SceneScanSummary,
+} from '../../common/plan/scene-windows.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
 import { planEncode, type PlanOptions } from '../../common/plan/ladder-plan.js';
 import {
@@ -105,7 +110,8 @@ export async function analyzePerTitle(
     });
     const frames = parseSceneScan(await readFile(path.join(work, SCENE_SCAN_FILE), 'utf8').catch(() => ''));
     const picked = pickProbeWindows(frames, span, PROBE_WINDOWS, length);
-    windows = picked.windows;
+    const rate = plan.video.rungs[plan.video.rungs.length - 1]!.frameRate;
+    windows = picked.windows.map((w) => onFrameGrid(w, rate));
     scenes = { ...picked.summary, scanSec: round((performance.now() - scanStarted) / 1000) };
     for (const [k, w] of windows.entries()) {
       const fitted = sizes.map((s) => s.fitted);
