@@ -1,0 +1,211 @@
+/**
+ * Farm benchmark (issue 16 §4), end to end with the built CLI (bin/hls-studio.js):
+ *
+ *   batch  K generated clips in an S3 bucket (s3rver, or radosgw through S3_ENDPOINT…), a real
+ *          redis-server, W `hls-studio worker` processes for each W of --workers; every job sent with
+ *          `submit --json`, followed with `jobs list --json`: jobs per hour, CPU per job, peak RSS per
+ *          worker, one published package validated, then SIGTERM (farm-batch.ts).
+ *   film   one generated film, `hls-studio encode` in one pass and with `--chunks C` for each C of
+ *          --chunks (order reversed on odd reps): wall, CPU, the per-part timings the chunked run notes,
+ *          the stitch's overhead and a projection on C machines (farm-film.ts).
+ *
+ * Results: test-artifacts/bench/farm-<date>.json. Run it under `nice -n 10` on a shared machine.
+ *
+ * Usage: npm run bench:farm [-- --jobs 8 --clip-sec 10 --workers 1,2 --film-sec 120 --chunks 1,2,4
+ *        --reps 1 --preset web-compact --size 640x360 --skip-batch --skip-film]
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startRedis } from '../helpers/redis-server.js';
+import { startS3Server } from '../helpers/s3-server.js';
+import { ensureSource, type SourceSpec } from './bench-source.js';
+import { runBatch, uploadClips, type BatchRun } from './farm-batch.js';
+import { encodeFilm, summarizeFilm, type FilmRun } from './farm-film.js';
+import { stopActiveTrees } from './measured-process.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
+const CLI = path.join(ROOT, 'bin/hls-studio.js');
+const SOURCES = path.join(ROOT, 'test-artifacts/bench-sources');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      jobs: { type: 'string', default: '8' },
+      'clip-sec': { type: 'string', default: '10' },
+      workers: { type: 'string', default: '1,2' },
+      'film-sec': { type: 'string', default: '120' },
+      chunks: { type: 'string', default: '1,2,4' },
+      reps: { type: 'string', default: '1' },
+      preset: { type: 'string', default: 'web-compact' },
+      size: { type: 'string', default: '640x360' },
+      'skip-batch': { type: 'boolean', default: false },
+      'skip-film': { type: 'boolean', default: false },
+    },
+  });
+  if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('run `npm run build` first');
+  const [width, height] = values.size.split('x').map(Number) as [number, number];
+  const spec = (durationSec: number): SourceSpec => ({
+    width,
+    height,
+    frameRate: 24,
+    durationSec,
+    videoKbps: 1500,
+    grain: 12,
+    x264Preset: 'veryfast',
+  });
+  const startedAt = new Date();
+  const report: Record<string, unknown> = {
+    startedAt: startedAt.toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() },
+    options: values,
+  };
+  console.log(
+    `farm bench · ${os.cpus().length} cores · load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+
+  if (!values['skip-batch']) report.batch = await batch(values, spec);
+  if (!values['skip-film']) report.film = await film(values, spec);
+
+  report.finishedAt = new Date().toISOString();
+  report.loadavgAtEnd = os.loadavg();
+  const file = path.join(ROOT, `test-artifacts/bench/farm-${startedAt.toISOString().slice(0, 10)}.json`);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
+}
+
+async function batch(
+  values: { jobs: string; 'clip-sec': string; workers: string; preset: string },
+  spec: (sec: number) => SourceSpec,
+): Promise<{ clip: string; server: string; runs: BatchRun[]; ratio?: number }> {
+  const clip = await ensureSource(SOURCES, spec(Number(values['clip-sec'])), 'ffmpeg');
+  const s3 = await startS3Server();
+  const redis = await startRedis();
+  const configDir = await mkdtemp(path.join(os.tmpdir(), 'farm-bench-config-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HLS_STUDIO_CONFIG_DIR: configDir,
+    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+  };
+  try {
+    const keys = await uploadClips(s3, await readFile(clip.file), Number(values.jobs));
+    const server = s3.kind === 's3rver' ? 's3rver (npm)' : s3.endpoint;
+    console.log(`\nbatch: ${keys.length} × ${path.basename(clip.file)} · ${server} · redis ${redis.url}`);
+    const runs: BatchRun[] = [];
+    for (const w of values.workers.split(',').map(Number)) {
+      const run = await runBatch(
+        { cli: CLI, env, s3, queueUrl: redis.url, preset: values.preset, configDir },
+        keys,
+        w,
+      );
+      runs.push(run);
+      console.log(
+        `  W=${w}: ${run.wallSec.toFixed(1)} s wall (queue ${run.queueSec.toFixed(1)} s) · ` +
+          `${run.jobsPerHour.toFixed(0)} jobs/h · ${run.cpuSecPerJob.toFixed(1)} s CPU/job · ` +
+          `peak RSS ${run.maxWorkerRssMiB.toFixed(0)} MiB · load ${run.loadBefore.toFixed(1)}→${run.loadAfter.toFixed(1)} · ` +
+          `validated ${run.validated?.valid ? 'yes' : 'NO'}`,
+      );
+    }
+    printTable(
+      ['workers', 'wall s', 'jobs/h', 'CPU s/job', 'peak RSS MiB', 'load', 'valid'],
+      runs.map((r) => [
+        String(r.workers),
+        r.wallSec.toFixed(1),
+        r.jobsPerHour.toFixed(0),
+        r.cpuSecPerJob.toFixed(1),
+        r.maxWorkerRssMiB.toFixed(0),
+        r.loadBefore.toFixed(1),
+        r.validated?.valid ? 'yes' : 'no',
+      ]),
+    );
+    const one = runs.find((r) => r.workers === 1);
+    const two = runs.find((r) => r.workers === 2);
+    const ratio = one && two ? two.jobsPerHour / one.jobsPerHour : undefined;
+    if (ratio) console.log(`  throughput W=2 / W=1: ${ratio.toFixed(2)}x (${os.cpus().length} cores)`);
+    return { clip: clip.file, server, runs, ratio };
+  } finally {
+    await redis.dispose();
+    await s3.stop();
+    await rm(configDir, { recursive: true, force: true });
+  }
+}
+
+async function film(
+  values: { 'film-sec': string; chunks: string; reps: string; preset: string },
+  spec: (sec: number) => SourceSpec,
+): Promise<{ source: string; runs: FilmRun[]; summary: ReturnType<typeof summarizeFilm> }> {
+  const source = await ensureSource(SOURCES, spec(Number(values['film-sec'])), 'ffmpeg');
+  const chunks = values.chunks.split(',').map(Number);
+  console.log(`\nfilm: ${path.basename(source.file)} · chunks ${chunks.join(', ')} · ${values.reps} rep(s)`);
+  const runs: FilmRun[] = [];
+  for (let rep = 0; rep < Number(values.reps); rep++) {
+    for (const c of rep % 2 ? [...chunks].reverse() : chunks) {
+      const run = await encodeFilm(CLI, source.file, values.preset, c, rep);
+      runs.push(run);
+      const p = run.parts;
+      console.log(
+        `  rep ${rep + 1} C=${c}: ${run.wallSec.toFixed(1)} s wall · ${run.cpuSec.toFixed(1)} s CPU · ` +
+          `${run.peakTreeRssMiB.toFixed(0)} MiB · load ${run.load.toFixed(1)}` +
+          (p
+            ? ` · film track ${p.filmTrackSec} s, chunks ${p.chunkSec.join('/')} s (${p.concurrency} at a time), stitch ${p.stitchSec} s`
+            : ''),
+      );
+    }
+  }
+  const summary = summarizeFilm(runs);
+  const n = (x: number | undefined, digits = 1) => (x === undefined ? '–' : x.toFixed(digits));
+  printTable(
+    [
+      'chunks',
+      'wall s',
+      'CPU s',
+      'extra CPU %',
+      'stitch s',
+      'stitch % wall',
+      'longest part s',
+      'proj. speed-up',
+    ],
+    summary.map((s) => [
+      String(s.chunks),
+      n(s.wallSec),
+      n(s.cpuSec),
+      n(s.extraCpuPct, 0),
+      n(s.stitchSec),
+      n(s.stitchPctOfWall),
+      n(s.longestPartSec),
+      s.projectedSpeedup === undefined ? '–' : `${s.projectedSpeedup.toFixed(2)}x`,
+    ]),
+  );
+  console.log(
+    '  proj. speed-up = one-pass wall / (longest part + stitch), one part per machine; leaves out probe,\n' +
+      '  transfers and the finishing steps, and the parts were timed while sharing these cores.',
+  );
+  return { source: source.file, runs, summary };
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+process.once('SIGINT', () => {
+  stopActiveTrees();
+  process.exit(130);
+});
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
