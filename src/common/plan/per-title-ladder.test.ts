@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presetFrom } from '../../../test/helpers/presets.js';
-import { boundsFromRungs, MAX_STEP_RATIO, pickPerTitleRungs } from './per-title-ladder.js';
+import { boundsFromRungs, MAX_STEP_RATIO, MIN_STEP_RATIO, pickPerTitleRungs } from './per-title-ladder.js';
 import { bestResolutionAt, hullQualityAt, rateQualityHull, type ProbePoint } from './rate-quality-hull.js';
 
 const at = (width: number, height: number, rows: [number, number, number][]): ProbePoint[] =>
@@ -146,5 +146,20 @@ describe('per-title rungs', () => {
       expect(r.width * r.height).toBeGreaterThanOrEqual(below.width * below.height);
       expect(predictedPsnr[i]).toBeGreaterThan(predictedPsnr[i - 1]!);
     }
+  });
+
+  it('makes one rung, not two barely apart, when the top is within 1.5x of the floor', () => {
+    // Transparent at about 660 kb/s against a 600 kb/s floor: a second rung would change nothing.
+    const points = at(1920, 1080, [
+      [32, 300, 40],
+      [26, 500, 43],
+      [20, 800, 47],
+    ]);
+    const ladder = pickPerTitleRungs(points, { minKbps: 600, maxKbps: 5000, maxRungs: 4 }, [
+      { width: 1920, height: 1080, bitrateKbps: 5000 },
+    ]);
+    expect(ladder.top.reason).toBe('transparent');
+    expect(ladder.top.kbps / 600).toBeLessThan(MIN_STEP_RATIO);
+    expect(ladder.rungs).toHaveLength(1);
   });
 });

@@ -26,6 +26,11 @@ export const FLAT_DB_PER_DOUBLING = 1;
 export const GOOD_PSNR_DB = 38;
 /** The widest step between neighbours: a player dropping one rung should not see a cliff. */
 export const MAX_STEP_RATIO = 2;
+/**
+ * The narrowest span worth a second rung: below it the lower rung would be a switch that changes nothing
+ * (bench:per-title's flat graphics got 600 and 660 kb/s) and one more encode to store.
+ */
+export const MIN_STEP_RATIO = 1.5;
 
 export interface PerTitleLadder {
   rungs: Rung[];
@@ -61,7 +66,7 @@ export function pickPerTitleRungs(
   const span = top.kbps / floor;
   // The fewest rungs whose even steps stay within 2x (fewer rungs: less to encode and store); when the
   // preset allows fewer, its number, with wider even steps (the lowest rung still serves slow links).
-  const needed = span <= 1 ? 1 : Math.ceil(Math.log(span) / Math.log(MAX_STEP_RATIO) - 1e-9) + 1;
+  const needed = span < MIN_STEP_RATIO ? 1 : Math.ceil(Math.log(span) / Math.log(MAX_STEP_RATIO) - 1e-9) + 1;
   const count = Math.max(1, Math.min(bounds.maxRungs, needed));
   const step = count > 1 ? Math.pow(span, 1 / (count - 1)) : 1;
   const rates: number[] = [];
