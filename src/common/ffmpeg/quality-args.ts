@@ -1,5 +1,5 @@
 import { formatRational } from '../media/rational.js';
-import type { EncodePlan } from '../plan/encode-plan.js';
+import type { EncodePlan, VideoPlan } from '../plan/encode-plan.js';
 import { PACKAGE_NAMES } from '../package/package-layout.js';
 import { decodedSource, sourceInput } from './hls-args.js';
 
@@ -25,6 +25,11 @@ export function referenceSize(rungs: readonly { width: number; height: number }[
 } {
   const top = rungs.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
   return { width: top.width, height: top.height };
+}
+
+/** The size a plan's rungs are compared at: the plan's own choice, else its top rung's. */
+export function qualityReferenceOf(video: VideoPlan): { width: number; height: number } {
+  return video.qualityReference ?? referenceSize(video.rungs);
 }
 
 /**
@@ -54,7 +59,7 @@ export function buildQualityArgs(run: QualityRun): string[] {
   const { plan, sampleEvery } = run;
   const video = plan.video;
   if (!video) throw new Error('quality: the plan has no video');
-  const { width, height } = referenceSize(video.rungs);
+  const { width, height } = qualityReferenceOf(video);
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
   args.push(...sourceInput(plan));
   for (const r of video.rungs) {

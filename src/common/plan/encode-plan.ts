@@ -88,6 +88,11 @@ export interface VideoPlan {
   burnIn?: BurnInPlan;
   /** Seconds from the file's start to the first picture (see VideoInfo.startOffsetSec). */
   startOffsetSec: number;
+  /**
+   * The size the quality pass compares rungs at, when not the top rung's: a per-title ladder is compared
+   * at the preset's top size, so its figures and the fixed ladder's share one reference.
+   */
+  qualityReference?: { width: number; height: number };
 }
 
 /** Everything the argument builder and packager need; pure data, made by ladder-plan.ts. */

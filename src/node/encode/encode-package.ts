@@ -83,6 +83,8 @@ export async function encodePackage(
       ladder ? { ...request.preset, rungs: ladder.rungs } : request.preset,
       request.planOptions,
     );
+    // The rungs are measured where the probes were: at the preset's top size, like a fixed ladder.
+    if (ladder && plan.video) plan.video.qualityReference = ladder.reference;
     if (ladder)
       plan.notes.unshift(
         `per-title ladder: ${ladder.rungs.length} rung(s), top ${ladder.top.kbps} kb/s (${ladder.top.reason}), ` +

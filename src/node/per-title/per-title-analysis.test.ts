@@ -27,6 +27,8 @@ describe('per-title ladder (--ladder auto, issue 15)', () => {
     expect(ladder.scenes.placement).toBe('motion quantiles');
     expect(ladder.scenes.frames).toBeGreaterThan(90);
     expect(ladder.windows).toHaveLength(4);
+    // Probes and rungs are measured at the preset's top size, whatever top the ladder picked.
+    expect(ladder.reference).toEqual({ width: 640, height: 360 });
     for (const w of ladder.windows) {
       expect(w.startSec + w.durationSec).toBeLessThanOrEqual(4.01);
       // On whole frames (30 fps): off the grid the probe and its reference part by a frame.
@@ -53,5 +55,7 @@ describe('per-title ladder (--ladder auto, issue 15)', () => {
     expect(again.variants.map((v) => v.quality?.psnr.mean)).toEqual(
       result.variants.map(() => expect.any(Number)),
     );
+    // …at the preset's top size, where the probes were measured.
+    expect(again.quality!.reference).toMatchObject({ width: 640, height: 360 });
   }, 240_000);
 });

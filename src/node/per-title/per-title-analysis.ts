@@ -10,6 +10,7 @@ import {
   type ProbeSize,
   type ProbeWindow,
 } from '../../common/ffmpeg/probe-encode-args.js';
+import { referenceSize } from '../../common/ffmpeg/quality-args.js';
 import { buildSceneScanArgs, SCENE_SCAN_FILE } from '../../common/ffmpeg/scene-scan-args.js';
 import { createProgressParser } from '../../common/ffmpeg/progress-parser.js';
 import {
@@ -38,6 +39,8 @@ export interface PerTitleRecord {
   /** How the windows were chosen: the scene scan's cuts, shots and cost. */
   scenes: SceneScanSummary & { scanSec: number };
   windows: ProbeWindow[];
+  /** The size the probes were measured at, and the package's rungs are: the preset's top, as fitted. */
+  reference: ProbeSize;
   points: ProbePoint[];
   top: PerTitleLadder['top'];
   rungs: PerTitleLadder['rungs'];
@@ -158,6 +161,7 @@ export async function analyzePerTitle(
     mode: 'auto',
     scenes,
     windows,
+    reference: referenceSize(sizes.map((s) => s.fitted)),
     points,
     top: ladder.top,
     rungs: ladder.rungs,

@@ -43,6 +43,8 @@ export async function measurePackageQuality(
     format: fmp4 ? 'fmp4' : 'ts',
     codec: fmp4 && preset.video.codec === 'hevc' ? 'hevc' : undefined,
   });
+  // An older per-title package (no recorded reference) is measured at its own top rung, as it was made.
+  if (plan.video && video.ladder?.reference) plan.video.qualityReference = video.ladder.reference;
   const rungs = plan.video?.rungs ?? [];
   const matches =
     rungs.length === video.variants.length &&

@@ -4,7 +4,7 @@ import {
   buildQualityArgs,
   qualitySampleEvery,
   qualityStatsFiles,
-  referenceSize,
+  qualityReferenceOf,
 } from '../../common/ffmpeg/quality-args.js';
 import { createProgressParser } from '../../common/ffmpeg/progress-parser.js';
 import type { EncodePlan } from '../../common/plan/encode-plan.js';
@@ -78,7 +78,7 @@ export async function measureQuality(plan: EncodePlan, ctx: QualityPassContext):
       method: {
         metrics: ['psnr', 'ssim'],
         unavailable: await unavailableMetrics(),
-        reference: { ...referenceSize(rungs), scaler: 'bicubic' },
+        reference: { ...qualityReferenceOf(plan.video!), scaler: 'bicubic' },
         sampleEvery,
         measuredFrames: Math.min(...measured.map((m) => m.psnr.length)),
         elapsedSec: round((performance.now() - started) / 1000),
