@@ -254,7 +254,18 @@ describe('the playback lab in real Chromium against hls-studio serve, through it
       await page.goto(server.url);
       const row = page.getByTestId('job-row').filter({ hasText: 'playback-lab-720p.mp4' });
       await row.getByRole('button', { name: 'Preview' }).click();
-      await page.getByRole('switch', { name: /Playback lab/ }).check({ force: true });
+      // Under CI load a job update can re-render the preview as the switch is clicked: try until it holds.
+      const lab = page.getByRole('switch', { name: /Playback lab/ });
+      await expect
+        .poll(
+          async () => {
+            if (!(await lab.isChecked())) await lab.click({ force: true, timeout: 5_000 }).catch(() => {});
+            await page.waitForTimeout(300);
+            return lab.isChecked();
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       await page.getByTestId('lab-profile').click();
       await page.getByRole('option', { name: networkProfile(profile)!.label }).click();
       return page;

@@ -87,7 +87,7 @@ describe.skipIf(!REDIS_SERVER)(
         verified: true,
         variants: 1,
       });
-      expect(ok.progress?.ratio).toBeGreaterThan(0.9);
+      expect(ok.progress?.ratio).toBe(1);
       const stored = await listObjects(s3.client(), s3.bucket, 'videos/good/film/');
       expect(stored.size).toBe(ok.result!.uploaded);
     });

@@ -97,6 +97,8 @@ export async function processEncodeJob(
       uploaded: published.uploaded,
       elapsedSec: (Date.now() - started) / 1000,
     };
+    // The last report may be throttled away: a finished job reads 100%, not the publish's last step.
+    await job.updateProgress({ ratio: 1, phase: 'publish' } satisfies EncodeJobProgress).catch(() => {});
     context.log(`job ${job.id}: done in ${summary.elapsedSec.toFixed(1)} s → ${summary.playbackUrl}`);
     return summary;
   } catch (error) {
