@@ -49,6 +49,16 @@ function watcher(queued: string[]) {
   return { watch, close: () => client.quit() };
 }
 
+/** The watcher's push endpoint on loopback, for the test bucket's folder. */
+const endpointFor = (w: ReturnType<typeof watcher>) =>
+  startEventEndpoint({
+    host: '127.0.0.1',
+    port: 0,
+    bucket: s3.bucket,
+    prefix: watchedPrefix(target),
+    offer: (objects) => w.watch.offer(objects),
+  });
+
 describe.skipIf(!REDIS_SERVER)(
   `watch-bucket (issue 16)${REDIS_SERVER ? '' : `: ${NO_REDIS_MESSAGE}`}`,
   () => {
@@ -80,13 +90,7 @@ describe.skipIf(!REDIS_SERVER)(
     it('takes pushed S3 event notifications on a token-guarded endpoint, once each, alongside the listing', async () => {
       const queued: string[] = [];
       const w = watcher(queued);
-      const endpoint = await startEventEndpoint({
-        host: '127.0.0.1',
-        port: 0,
-        bucket: s3.bucket,
-        prefix: watchedPrefix(target),
-        offer: (objects) => w.watch.offer(objects),
-      });
+      const endpoint = await endpointFor(w);
       try {
         // The body radosgw pushed on this machine, pointed at our bucket and folder.
         const recorded = JSON.parse(
@@ -138,13 +142,7 @@ describe.skipIf(!REDIS_SERVER)(
       async () => {
         const queued: string[] = [];
         const w = watcher(queued);
-        const endpoint = await startEventEndpoint({
-          host: '127.0.0.1',
-          port: 0,
-          bucket: s3.bucket,
-          prefix: watchedPrefix(target),
-          offer: (objects) => w.watch.offer(objects),
-        });
+        const endpoint = await endpointFor(w);
         try {
           await pushBucketEvents(s3, s3.bucket, endpoint.url);
           await put('incoming/from-radosgw.mp4', 'pushed by the store');
