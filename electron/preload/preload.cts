@@ -43,6 +43,15 @@ const CALLS = [
   'listWatchFolders',
   'addWatchFolder',
   'removeWatchFolder',
+  'listFarms',
+  'saveFarm',
+  'removeFarm',
+  'testFarm',
+  'sendToFarm',
+  'listFarmJobs',
+  'cancelFarmJob',
+  'retryFarmJob',
+  'removeFarmJob',
 ] as const;
 
 contextBridge.exposeInMainWorld('studio', {

@@ -9,13 +9,14 @@ import type { ProbePoint } from '../plan/rate-quality-hull.js';
 import type { PublishProgress, PublishSummary } from '../publish/publish-events.js';
 import { TARGET_NAME, TARGET_NAME_RULE } from '../publish/publish-target.js';
 import type { ValidationReport } from '../validate/validation-report.js';
+import { FARM_API_CALLS, type FarmApi, type FarmJobView } from './farm-api.js';
 
 /**
  * The one contract between the UI and the back end. The Electron preload (IPC) and the browser mode
  * (HTTP + WebSocket) both implement it; the renderer only ever talks to this interface. Failures come
  * back as data (`StudioErrorData`), never as stack traces.
  */
-export interface StudioApi {
+export interface StudioApi extends FarmApi {
   /** Built-in presets first (read-only), then the user's, each sorted by name. */
   listPresets(): Promise<PresetEntry[]>;
   /** Validates and saves a user preset (`replaceId`: the id it had, for a rename). Built-ins are read-only. */
@@ -283,7 +284,10 @@ export type StudioEvent =
   | { type: 'excerpt'; state: 'encoding' | 'done' | 'failed' | 'cancelled'; ratio?: number }
   | { type: 'per-title'; state: 'analyzing' | 'done' | 'failed' | 'cancelled'; ratio?: number }
   /** Presets, targets, watch folders or settings changed: refetch that list. */
-  | { type: 'changed'; what: 'presets' | 'targets' | 'watch' | 'settings' }
+  | { type: 'changed'; what: 'presets' | 'targets' | 'watch' | 'settings' | 'farms' }
+  /** A job sent to a farm changed (polled from the farm's queue), or was forgotten. */
+  | { type: 'farm-job'; job: FarmJobView }
+  | { type: 'farm-job-removed'; id: string }
   /**
    * From the transport, not the back end: the event stream was lost ('lost'; events may be missing),
    * came back ('restored': refetch everything), or cannot come back ('refused': the server restarted
@@ -413,6 +417,7 @@ export const API_CALLS = {
   listWatchFolders: emptyRequest,
   addWatchFolder: addWatchFolderRequest,
   removeWatchFolder: watchFolderRequest,
+  ...FARM_API_CALLS,
 } as const;
 export type ApiCall = keyof typeof API_CALLS;
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { createStateWriter, loadStateFile } from '../state/state-file.js';
+import { farmJobRecordSchema, farmSettingsSchema } from './farm-settings.js';
 
 const watchFolderSchema = z.strictObject({
   id: z.string(),
@@ -22,6 +23,9 @@ export const settingsSchema = z.strictObject({
    * processed twice, across restarts, overlapping folders, or a folder removed and added again.
    */
   watchProcessed: z.array(z.string()).default([]),
+  /** Farm connections (see farm-connections.ts) and the jobs this studio sent to them. */
+  farms: z.array(farmSettingsSchema).default([]),
+  farmJobs: z.array(farmJobRecordSchema).default([]),
 });
 
 export type Settings = z.output<typeof settingsSchema>;

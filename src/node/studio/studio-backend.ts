@@ -27,11 +27,22 @@ import type {
   WatchFolderRequest,
   WatchFolderView,
 } from '../../common/api/studio-api.js';
+import type {
+  FarmJobRequest,
+  FarmJobView,
+  FarmRequest,
+  FarmTestReport,
+  FarmView,
+  SaveFarmRequest,
+  SendToFarmRequest,
+} from '../../common/api/farm-api.js';
 import { StudioError } from '../../common/errors.js';
 import { PresetLibrary } from '../presets/preset-library.js';
 import { NO_SECRET_STORAGE, type SecretCipher } from '../publish/credential-vault.js';
 import { describePublish, publishPackage } from '../publish/publish-package.js';
 import { ExcerptRunner } from './excerpt-runner.js';
+import { FarmConnections } from './farm-connections.js';
+import { FarmJobs } from './farm-jobs.js';
 import { JobQueue } from './job-queue.js';
 import { PerTitleRunner } from './per-title-runner.js';
 import type { LiveJob } from './live-preview.js';
@@ -57,6 +68,8 @@ export interface StudioBackendOptions {
   watch?: { pollMs?: number; stableMs?: number };
   /** Where browser mode keeps dropped files: a job's upload is deleted with the job. */
   uploadDir?: string;
+  /** How often jobs sent to a farm are read back from its queue (ms). */
+  farmPollMs?: number;
 }
 
 /**
@@ -75,6 +88,8 @@ export class StudioBackend implements StudioApi {
     private readonly excerpts: ExcerptRunner,
     private readonly watchFolders: WatchFolders,
     private readonly perTitle: PerTitleRunner,
+    private readonly farms: FarmConnections,
+    private readonly farmJobs: FarmJobs,
   ) {}
 
   static async open(options: StudioBackendOptions): Promise<StudioBackend> {
@@ -143,6 +158,15 @@ export class StudioBackend implements StudioApi {
       log,
       ...options.watch,
     });
+    const farms = new FarmConnections(settings, targets);
+    const farmJobs = new FarmJobs({
+      settings,
+      connections: farms,
+      emit: (event) => relay.emit(event),
+      log,
+      ...(options.farmPollMs ? { pollMs: options.farmPollMs } : {}),
+      ...(options.uploadDir ? { uploadDir: options.uploadDir } : {}),
+    });
     const backend = new StudioBackend(
       options,
       settings,
@@ -152,6 +176,8 @@ export class StudioBackend implements StudioApi {
       excerpts,
       watchFolders,
       perTitle,
+      farms,
+      farmJobs,
     );
     relay.emit = (event) => backend.emit(event);
     queue.onEvent((event) => {
@@ -162,6 +188,7 @@ export class StudioBackend implements StudioApi {
       if (event.type === 'removed') backend.emit({ type: 'changed', what: 'watch' });
     });
     watchFolders.start();
+    farmJobs.start();
     return backend;
   }
 
@@ -388,6 +415,65 @@ export class StudioBackend implements StudioApi {
     this.watchFolders.remove(id);
   }
 
+  // Farms (see farm-connections.ts, farm-jobs.ts)
+  async listFarms(): Promise<FarmView[]> {
+    return this.farms.list();
+  }
+
+  async saveFarm(request: SaveFarmRequest): Promise<FarmView> {
+    const view = await this.farms.save(request);
+    this.emit({ type: 'changed', what: 'farms' });
+    return view;
+  }
+
+  async removeFarm({ name }: FarmRequest): Promise<void> {
+    if (this.farmJobs.unfinishedOn(name) > 0)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `jobs sent to "${name}" are still running: cancel them first`,
+      );
+    await this.farms.remove(name);
+    this.emit({ type: 'changed', what: 'farms' });
+  }
+
+  testFarm({ name }: FarmRequest): Promise<FarmTestReport> {
+    return this.farms.test(name);
+  }
+
+  /** The local job leaves the queue (its run stops) once the farm has it. */
+  async sendToFarm({ jobId, farm }: SendToFarmRequest): Promise<FarmJobView> {
+    const job = this.queue.listJobs().find((j) => j.id === jobId);
+    if (!job) throw new StudioError('INVALID_ARGUMENT', `no job ${jobId}`);
+    if (job.status === 'done')
+      throw new StudioError('INVALID_ARGUMENT', `${job.fileName} is encoded already: publish it instead`);
+    const sent = await this.farmJobs.send({
+      farm,
+      input: this.queue.inputOf(jobId),
+      fileName: job.fileName,
+      presetId: job.presetId,
+      preset: await this.presets.get(job.presetId),
+      ladder: this.settings.get().autoLadderPresets.includes(job.presetId) ? 'auto' : 'fixed',
+    });
+    await this.removeJob({ id: jobId });
+    return sent;
+  }
+
+  async listFarmJobs(): Promise<FarmJobView[]> {
+    return this.farmJobs.list();
+  }
+
+  cancelFarmJob({ id }: FarmJobRequest): Promise<void> {
+    return this.farmJobs.cancel(id);
+  }
+
+  retryFarmJob({ id }: FarmJobRequest): Promise<void> {
+    return this.farmJobs.retry(id);
+  }
+
+  removeFarmJob({ id }: FarmJobRequest): Promise<void> {
+    return this.farmJobs.forget(id);
+  }
+
   onEvent(listener: (event: StudioEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -417,6 +503,7 @@ export class StudioBackend implements StudioApi {
       this.excerpts.close(),
       this.perTitle.close(),
       this.queue.close(),
+      this.farmJobs.close().then(() => this.farms.close()),
     ]);
     await this.settings.flush().catch(() => undefined);
     for (const step of steps)

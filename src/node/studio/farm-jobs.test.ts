@@ -1,0 +1,220 @@
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FarmJobView } from '../../common/api/farm-api.js';
+import type { StudioEvent } from '../../common/api/studio-api.js';
+import { clip, scratchDir } from '../../../test/helpers/clips.js';
+import { testPreset } from '../../../test/helpers/encode.js';
+import {
+  NO_REDIS_MESSAGE,
+  REDIS_SERVER,
+  startRedis,
+  type TestRedis,
+} from '../../../test/helpers/redis-server.js';
+import { s3Target, useTestS3 } from '../../../test/helpers/s3-server.js';
+import { waitFor } from '../../../test/helpers/wait-for.js';
+import { DEFAULT_QUEUE_NAME } from '../farm/encode-job.js';
+import { startEncodeWorker, type EncodeWorker } from '../farm/encode-worker.js';
+import { FarmQueue } from '../farm/farm-queue.js';
+import { FARM_INPUTS_FOLDER } from './farm-source.js';
+import { StudioBackend } from './studio-backend.js';
+
+if (!REDIS_SERVER) console.warn(NO_REDIS_MESSAGE);
+
+const ONE_RUNG = testPreset({ rungs: [{ width: 320, height: 180, bitrateKbps: 250 }] });
+
+describe.skipIf(!REDIS_SERVER)("the studio's farm target (real Redis, real S3 server, real worker)", () => {
+  const s3 = useTestS3();
+  let redis: TestRedis;
+  let backend: StudioBackend;
+  let dir: string;
+  let shared: string;
+  let source: string;
+  const events: StudioEvent[] = [];
+  const logs: string[] = [];
+  let worker: EncodeWorker | undefined;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    dir = await scratchDir('farm-jobs-');
+    shared = path.join(dir, 'shared');
+    source = await clip('farm-studio.mp4', { width: 320, height: 180, durationSec: 2 });
+    backend = await StudioBackend.open({
+      face: 'desktop',
+      stateDir: path.join(dir, 'state'),
+      outDir: path.join(dir, 'out'),
+      packageBaseUrl: '/packages',
+      farmPollMs: 200,
+      log: (line) => logs.push(line),
+    });
+    backend.onEvent((e) => events.push(e));
+    await backend.savePreset({ preset: { ...ONE_RUNG, id: 'farm-test', name: 'Farm test' } });
+    await backend.saveTarget({ name: 'farm-out', target: s3Target(s3, 'farm') });
+  });
+  afterAll(async () => {
+    try {
+      await worker?.stop(0);
+      await backend?.close();
+    } finally {
+      await redis?.dispose();
+    }
+  });
+
+  const queued = async () => {
+    const [job] = await backend.addJobs({ paths: [source], presetId: 'farm-test' });
+    return job!;
+  };
+  const farmJob = (id: string, ok: (j: FarmJobView) => boolean, what: string, timeoutMs = 60_000) =>
+    waitFor(
+      async () => (await backend.listFarmJobs()).find((j) => j.id === id && ok(j)),
+      `${what}: ${JSON.stringify((backend as unknown as { farmJobs: { list(): unknown } }).farmJobs.list())}\n${logs.join('\n')}`,
+      timeoutMs,
+    );
+
+  it('saves a farm with its Redis password kept back, and checks the connection with a clear error', async () => {
+    const withPassword = `redis://:s3cret-pass@127.0.0.1:${redis.port}/0`;
+    const saved = await backend.saveFarm({
+      name: 'lab',
+      redisUrl: withPassword,
+      out: { target: 'farm-out' },
+    });
+    expect(saved).toMatchObject({
+      name: 'lab',
+      redisUrl: `redis://:***@127.0.0.1:${redis.port}/0`,
+      queueName: DEFAULT_QUEUE_NAME,
+      out: { target: 'farm-out' },
+    });
+    expect(saved.sourceProblem).toMatch(/no shared folder/);
+    expect(JSON.stringify(await backend.listFarms())).not.toContain('s3cret-pass');
+    // Sent back masked (an edit of another field): the saved password stays, and is used.
+    await backend.saveFarm({
+      name: 'lab',
+      replaceName: 'lab',
+      redisUrl: saved.redisUrl,
+      out: { target: 'farm-out' },
+    });
+    // In the main process's settings.json whole (the renderer never gets it back).
+    await waitFor(
+      async () =>
+        (await readFile(path.join(dir, 'state', 'settings.json'), 'utf8').catch(() => '')).includes(
+          's3cret-pass',
+        ),
+      'the password kept in settings.json',
+    );
+    // This Redis asks for no password (ioredis only warns): the check reaches it.
+    await expect(backend.testFarm({ name: 'lab' })).resolves.toMatchObject({ ok: true, workers: 0 });
+
+    await backend.saveFarm({
+      name: 'lab',
+      replaceName: 'lab',
+      redisUrl: redis.url,
+      out: { target: 'farm-out' },
+      sharedFolder: shared,
+    });
+    await expect(backend.testFarm({ name: 'lab' })).resolves.toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /0 workers connected.*shared folder .*shared cannot be written here: ENOENT/,
+      ),
+    });
+    await mkdir(shared);
+    await backend.saveFarm({ name: 'dead', redisUrl: 'redis://127.0.0.1:1/0', out: { url: 's3://b/p' } });
+    const dead = await backend.testFarm({ name: 'dead' });
+    expect(dead).toMatchObject({ ok: false });
+    expect(dead.message).toMatch(/cannot reach the queue's Redis: .*ECONNREFUSED/);
+    await backend.removeFarm({ name: 'dead' });
+    await expect(
+      backend.saveFarm({ name: 'x', redisUrl: 'http://127.0.0.1/0', out: { url: 's3://b/p' } }),
+    ).rejects.toThrow(/not a redis:\/\/ or rediss:\/\/ URL/);
+    expect((await backend.listFarms()).map((f) => f.name)).toEqual(['lab']);
+  });
+
+  it('a farm without a shared folder refuses a local file and keeps the job here', async () => {
+    await backend.saveFarm({ name: 'no-share', redisUrl: redis.url, out: { target: 'farm-out' } });
+    const job = await queued();
+    await expect(backend.sendToFarm({ jobId: job.id, farm: 'no-share' })).rejects.toThrow(
+      /farm-studio\.mp4 is on this computer and farm "no-share" has no shared folder/,
+    );
+    expect((await backend.listJobs()).some((j) => j.id === job.id)).toBe(true);
+    await backend.removeJob({ id: job.id });
+    await backend.removeFarm({ name: 'no-share' });
+  });
+
+  it('sends a queued job (source copied into the shared folder), shows it waiting, and cancels it', async () => {
+    const job = await queued();
+    const sent = await backend.sendToFarm({ jobId: job.id, farm: 'lab' });
+    expect(sent).toMatchObject({
+      farm: 'lab',
+      fileName: 'farm-studio.mp4',
+      presetId: 'farm-test',
+      state: 'waiting',
+    });
+    // The local row is gone: the farm has it now.
+    expect((await backend.listJobs()).some((j) => j.id === job.id)).toBe(false);
+    const copy = path.join(shared, FARM_INPUTS_FOLDER, sent.id, 'farm-studio.mp4');
+    expect((await stat(copy)).size).toBe((await stat(source)).size);
+    // What the farm received: the shared path, the preset inline, the target's settings (no secret).
+    const queue = new FarmQueue(redis.connection);
+    try {
+      const data = (await queue.queue.getJob(sent.id))!.data as Record<string, unknown>;
+      expect(data).toMatchObject({
+        input: copy,
+        preset: { id: 'farm-test', rungs: [{ width: 320, height: 180 }] },
+        target: { store: 's3-compatible', bucket: s3.bucket, prefix: 'farm', endpoint: s3.endpoint },
+      });
+    } finally {
+      await queue.close();
+    }
+    await backend.cancelFarmJob({ id: sent.id });
+    await farmJob(sent.id, (j) => j.state === 'cancelled', 'cancelled');
+    await expect(backend.retryFarmJob({ id: sent.id })).rejects.toThrow(/no job/);
+    await backend.removeFarmJob({ id: sent.id });
+    expect((await backend.listFarmJobs()).some((j) => j.id === sent.id)).toBe(false);
+    await expect(stat(path.dirname(copy))).rejects.toThrow(/ENOENT/);
+    expect(events).toContainEqual({ type: 'farm-job-removed', id: sent.id });
+  });
+
+  it('a worker runs the sent job: progress, attempts and the playback URL reach the studio', async () => {
+    worker = startEncodeWorker({
+      connection: redis.connection,
+      credentials: s3.credentials,
+      log: (line) => logs.push(line),
+    });
+    await expect(backend.testFarm({ name: 'lab' })).resolves.toMatchObject({
+      ok: true,
+      workers: 1,
+      message: expect.stringMatching(
+        /Reached redis:\/\/127\.0\.0\.1:\d+\/0 \(queue hls-studio-encode\): 1 worker connected/,
+      ),
+    });
+    const job = await queued();
+    const sent = await backend.sendToFarm({ jobId: job.id, farm: 'lab' });
+    const done = await farmJob(sent.id, (j) => j.state === 'completed', 'completed', 90_000);
+    expect(done).toMatchObject({
+      attemptsMade: 1,
+      attempts: 3,
+      progress: { ratio: 1 },
+      playbackUrl: `${s3.endpoint}/${s3.bucket}/farm/farm-studio/master.m3u8`,
+    });
+    expect(done.finishedAt).toBeGreaterThan(done.sentAt);
+    const updates = events.filter((e) => e.type === 'farm-job' && e.job.id === sent.id);
+    expect(updates.map((e) => (e.type === 'farm-job' ? e.job.state : '')).includes('active')).toBe(true);
+    // A finished job is not polled any more, and survives a restart of the studio as it was.
+    expect(await readdir(path.join(shared, FARM_INPUTS_FOLDER))).toContain(sent.id);
+  });
+
+  it('Redis going away marks the unfinished jobs with the problem, and they resume when it is back', async () => {
+    await worker?.stop(0);
+    worker = undefined;
+    const job = await queued();
+    const sent = await backend.sendToFarm({ jobId: job.id, farm: 'lab' });
+    await redis.stop();
+    const marked = await farmJob(sent.id, (j) => Boolean(j.problem), 'marked');
+    expect(marked.problem).toMatch(/^farm "lab" does not answer \(its Redis\): /);
+    expect(marked.state).toBe('waiting');
+    // --save '' : a restarted Redis is empty, so the job is gone from the farm.
+    await redis.start();
+    const gone = await farmJob(sent.id, (j) => !j.problem, 'back');
+    expect(gone.state).toBe('removed');
+  });
+});
