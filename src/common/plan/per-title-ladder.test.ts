@@ -148,6 +148,47 @@ describe('per-title rungs', () => {
     }
   });
 
+  it('regression: fast motion whose larger sizes were probed only above the ladder’s rates gets them near their probes', () => {
+    // Recorded: bench:per-title's `life` source (8 s, 1080p30, PSNR at 1080p). Every 480p-1080p probe
+    // costs more than 3.6 Mb/s, so the ladder used to keep 360p up to 2450 kb/s and 480p at 5000, while
+    // the fixed ladder's 720p at 2494 kb/s measured 18.37 dB against that 360p's 18.10.
+    const motion = [
+      ...at(640, 360, [
+        [20, 9318, 20.0],
+        [26, 4995, 19.4],
+        [32, 1842, 17.9],
+      ]),
+      ...at(854, 480, [
+        [20, 15956, 22.3],
+        [26, 8997, 21.3],
+        [32, 3672, 19.4],
+      ]),
+      ...at(1280, 720, [
+        [20, 26801, 26.8],
+        [26, 15613, 25.2],
+        [32, 7951, 22.4],
+      ]),
+      ...at(1920, 1080, [
+        [20, 38909, 35.1],
+        [26, 24087, 30.6],
+        [32, 13535, 25.9],
+      ]),
+    ];
+    const webCompact = [
+      { width: 640, height: 360, bitrateKbps: 600, maxFrameRate: 30 },
+      { width: 854, height: 480, bitrateKbps: 1200, maxFrameRate: 30 },
+      { width: 1280, height: 720, bitrateKbps: 2800 },
+      { width: 1920, height: 1080, bitrateKbps: 5000 },
+    ];
+    const ladder = pickPerTitleRungs(motion, boundsFromRungs(webCompact), webCompact);
+    expect(ladder.rungs.map((r) => [r.height, r.bitrateKbps])).toEqual([
+      [360, 600],
+      [360, 1200],
+      [480, 2450],
+      [720, 5000],
+    ]);
+  });
+
   it('makes one rung, not two barely apart, when the top is within 1.5x of the floor', () => {
     // Transparent at about 660 kb/s against a 600 kb/s floor: a second rung would change nothing.
     const points = at(1920, 1080, [

@@ -58,36 +58,82 @@ export function hullQualityAt(hull: readonly HullPoint[], kbps: number): number 
 }
 
 /**
- * The resolution that gives the best quality at a bit rate: each resolution's own curve (its CRF
- * points, linear in log rate) is read at that rate, within the rates it was measured at (no
- * extrapolation), and the highest wins; below every curve, the smallest resolution.
+ * How far below its cheapest probe a resolution's curve is still read: at most this factor fewer bits.
+ * Without it a size was never chosen below its cheapest probe, however good: on a 640x360 clip the
+ * ladder took 180p at 300 kb/s (measured 33.1 dB) and 270p at 670 (35.4) where 270p and 360p at the
+ * same rates measured 34.0 and 40.7; on fast motion it kept 360p up to 2.5 Mb/s (the larger sizes'
+ * cheapest probes were at 3.7-13.5 Mb/s). Further down a straight line is no guess at all: that
+ * clip's 360p curve read 3.2x below its cheapest probe gives 24.5 dB; 360p measured 35.6 there.
+ */
+export const EXTRAPOLATE_BELOW_RATIO = 2;
+/**
+ * Below its cheapest probe a curve loses at least this much per halving of bits, and at least its
+ * steepest measured slope: a pessimistic guess, so an extrapolated size wins only by a clear margin
+ * (the clip's 270p lost 1.0 dB per halving below its probes, measured against 0.83 between them).
+ */
+export const MIN_EXTRAPOLATED_DB_PER_DOUBLING = 1;
+
+/**
+ * The quality one resolution's curve (its points by rising rate, as `curvesByResolution` gives them)
+ * predicts at a bit rate: linear in log rate between its points; below its cheapest point along its
+ * steepest measured slope (at least `MIN_EXTRAPOLATED_DB_PER_DOUBLING`), down to
+ * `EXTRAPOLATE_BELOW_RATIO` times fewer bits; undefined further down, above its dearest point, and
+ * below a curve of one point (no slope was measured).
+ */
+export function curveQualityAt(curve: readonly ProbePoint[], kbps: number): number | undefined {
+  const x = Math.log2(kbps);
+  const first = curve[0];
+  const last = curve[curve.length - 1];
+  if (!first || !last || x > Math.log2(last.kbps)) return undefined;
+  const x0 = Math.log2(first.kbps);
+  if (x < x0) {
+    if (x < x0 - Math.log2(EXTRAPOLATE_BELOW_RATIO)) return undefined;
+    const slope = steepestSlope(curve);
+    return slope === undefined
+      ? undefined
+      : first.psnr - Math.max(slope, MIN_EXTRAPOLATED_DB_PER_DOUBLING) * (x0 - x);
+  }
+  for (let i = 1; i < curve.length; i++) {
+    const a = curve[i - 1]!;
+    const b = curve[i]!;
+    const xa = Math.log2(a.kbps);
+    const xb = Math.log2(b.kbps);
+    if (x <= xb) return xb === xa ? b.psnr : a.psnr + ((b.psnr - a.psnr) * (x - xa)) / (xb - xa);
+  }
+  return last.psnr;
+}
+
+/** dB per doubling of the steepest step between neighbouring points; undefined with fewer than two. */
+function steepestSlope(curve: readonly ProbePoint[]): number | undefined {
+  let steepest: number | undefined;
+  for (let i = 1; i < curve.length; i++) {
+    const run = Math.log2(curve[i]!.kbps) - Math.log2(curve[i - 1]!.kbps);
+    if (run <= 0) continue;
+    const slope = (curve[i]!.psnr - curve[i - 1]!.psnr) / run;
+    if (steepest === undefined || slope > steepest) steepest = slope;
+  }
+  return steepest;
+}
+
+/**
+ * The resolution that gives the best quality at a bit rate: each resolution's curve is read at that
+ * rate (`curveQualityAt`: within its probes, or a little below them, pessimistically) and the highest
+ * wins, the smaller size on a tie; below every curve's reach, the smallest resolution; above every
+ * curve, the largest.
  */
 export function bestResolutionAt(
   points: readonly ProbePoint[],
   kbps: number,
 ): { width: number; height: number; psnr: number } {
-  const x = Math.log2(kbps);
+  const curves = curvesByResolution(points);
   let best: { width: number; height: number; psnr: number } | undefined;
-  for (const curve of curvesByResolution(points)) {
-    const first = curve[0]!;
-    const last = curve[curve.length - 1]!;
-    if (x < Math.log2(first.kbps) || x > Math.log2(last.kbps)) continue;
-    let psnr = last.psnr;
-    for (let i = 1; i < curve.length; i++) {
-      const a = curve[i - 1]!;
-      const b = curve[i]!;
-      const xa = Math.log2(a.kbps);
-      const xb = Math.log2(b.kbps);
-      if (x <= xb) {
-        psnr = xb === xa ? b.psnr : a.psnr + ((b.psnr - a.psnr) * (x - xa)) / (xb - xa);
-        break;
-      }
-    }
-    if (!best || psnr > best.psnr) best = { width: first.width, height: first.height, psnr };
+  for (const curve of curves) {
+    const psnr = curveQualityAt(curve, kbps);
+    if (psnr !== undefined && (!best || psnr > best.psnr))
+      best = { width: curve[0]!.width, height: curve[0]!.height, psnr };
   }
   if (best) return best;
-  // Outside every measured range: below it the smallest picture, above it the largest.
-  const curves = curvesByResolution(points);
+  const x = Math.log2(kbps);
   const above = curves.filter((c) => x > Math.log2(c[c.length - 1]!.kbps));
   const pick = above.length === curves.length ? curves[curves.length - 1]! : curves[0]!;
   const edge = above.length === curves.length ? pick[pick.length - 1]! : pick[0]!;
