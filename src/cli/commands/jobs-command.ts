@@ -52,9 +52,12 @@ export function jobLine(row: JobRow): string {
     detail = `${progress}${tries}`;
   else if (row.state === 'completed' && row.result)
     detail = ` ${formatDuration(row.result.durationSec)} video, ${formatBytes(row.result.sizeBytes)} in ${row.result.elapsedSec.toFixed(0)} s → ${row.result.playbackUrl}`;
+  else if (row.state === 'completed' && row.partResult)
+    detail = ` ${row.partResult.files} files, ${formatBytes(row.partResult.bytes)} in ${row.partResult.elapsedSec.toFixed(0)} s (encode ${row.partResult.encodeSec.toFixed(0)} s)`;
   else if (row.state === 'failed')
     detail = ` after ${row.attemptsMade} attempt(s): ${row.failedReason ?? '?'}`;
-  return `${row.id.padEnd(6)} ${row.state.padEnd(9)} ${row.input} → ${row.out}${detail}`;
+  const part = row.part ? ` [${row.part}]` : '';
+  return `${row.id.padEnd(6)} ${row.state.padEnd(9)} ${row.input} → ${row.out}${part}${detail}`;
 }
 
 /** `hls-studio jobs [list|cancel ID|retry ID] --queue …` */

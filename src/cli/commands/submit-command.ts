@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { StudioError } from '../../common/errors.js';
-import { DEFAULT_RETRY_POLICY, type EncodeJobInput } from '../../node/farm/encode-job.js';
+import { DEFAULT_RETRY_POLICY, MAX_CHUNKS, type EncodeJobInput } from '../../node/farm/encode-job.js';
 import { DEFAULT_PRESET_ID } from '../../node/presets/preset-store.js';
 import { isRemoteUrl } from '../../node/remote/object-url.js';
 import { EXIT } from '../exit-codes.js';
@@ -19,6 +19,7 @@ interface SubmitFlags extends QueueFlags {
   backoff: number;
   quality?: boolean;
   jobId?: string;
+  chunks?: number;
   wait?: boolean;
   json?: boolean;
 }
@@ -49,6 +50,11 @@ export function registerSubmitCommand(program: Command): void {
     )
     .option('--quality', 'measure PSNR/SSIM of every rung (off by default on the farm)')
     .option('--job-id <id>', 'a job id of your own (a second submit with it is ignored)')
+    .option(
+      '--chunks <n>',
+      `split the film into n segment-aligned windows encoded by as many jobs, then stitched (2-${MAX_CHUNKS})`,
+      positive,
+    )
     .option('--wait', 'follow the job until it ends and print its playback URL')
     .option('--json', 'print JSON')
     .action(async (input: string, flags: SubmitFlags) => {
@@ -62,6 +68,7 @@ export function registerSubmitCommand(program: Command): void {
           ...(flags.target ? { target: flags.target } : {}),
           ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
           ...(flags.name ? { name: flags.name } : {}),
+          ...(flags.chunks ? { chunks: flags.chunks } : {}),
           options: { quality: flags.quality === true },
         };
         const { FarmQueue } = await import('../../node/farm/farm-queue.js');

@@ -51,8 +51,14 @@ export async function encodeFilmTrack(
   dir: string,
   ctx: PartContext = {},
 ): Promise<RunResult | undefined> {
-  const film = filmTrackPlan(plan);
-  if (!film) return undefined;
+  const args = filmTrackArgs(plan);
+  if (!args) return undefined;
   await mkdir(path.join(dir, IMAGE_FRAMES.dir), { recursive: true });
-  return runPart(buildChunkArgs(film, { startSec: 0, firstSegment: 0 }), dir, plan.durationSec, ctx);
+  return runPart(args, dir, plan.durationSec, ctx);
+}
+
+/** The ffmpeg arguments of the film-long part, as `encodeFilmTrack` runs them; undefined if none. */
+export function filmTrackArgs(plan: EncodePlan): string[] | undefined {
+  const film = filmTrackPlan(plan);
+  return film && buildChunkArgs(film, { startSec: 0, firstSegment: 0 });
 }

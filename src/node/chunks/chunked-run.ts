@@ -7,6 +7,7 @@ import type { MediaRun } from '../encode/encode-package.js';
 import { binaries } from '../ffmpeg/binaries.js';
 import { runLimited } from '../publish/upload-pool.js';
 import { chunkArgs, encodeChunk, encodeFilmTrack } from './chunk-encode.js';
+import { partName } from './chunk-parts.js';
 import { stitchChunks } from './chunk-stitch.js';
 
 /**
@@ -26,8 +27,8 @@ export function chunkedRun(chunks: number, concurrency = availableParallelism())
   return async (plan, ctx) => {
     const windows = planChunks(plan, chunks);
     const root = path.join(ctx.workDir, 'chunks');
-    const chunkDirs = windows.map((w) => path.join(root, `chunk-${String(w.index).padStart(3, '0')}`));
-    const filmDir = path.join(root, 'film');
+    const chunkDirs = windows.map((w) => path.join(root, partName(w)));
+    const filmDir = path.join(root, partName('film'));
     plan.notes.push(
       `encoded in ${windows.length} chunks of ${windows.map((w) => w.segmentCount).join('/')} segments`,
     );

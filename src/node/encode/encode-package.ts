@@ -46,6 +46,8 @@ export interface EncodeRequest {
   ladder?: 'fixed' | 'auto';
   /** Above 1: the video is encoded in this many segment-aligned windows and stitched (chunked-run.ts). */
   chunks?: number;
+  /** What writes the media instead (a farm's stitch job: stitch-run.ts); `chunks` is then ignored. */
+  mediaRun?: MediaRun;
 }
 
 export interface EncodeContext {
@@ -67,29 +69,7 @@ export async function encodePackage(
   const emit = context.onEvent ?? (() => {});
   const started = performance.now();
   try {
-    const source = await probeSource(request.input, { signal: context.signal });
-    emit({ type: 'probed', source });
-    const ladder =
-      request.ladder === 'auto' && source.video
-        ? await analyzePerTitle(source, request.preset, request.planOptions ?? {}, {
-            signal: context.signal,
-            onCommand: context.onCommand,
-            stallTimeoutMs: stallTimeoutSec(request.stallTimeoutSec) * 1000,
-            onProgress: (ratio) => emit({ type: 'analyzing', ratio }),
-          })
-        : undefined;
-    const plan = planEncode(
-      source,
-      ladder ? { ...request.preset, rungs: ladder.rungs } : request.preset,
-      request.planOptions,
-    );
-    // The rungs are measured where the probes were: at the preset's top size, like a fixed ladder.
-    if (ladder && plan.video) plan.video.qualityReference = ladder.reference;
-    if (ladder)
-      plan.notes.unshift(
-        `per-title ladder: ${ladder.rungs.length} rung(s), top ${ladder.top.kbps} kb/s (${ladder.top.reason}), ` +
-          `from ${ladder.points.length} probe encodes in ${ladder.elapsedSec.toFixed(1)} s`,
-      );
+    const { source, plan, ladder } = await planPackage(request, context);
     const result = await encodePlanned(source, plan, request, context, started, ladder);
     emit({ type: 'done', result });
     return result;
@@ -97,6 +77,48 @@ export async function encodePackage(
     emit({ type: 'failed', error: toErrorData(error) });
     throw error;
   }
+}
+
+export interface PlannedPackage {
+  source: SourceInfo;
+  plan: EncodePlan;
+  ladder?: PerTitleRecord;
+}
+
+/**
+ * The probe and the plan of an encode (the per-title analysis first, for `ladder: 'auto'`): the same
+ * source, preset and options give the same plan, so every worker of a chunked farm job (chunk-job.ts)
+ * encodes its part of one plan.
+ */
+export async function planPackage(
+  request: Pick<EncodeRequest, 'input' | 'preset' | 'planOptions' | 'ladder' | 'stallTimeoutSec'>,
+  context: EncodeContext = {},
+): Promise<PlannedPackage> {
+  const emit = context.onEvent ?? (() => {});
+  const source = await probeSource(request.input, { signal: context.signal });
+  emit({ type: 'probed', source });
+  const ladder =
+    request.ladder === 'auto' && source.video
+      ? await analyzePerTitle(source, request.preset, request.planOptions ?? {}, {
+          signal: context.signal,
+          onCommand: context.onCommand,
+          stallTimeoutMs: stallTimeoutSec(request.stallTimeoutSec) * 1000,
+          onProgress: (ratio) => emit({ type: 'analyzing', ratio }),
+        })
+      : undefined;
+  const plan = planEncode(
+    source,
+    ladder ? { ...request.preset, rungs: ladder.rungs } : request.preset,
+    request.planOptions,
+  );
+  // The rungs are measured where the probes were: at the preset's top size, like a fixed ladder.
+  if (ladder && plan.video) plan.video.qualityReference = ladder.reference;
+  if (ladder)
+    plan.notes.unshift(
+      `per-title ladder: ${ladder.rungs.length} rung(s), top ${ladder.top.kbps} kb/s (${ladder.top.reason}), ` +
+        `from ${ladder.points.length} probe encodes in ${ladder.elapsedSec.toFixed(1)} s`,
+    );
+  return { source, plan, ...(ladder ? { ladder } : {}) };
 }
 
 async function encodePlanned(
@@ -127,7 +149,8 @@ async function encodePlanned(
     });
     const stallTimeoutMs = stallTimeoutSec(request.stallTimeoutSec) * 1000;
     const encodeStarted = performance.now();
-    const mediaRun = (request.chunks ?? 1) > 1 && plan.video ? chunkedRun(request.chunks!) : oneRun;
+    const mediaRun =
+      request.mediaRun ?? ((request.chunks ?? 1) > 1 && plan.video ? chunkedRun(request.chunks!) : oneRun);
     const mainRun = await mediaRun(plan, {
       source,
       stagingDir: staging.path,

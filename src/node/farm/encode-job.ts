@@ -17,6 +17,30 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, backoffMs: 10_00
 
 /** BullMQ job name of an encode. */
 export const ENCODE_JOB = 'encode';
+/** A chunked film (`submit --chunks N`) is a BullMQ flow: part jobs (chunks, film-long part), then a stitch. */
+export const PART_JOB = 'part';
+export const STITCH_JOB = 'stitch';
+/** The parts' share of a chunked film's progress; its stitch job (fetch, package, publish) is the rest. */
+export const PARTS_SHARE = 0.8;
+/** More windows than this cost more in per-part start-up (download, probe) than they can gain. */
+export const MAX_CHUNKS = 64;
+
+const partSchema = z.discriminatedUnion('kind', [
+  /** One segment-aligned window of the video, every rung (chunk-plan.ts). */
+  z.strictObject({
+    kind: z.literal('chunk'),
+    index: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_CHUNKS - 1),
+  }),
+  /** The film-long part: audio renditions and image frames. */
+  z.strictObject({ kind: z.literal('film') }),
+  /** Joins the parts, packages, validates and publishes (the flow's parent job). */
+  z.strictObject({ kind: z.literal('stitch') }),
+]);
+export type JobPart = z.output<typeof partSchema>;
 
 const storeRef = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
 
@@ -54,16 +78,42 @@ export const encodeJobSchema = z
         stallTimeoutSec: z.number().int().positive().optional(),
       })
       .default({}),
+    /** Above 1: the film is encoded in this many windows by as many jobs, then stitched (a flow). */
+    chunks: z.number().int().min(2).max(MAX_CHUNKS).optional(),
+    /** Set by `submit` on the jobs of a chunked film: which part this job is, and the flow it belongs to. */
+    part: partSchema.optional(),
+    flowId: z
+      .string()
+      .regex(/^[\w.-]{1,100}$/, 'letters, digits, ".", "_" and "-" only')
+      .optional(),
     /** Set by `jobs cancel` on an active job; the worker running it stops and fails it for good. */
     cancelRequested: z.string().optional(),
   })
   .refine((job) => job.out !== undefined || job.target !== undefined, {
     message: 'a job needs an output: out (s3://bucket/prefix) or a target',
     path: ['out'],
+  })
+  .refine((job) => !(job.chunks && job.options.ladder === 'auto'), {
+    // Each part job plans on its own machine; a per-title analysis there would be repeated per part.
+    message: 'a chunked job takes the fixed ladder: run the per-title analysis without --chunks',
+    path: ['chunks'],
+  })
+  .refine((job) => !job.part || (job.chunks !== undefined && job.flowId !== undefined), {
+    message: 'a part of a chunked film needs chunks and flowId',
+    path: ['part'],
   });
 
 export type EncodeJobData = z.output<typeof encodeJobSchema>;
 export type EncodeJobInput = z.input<typeof encodeJobSchema>;
+
+/** What a finished part job of a chunked film returns through the queue. */
+export interface PartJobResult {
+  part: string;
+  files: number;
+  bytes: number;
+  encodeSec: number;
+  elapsedSec: number;
+}
 
 /** What a finished job returns through the queue. */
 export interface EncodeJobResult {
@@ -77,6 +127,8 @@ export interface EncodeJobResult {
   uploaded: number;
   elapsedSec: number;
 }
+
+export type FarmJobResult = EncodeJobResult | PartJobResult;
 
 /** Progress as stored on the job (`job.progress`). */
 export interface EncodeJobProgress {
@@ -95,4 +147,13 @@ export function parseEncodeJob(
     ok: false,
     message: `bad job data: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; ')}`,
   };
+}
+
+/** `chunk 3 of 8`, `film-long part`, `stitch of 8 chunks`, for logs and `jobs`. */
+export function partLabel(data: { part?: JobPart; chunks?: number }): string {
+  const part = data.part;
+  if (!part) return 'encode';
+  if (part.kind === 'chunk') return `chunk ${part.index + 1} of ${data.chunks}`;
+  if (part.kind === 'film') return 'film-long audio and images';
+  return `stitch of ${data.chunks} chunks`;
 }

@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { StaticCredentials } from '../publish/s3-client.js';
-import { DEFAULT_QUEUE_NAME, WORKER_DEFAULTS, type EncodeJobResult } from './encode-job.js';
+import { DEFAULT_QUEUE_NAME, WORKER_DEFAULTS, type FarmJobResult } from './encode-job.js';
 import { processEncodeJob } from './job-processor.js';
 import { redisClient } from './redis-client.js';
 import type { RedisConnection } from './redis-url.js';
@@ -41,7 +41,7 @@ export function startEncodeWorker(options: EncodeWorkerOptions): EncodeWorker {
   queue.on('error', () => {});
   let handingBack = false;
   const active = new Map<string, AbortController>();
-  const worker = new Worker<unknown, EncodeJobResult>(
+  const worker = new Worker<unknown, FarmJobResult>(
     queueName,
     async (job, token, signal) => {
       const controller = new AbortController();

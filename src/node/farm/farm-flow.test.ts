@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clip } from '../../../test/helpers/clips.js';
+import { settledJob } from '../../../test/helpers/farm-jobs.js';
 import { testPreset } from '../../../test/helpers/encode.js';
 import {
   NO_REDIS_MESSAGE,
@@ -12,7 +13,7 @@ import {
 import { listObjects, s3Target, useTestS3 } from '../../../test/helpers/s3-server.js';
 import type { EncodeJobInput } from './encode-job.js';
 import { startEncodeWorker, type EncodeWorker } from './encode-worker.js';
-import { FarmQueue, type JobRow } from './farm-queue.js';
+import { FarmQueue } from './farm-queue.js';
 
 if (!REDIS_SERVER) console.warn(NO_REDIS_MESSAGE);
 
@@ -57,15 +58,8 @@ describe.skipIf(!REDIS_SERVER)(
       options: { quality: false },
     });
 
-    async function settled(id: string, timeoutMs = 45_000): Promise<JobRow> {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const row = (await queue.list(100)).find((r) => r.id === id);
-        if (row && (row.state === 'completed' || row.state === 'failed')) return row;
-        if (Date.now() > until) throw new Error(`job ${id} still ${row?.state}: ${logs.join('\n')}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    const settled = (id: string, timeoutMs = 45_000) =>
+      settledJob(queue, id, { timeoutMs, log: () => logs.join('\n') });
 
     it('a poison input fails after its attempts with a clear reason, and the good job behind it completes', async () => {
       const poison = await queue.submit(job('in/poison.mp4', 'videos/poison'), {
