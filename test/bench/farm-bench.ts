@@ -5,14 +5,19 @@
  *          redis-server, W `hls-studio worker` processes for each W of --workers; every job sent with
  *          `submit --json`, followed with `jobs list --json`: jobs per hour, CPU per job, peak RSS per
  *          worker, one published package validated, then SIGTERM (farm-batch.ts).
- *   film   one generated film, `hls-studio encode` in one pass and with `--chunks C` for each C of
- *          --chunks (order reversed on odd reps): wall, CPU, the per-part timings the chunked run notes,
- *          the stitch's overhead and a projection on C machines (farm-film.ts).
+ *   film   one generated film, in one pass and in C chunks for each C of --chunks (order reversed on
+ *          odd reps). --film-mode farm (the default): sent to --film-workers `hls-studio worker`
+ *          processes with `submit [--chunks C]` (a BullMQ flow of part jobs and a stitch job;
+ *          farm-flow-film.ts): wall, CPU, each part's time, the stitch job's, a projection on C
+ *          machines and, with --quality, the PSNR at the chunk joins against the same segments of the
+ *          one-pass package. --film-mode local: `hls-studio encode [--chunks C]` on this machine
+ *          (farm-film.ts).
  *
  * Results: test-artifacts/bench/farm-<date>.json. Run it under `nice -n 10` on a shared machine.
  *
  * Usage: npm run bench:farm [-- --jobs 8 --clip-sec 10 --workers 1,2 --film-sec 120 --chunks 1,2,4
- *        --reps 1 --preset web-compact --size 640x360 --skip-batch --skip-film]
+ *        --reps 1 --preset web-compact --size 640x360 --film-mode farm|local --film-workers 2
+ *        --quality --skip-batch --skip-film]
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +30,7 @@ import { startS3Server } from '../helpers/s3-server.js';
 import { ensureSource, type SourceSpec } from './bench-source.js';
 import { runBatch, uploadClips, type BatchRun } from './farm-batch.js';
 import { encodeFilm, summarizeFilm, type FilmRun } from './farm-film.js';
+import { joinQuality, runFarmFilm, type FarmFilmRun } from './farm-flow-film.js';
 import { stopActiveTrees } from './measured-process.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -44,6 +50,9 @@ async function main(): Promise<void> {
       reps: { type: 'string', default: '1' },
       preset: { type: 'string', default: 'web-compact' },
       size: { type: 'string', default: '640x360' },
+      'film-mode': { type: 'string', default: 'farm' },
+      'film-workers': { type: 'string', default: '2' },
+      quality: { type: 'boolean', default: false },
       'skip-batch': { type: 'boolean', default: false },
       'skip-film': { type: 'boolean', default: false },
     },
@@ -73,7 +82,8 @@ async function main(): Promise<void> {
   );
 
   if (!values['skip-batch']) report.batch = await batch(values, spec);
-  if (!values['skip-film']) report.film = await film(values, spec);
+  if (!values['skip-film'])
+    report.film = values['film-mode'] === 'local' ? await film(values, spec) : await farmFilm(values, spec);
 
   report.finishedAt = new Date().toISOString();
   report.loadavgAtEnd = os.loadavg();
@@ -191,6 +201,102 @@ async function film(
       '  transfers and the finishing steps, and the parts were timed while sharing these cores.',
   );
   return { source: source.file, runs, summary };
+}
+
+async function farmFilm(
+  values: {
+    'film-sec': string;
+    chunks: string;
+    reps: string;
+    preset: string;
+    'film-workers': string;
+    quality: boolean;
+  },
+  spec: (sec: number) => SourceSpec,
+): Promise<{ source: string; runs: FarmFilmRun[] }> {
+  const source = await ensureSource(SOURCES, spec(Number(values['film-sec'])), 'ffmpeg');
+  const chunks = values.chunks.split(',').map(Number);
+  const workers = Number(values['film-workers']);
+  const s3 = await startS3Server();
+  const redis = await startRedis();
+  const configDir = await mkdtemp(path.join(os.tmpdir(), 'farm-bench-config-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HLS_STUDIO_CONFIG_DIR: configDir,
+    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+  };
+  const ctx = { cli: CLI, env, s3, queueUrl: redis.url, preset: values.preset, configDir };
+  const runs: FarmFilmRun[] = [];
+  try {
+    const [key] = await uploadClips(s3, await readFile(source.file), 1);
+    console.log(
+      `
+film on the farm: ${path.basename(source.file)} · ${workers} worker processes · chunks ${chunks.join(', ')} · ` +
+        `${values.reps} rep(s)${values.quality ? ' · with the quality pass' : ''}`,
+    );
+    for (let rep = 0; rep < Number(values.reps); rep++) {
+      for (const c of rep % 2 ? [...chunks].reverse() : chunks) {
+        const run = await runFarmFilm(ctx, key!, c, workers, { rep, quality: values.quality });
+        runs.push(run);
+        const longest = Math.max(0, ...run.parts.map((p) => p.elapsedSec));
+        console.log(
+          `  rep ${rep + 1} C=${c}: ${run.wallSec.toFixed(1)} s wall · ${run.cpuSec.toFixed(1)} s CPU · ` +
+            `peak ${run.maxWorkerRssMiB.toFixed(0)} MiB · load ${run.load.toFixed(1)} · ` +
+            (c > 1
+              ? `parts ${run.parts.map((p) => `${p.part} ${p.elapsedSec.toFixed(0)}`).join(', ')} s (longest ${longest.toFixed(0)}), stitch job ${run.finalJobSec.toFixed(1)} s`
+              : `encode job ${run.finalJobSec.toFixed(1)} s`),
+        );
+      }
+    }
+  } finally {
+    await redis.dispose();
+    await s3.stop();
+    await rm(configDir, { recursive: true, force: true });
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const onePass = runs.filter((r) => r.chunks === 1);
+  const baseWall = onePass.length ? median(onePass.map((r) => r.wallSec)) : undefined;
+  const baseCpu = onePass.length ? median(onePass.map((r) => r.cpuSec)) : undefined;
+  const n = (x: number | undefined, digits = 1) => (x === undefined ? '–' : x.toFixed(digits));
+  printTable(
+    [
+      'chunks',
+      'wall s',
+      'wall / C=1',
+      'CPU s',
+      'extra CPU %',
+      'longest part s',
+      'stitch job s',
+      'proj. speed-up',
+      'join PSNR Δ dB',
+    ],
+    chunks.map((c) => {
+      const these = runs.filter((r) => r.chunks === c);
+      const wall = median(these.map((r) => r.wallSec));
+      const cpu = median(these.map((r) => r.cpuSec));
+      const longest =
+        c > 1 ? median(these.map((r) => Math.max(...r.parts.map((p) => p.elapsedSec)))) : undefined;
+      const finalJob = median(these.map((r) => r.finalJobSec));
+      const joins = c > 1 && onePass[0] ? joinQuality(these[0]!, onePass[0]) : undefined;
+      return [
+        String(c),
+        n(wall),
+        baseWall ? `${(wall / baseWall).toFixed(2)}x` : '–',
+        n(cpu),
+        baseCpu && c > 1 ? n((cpu / baseCpu - 1) * 100, 0) : '–',
+        n(longest),
+        n(finalJob),
+        baseWall && longest !== undefined ? `${(baseWall / (longest + finalJob)).toFixed(2)}x` : '–',
+        joins ? `${joins.deltaDb >= 0 ? '+' : ''}${joins.deltaDb.toFixed(2)} (${joins.joins} joins)` : '–',
+      ];
+    }),
+  );
+  console.log(
+    '  proj. speed-up = one-pass wall / (longest part + stitch job), one part per machine; the parts were\n' +
+      '  timed while sharing these cores, so each is slower than it would be on a machine of its own.',
+  );
+  return { source: source.file, runs };
 }
 
 function printTable(header: string[], rows: string[][]): void {
