@@ -3,6 +3,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StudioApi } from '../../src/common/api/studio-api';
 import type { StudioClient } from './api/studio-client';
 import { AppHeader } from './components/app-header';
+import { FarmJobsTable } from './components/farm/farm-jobs-table';
+import { FarmsPanel } from './components/farm/farms-panel';
+import { FarmContext } from './components/farm/send-to-farm';
+import { useFarms } from './components/farm/use-farms';
 import { type JobPanel } from './components/job-queue';
 import { PackagePreview } from './components/package-preview';
 import { PanelBoundary } from './components/panel-boundary';
@@ -45,6 +49,8 @@ export function App({ client }: { client: StudioClient }) {
   const { api } = client;
   const { jobs, summary } = useJobs(api);
   const { presets, targets, watchFolders, settings, reload } = useStudioLists(api);
+  const farm = useFarms(api);
+  const farmContext = useMemo(() => ({ api, farms: farm.farms }), [api, farm.farms]);
   const [tab, setTab] = useState<string | null>('queue');
   const [selected, setSelected] = useState<string>();
   const [view, setView] = useState<JobPanel>('inspect');
@@ -126,21 +132,25 @@ export function App({ client }: { client: StudioClient }) {
             <Tabs.Tab value="presets">Presets</Tabs.Tab>
             <Tabs.Tab value="targets">Publish targets</Tabs.Tab>
             <Tabs.Tab value="watch">Watch folders</Tabs.Tab>
+            <Tabs.Tab value="farms">Farms</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="queue">
             <PanelBoundary name="Queue">
               <Stack>
-                <QueueIntake
-                  client={client}
-                  jobs={jobs}
-                  summary={summary}
-                  presetId={presetId}
-                  presetNames={presetNames}
-                  concurrency={settings?.concurrency ?? 1}
-                  selected={selected}
-                  onSelect={selectJob}
-                  onRemoving={(ids) => setSelected((s) => (s && ids.includes(s) ? undefined : s))}
-                />
+                <FarmContext.Provider value={farmContext}>
+                  <QueueIntake
+                    client={client}
+                    jobs={jobs}
+                    summary={summary}
+                    presetId={presetId}
+                    presetNames={presetNames}
+                    concurrency={settings?.concurrency ?? 1}
+                    selected={selected}
+                    onSelect={selectJob}
+                    onRemoving={(ids) => setSelected((s) => (s && ids.includes(s) ? undefined : s))}
+                  />
+                </FarmContext.Provider>
+                <FarmJobsTable api={api} jobs={farm.jobs} />
                 {/* Keyed by job and view: picking another one gives the panel a fresh start. */}
                 {job && (
                   <PanelBoundary key={`${job.id}/${view}`} name={JOB_PANEL_NAMES[view]}>
@@ -178,6 +188,16 @@ export function App({ client }: { client: StudioClient }) {
                 targets={targets}
                 settings={settings}
                 onChanged={() => reload('targets')}
+              />
+            </PanelBoundary>
+          </Tabs.Panel>
+          <Tabs.Panel value="farms">
+            <PanelBoundary name="Farms">
+              <FarmsPanel
+                api={api}
+                farms={farm.farms}
+                targets={targets}
+                {...(farm.error ? { error: farm.error } : {})}
               />
             </PanelBoundary>
           </Tabs.Panel>

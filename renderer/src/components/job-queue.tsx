@@ -24,6 +24,7 @@ import type { PackageAction } from '../api/studio-client';
 import { messageOf } from '../state/use-action';
 import type { IntakeRow } from '../state/use-intake';
 import { useRemovals, type PendingRemoval } from '../state/use-removals';
+import { SendToFarmButton } from './farm/send-to-farm';
 import { bitrate, bytes, duration } from './format';
 import { JobBadges } from './history-badges';
 import './job-queue.css';
@@ -346,6 +347,7 @@ function JobRow({
               Retry
             </Button>
           )}
+          <SendToFarmButton job={job} />
           <Group gap={4} wrap="nowrap">
             <ActionIcon
               variant="subtle"

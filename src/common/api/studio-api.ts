@@ -284,8 +284,9 @@ export type StudioEvent =
   | { type: 'excerpt'; state: 'encoding' | 'done' | 'failed' | 'cancelled'; ratio?: number }
   | { type: 'per-title'; state: 'analyzing' | 'done' | 'failed' | 'cancelled'; ratio?: number }
   /** Presets, targets, watch folders or settings changed: refetch that list. */
-  | { type: 'changed'; what: 'presets' | 'targets' | 'watch' | 'settings' | 'farms' }
-  /** A job sent to a farm changed (polled from the farm's queue), or was forgotten. */
+  | { type: 'changed'; what: 'presets' | 'targets' | 'watch' | 'settings' }
+  /** Farm connections changed: refetch them. A job sent to a farm changed (polled), or was forgotten. */
+  | { type: 'farms-changed' }
   | { type: 'farm-job'; job: FarmJobView }
   | { type: 'farm-job-removed'; id: string }
   /**

@@ -203,6 +203,32 @@ describe.skipIf(!REDIS_SERVER)("the studio's farm target (real Redis, real S3 se
     expect(await readdir(path.join(shared, FARM_INPUTS_FOLDER))).toContain(sent.id);
   });
 
+  it('a running job is stopped by its worker on a cancel, and runs again on a retry', async () => {
+    // Long enough to be caught running: the worker looks for a cancel every 2 s.
+    const long = await clip('farm-long.mp4', { width: 320, height: 180, durationSec: 30 });
+    // A fresh prefix: s3rver answers 500 to a truncated listing (the workers' preflight lists 5 keys).
+    await backend.saveTarget({ name: 'farm-out-2', target: s3Target(s3, 'farm2') });
+    await backend.saveFarm({
+      name: 'lab',
+      replaceName: 'lab',
+      redisUrl: redis.url,
+      out: { target: 'farm-out-2' },
+      sharedFolder: shared,
+    });
+    const [job] = await backend.addJobs({ paths: [long], presetId: 'farm-test' });
+    const sent = await backend.sendToFarm({ jobId: job!.id, farm: 'lab' });
+    await expect(backend.removeFarm({ name: 'lab' })).rejects.toThrow(/jobs sent to "lab" are still running/);
+    await farmJob(sent.id, (j) => j.state === 'active', 'active');
+    await backend.cancelFarmJob({ id: sent.id });
+    const cancelled = await farmJob(sent.id, (j) => j.state === 'cancelled', 'cancelled by its worker');
+    expect(cancelled.attemptsMade).toBe(1);
+    expect(cancelled.failedReason).toBeUndefined();
+    await backend.retryFarmJob({ id: sent.id });
+    const again = await farmJob(sent.id, (j) => j.state === 'completed', 'completed after the retry', 90_000);
+    expect(again).toMatchObject({ attemptsMade: 1, progress: { ratio: 1 } });
+    expect(again.playbackUrl).toMatch(/\/farm2\/farm-long\/master\.m3u8$/);
+  });
+
   it('Redis going away marks the unfinished jobs with the problem, and they resume when it is back', async () => {
     await worker?.stop(0);
     worker = undefined;

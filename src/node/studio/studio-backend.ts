@@ -422,7 +422,7 @@ export class StudioBackend implements StudioApi {
 
   async saveFarm(request: SaveFarmRequest): Promise<FarmView> {
     const view = await this.farms.save(request);
-    this.emit({ type: 'changed', what: 'farms' });
+    this.emit({ type: 'farms-changed' });
     return view;
   }
 
@@ -433,7 +433,7 @@ export class StudioBackend implements StudioApi {
         `jobs sent to "${name}" are still running: cancel them first`,
       );
     await this.farms.remove(name);
-    this.emit({ type: 'changed', what: 'farms' });
+    this.emit({ type: 'farms-changed' });
   }
 
   testFarm({ name }: FarmRequest): Promise<FarmTestReport> {
