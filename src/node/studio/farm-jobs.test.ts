@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FarmJobView } from '../../common/api/farm-api.js';
 import type { StudioEvent } from '../../common/api/studio-api.js';
 import { clip, scratchDir } from '../../../test/helpers/clips.js';
@@ -127,6 +128,44 @@ describe.skipIf(!REDIS_SERVER)("the studio's farm target (real Redis, real S3 se
       backend.saveFarm({ name: 'x', redisUrl: 'http://127.0.0.1/0', out: { url: 's3://b/p' } }),
     ).rejects.toThrow(/not a redis:\/\/ or rediss:\/\/ URL/);
     expect((await backend.listFarms()).map((f) => f.name)).toEqual(['lab']);
+  });
+
+  it('a Redis that asks for a password: a wrong one is named as such, the right one gets in', async () => {
+    // Port 46390 is this test's own (the machine is shared); the server is gone when the test ends.
+    const child = spawn(
+      REDIS_SERVER!,
+      [
+        '--port',
+        '46390',
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--requirepass',
+        'right',
+      ],
+      { stdio: 'ignore' },
+    );
+    onTestFinished(() => void child.kill('SIGTERM'));
+    const url = (password: string) => `redis://:${password}@127.0.0.1:46390/0`;
+    await backend.saveFarm({ name: 'locked', redisUrl: url('wrong'), out: { target: 'farm-out' } });
+    const refused = await waitFor(async () => {
+      const report = await backend.testFarm({ name: 'locked' });
+      return /ECONNREFUSED/.test(report.message) ? undefined : report;
+    }, 'redis-server on port 46390');
+    expect(refused.ok).toBe(false);
+    expect(refused.message).toMatch(/WRONGPASS/);
+    expect(refused.message).not.toContain('wrong');
+    await backend.saveFarm({
+      name: 'locked',
+      replaceName: 'locked',
+      redisUrl: url('right'),
+      out: { target: 'farm-out' },
+    });
+    await expect(backend.testFarm({ name: 'locked' })).resolves.toMatchObject({ ok: true, workers: 0 });
+    await backend.removeFarm({ name: 'locked' });
   });
 
   it('a farm without a shared folder refuses a local file and keeps the job here', async () => {

@@ -116,4 +116,23 @@ describe('Send to farm', () => {
       expect(screen.getByTestId('send-to-farm-error').textContent).toMatch(/has no shared folder/),
     );
   });
+
+  it('with several farms, a menu names each, with what stops one from reading local files', async () => {
+    const api = fakeApi();
+    const bare = {
+      ...farm,
+      name: 'cloud',
+      sourceProblem: 'no shared folder: files on this computer cannot reach the workers',
+    };
+    renderWithMantine(
+      <FarmContext.Provider value={{ api, farms: [farm, bare] }}>
+        <SendToFarmButton job={local} />
+      </FarmContext.Provider>,
+    );
+    fireEvent.click(screen.getByTestId('send-to-farm'));
+    const choices = await screen.findAllByTestId('send-to-farm-choice');
+    expect(choices.map((c) => c.textContent)).toEqual(['render farm', `cloud${bare.sourceProblem}`]);
+    fireEvent.click(choices[0]!);
+    expect(api.sendToFarm).toHaveBeenCalledWith({ jobId: 'j1', farm: 'render farm' });
+  });
 });

@@ -24,6 +24,18 @@ export function SendToFarmButton({ job }: { job: JobView }) {
       {action.error}
     </Text>
   );
+  const button = (label: string, onClick?: () => void) => (
+    <Button
+      size="compact-sm"
+      variant="light"
+      color="grape"
+      loading={action.pending === 'send'}
+      data-testid="send-to-farm"
+      {...(onClick ? { onClick } : {})}
+    >
+      {label}
+    </Button>
+  );
   if (farms.length === 1) {
     const farm = farms[0]!;
     return (
@@ -33,16 +45,7 @@ export function SendToFarmButton({ job }: { job: JobView }) {
           multiline
           w={260}
         >
-          <Button
-            size="compact-sm"
-            variant="light"
-            color="grape"
-            loading={action.pending === 'send'}
-            data-testid="send-to-farm"
-            onClick={() => send(farm)}
-          >
-            Send to farm
-          </Button>
+          {button('Send to farm', () => send(farm))}
         </Tooltip>
         {error}
       </>
@@ -51,17 +54,7 @@ export function SendToFarmButton({ job }: { job: JobView }) {
   return (
     <>
       <Menu position="bottom-end" withinPortal>
-        <Menu.Target>
-          <Button
-            size="compact-sm"
-            variant="light"
-            color="grape"
-            loading={action.pending === 'send'}
-            data-testid="send-to-farm"
-          >
-            Send to farm…
-          </Button>
-        </Menu.Target>
+        <Menu.Target>{button('Send to farm…')}</Menu.Target>
         <Menu.Dropdown>
           {farms.map((farm) => (
             <Menu.Item key={farm.name} onClick={() => send(farm)} data-testid="send-to-farm-choice">
