@@ -96,6 +96,7 @@ describe.skipIf(!REDIS_SERVER)('the Farm target in real Chromium against hls-stu
     // Edited with the masked URL left as it is: the saved password stays (and is never in the page).
     await row.getByRole('button', { name: 'Edit' }).click();
     expect(await form.getByLabel('Redis URL').inputValue()).toBe(`redis://:***@127.0.0.1:${redis.port}/0`);
+    await shoot('form', form);
     await form.getByLabel('Shared folder').fill(shared);
     await form.getByRole('button', { name: 'Save farm' }).click();
     await expect.poll(() => row.textContent()).toContain(`shared folder ${shared}`);

@@ -71,6 +71,21 @@ export class FarmConnections {
     this.settings.update((s) => ({ ...s, farms: s.farms.filter((f) => f.name !== name) }));
   }
 
+  /** A publish target was renamed: farms publishing to it follow. */
+  renameTarget(from: string, to: string): void {
+    this.settings.update((s) => ({
+      ...s,
+      farms: s.farms.map((f) =>
+        'target' in f.out && f.out.target === from ? { ...f, out: { target: to } } : f,
+      ),
+    }));
+  }
+
+  /** The farm whose workers publish to this target, if one does. */
+  usingTarget(name: string): FarmSettings | undefined {
+    return this.settings.get().farms.find((f) => 'target' in f.out && f.out.target === name);
+  }
+
   /** Reaches the farm's Redis, counts its workers and jobs, and checks the shared folder and output. */
   async test(name: string): Promise<FarmTestReport> {
     const farm = this.get(name);

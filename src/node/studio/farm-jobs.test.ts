@@ -128,6 +128,21 @@ describe.skipIf(!REDIS_SERVER)("the studio's farm target (real Redis, real S3 se
       backend.saveFarm({ name: 'x', redisUrl: 'http://127.0.0.1/0', out: { url: 's3://b/p' } }),
     ).rejects.toThrow(/not a redis:\/\/ or rediss:\/\/ URL/);
     expect((await backend.listFarms()).map((f) => f.name)).toEqual(['lab']);
+    // The farm follows a rename of its publish target, and the target cannot go while a farm uses it.
+    await backend.saveTarget({
+      name: 'farm-out-renamed',
+      replaceName: 'farm-out',
+      target: s3Target(s3, 'farm'),
+    });
+    expect((await backend.listFarms())[0]?.out).toEqual({ target: 'farm-out-renamed' });
+    await backend.saveTarget({
+      name: 'farm-out',
+      replaceName: 'farm-out-renamed',
+      target: s3Target(s3, 'farm'),
+    });
+    await expect(backend.removeTarget({ name: 'farm-out' })).rejects.toThrow(
+      /the farm "lab" publishes to "farm-out": change it first/,
+    );
   });
 
   it('a Redis that asks for a password: a wrong one is named as such, the right one gets in', async () => {

@@ -349,6 +349,8 @@ export class StudioBackend implements StudioApi {
         watchFolders: s.watchFolders.map((f) => (f.target === from ? { ...f, target: request.name } : f)),
       }));
       this.emit({ type: 'changed', what: 'watch' });
+      this.farms.renameTarget(from, request.name);
+      this.emit({ type: 'farms-changed' });
     }
     this.emit({ type: 'changed', what: 'targets' });
     return view;
@@ -360,6 +362,12 @@ export class StudioBackend implements StudioApi {
       throw new StudioError(
         'INVALID_ARGUMENT',
         `the watch folder ${folder.path} publishes to "${name}": stop watching it first`,
+      );
+    const farm = this.farms.usingTarget(name);
+    if (farm)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `the farm "${farm.name}" publishes to "${name}": change it first`,
       );
     await this.targets.remove(name);
     this.emit({ type: 'changed', what: 'targets' });
