@@ -12,8 +12,8 @@ import { generatedBases } from './fuzz-sources.js';
  * `hls-studio encode` (probe → plan → encode → package → validate), a real process each batch, since
  * that costs seconds per file on two cores. `npm run fuzz` is the long version.
  */
-const PROBE_PER_BASE = Number(process.env.FUZZ_PROBE_PER_BASE ?? 40);
-const ENCODE_PER_BASE = Number(process.env.FUZZ_PER_BASE ?? 4);
+const PROBE_PER_BASE = Number(process.env.FUZZ_PROBE_PER_BASE ?? 24);
+const ENCODE_PER_BASE = Number(process.env.FUZZ_PER_BASE ?? 3);
 
 describe('fuzz: damaged clips', () => {
   it(
