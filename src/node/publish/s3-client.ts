@@ -73,6 +73,32 @@ export function createAgents(concurrency: number): { http: http.Agent; https: ht
   return { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 }
 
+/** The SDK-free client for per-object requests and the SDK's (made on first use) on shared sockets. */
+export interface S3Clients {
+  rest: S3Rest;
+  sdk: () => S3Client;
+  /** Destroys the SDK client, if made, and the sockets. */
+  close(): void;
+}
+
+export function openS3Clients(
+  target: S3TargetConfig,
+  store: ResolvedStore,
+  options: S3ClientOptions,
+): S3Clients {
+  const agents = createAgents(options.concurrency);
+  let sdkClient: S3Client | undefined;
+  return {
+    rest: createS3Rest(target, store, options, agents),
+    sdk: () => (sdkClient ??= createS3Client(target, store, options, agents)),
+    close() {
+      sdkClient?.destroy();
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
 /** The SDK-free client for the per-object requests (s3-rest.ts), on the same sockets as the SDK's. */
 export function createS3Rest(
   target: S3TargetConfig,

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { StudioError } from '../../common/errors.js';
 import {
   resolveStore,
@@ -15,13 +14,7 @@ import type { Publisher, PublishContext, PublishOutcome } from './publisher.js';
 import { configDir } from '../config-dir.js';
 import { PublishRecord } from './publish-record.js';
 import { listPrefixes, planUploads } from './remote-state.js';
-import {
-  createAgents,
-  createS3Client,
-  createS3Rest,
-  type S3ClientOptions,
-  type StaticCredentials,
-} from './s3-client.js';
+import { openS3Clients, type S3Clients, type S3ClientOptions, type StaticCredentials } from './s3-client.js';
 import type { ListedPage, S3Rest } from './s3-rest.js';
 import { describeFailure, toPublishError } from './s3-errors.js';
 import { abortStaleUploads } from './s3-multipart.js';
@@ -68,28 +61,17 @@ export function createS3Publisher(storeId: StoreId, deps: S3PublisherDeps = {}):
         socketTimeoutMs: ctx.options.socketTimeoutMs,
         env: deps.env,
       };
-      const agents = createAgents(ctx.options.concurrency);
-      let sdkClient: S3Client | undefined;
-      const clients: Clients = {
-        rest: createS3Rest(ctx.config, store, clientOptions, agents),
-        sdk: () => (sdkClient ??= createS3Client(ctx.config, store, clientOptions, agents)),
-      };
+      const clients = openS3Clients(ctx.config, store, clientOptions);
       try {
         return await publishWith(clients, store, ctx, locate(ctx.config, ctx.package.name).packageUrl, deps);
       } finally {
-        sdkClient?.destroy();
-        agents.http.destroy();
-        agents.https.destroy();
+        clients.close();
       }
     },
   };
 }
 
-/** The SDK-free client for per-object requests; the SDK's, made on first use, for the rest. */
-interface Clients {
-  rest: S3Rest;
-  sdk: () => S3Client;
-}
+type Clients = Pick<S3Clients, 'rest' | 'sdk'>;
 
 async function publishWith(
   clients: Clients,
