@@ -93,6 +93,20 @@ describe('the preset editor’s Auto (per-title) view in Chromium', () => {
     const psnrBefore = await page.getByTestId('auto-psnr').first().textContent();
     await top.fill('450');
     await expect.poll(() => page.getByTestId('auto-psnr').first().textContent()).not.toBe(psnrBefore);
+
+    // A rung dragged sideways with the mouse takes a higher rate, in 50 kb/s steps.
+    const point = page.getByTestId('auto-rung-point').first();
+    await point.scrollIntoViewIfNeeded();
+    const dragged = Number(await point.getAttribute('aria-valuenow'));
+    const box = (await point.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 30, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(async () => Number(await point.getAttribute('aria-valuenow'))).toBeGreaterThan(dragged);
+    expect(Number(await point.getAttribute('aria-valuenow')) % 50).toBe(0);
+
+    await top.fill('450');
     const auto = await page.getByTestId('auto-resolution').allTextContents();
     await panel().getByRole('button', { name: 'Accept per-title ladder' }).click();
     await panel().getByRole('button', { name: '✓ Per-title rungs are in the draft' }).waitFor();

@@ -1,5 +1,5 @@
 import { useElementSize } from '@mantine/hooks';
-import { useId } from 'react';
+import { useId, useRef, useState, type PointerEvent } from 'react';
 import {
   curvesByResolution,
   rateQualityHull,
@@ -27,7 +27,8 @@ function logScale(domain: [number, number], range: [number, number]): LinearScal
 /**
  * The source's rate-quality plane: every probe encode faint (coloured by resolution), the hull through
  * the best of them, the preset's fixed rungs (hollow squares) and the per-title rungs (filled, movable
- * with the arrow keys: 50 kb/s, ×10 with Shift), each at its predicted PSNR.
+ * with the arrow keys: 50 kb/s, ×10 with Shift, or dragged sideways with the mouse or a finger, in
+ * 50 kb/s steps), each at its predicted PSNR.
  */
 export function HullChart(props: {
   points: ProbePoint[];
@@ -38,6 +39,9 @@ export function HullChart(props: {
   const { ref, width: measured } = useElementSize();
   const width = Math.max(measured || 560, 280);
   const id = useId();
+  const svg = useRef<SVGSVGElement>(null);
+  // The rung being dragged, and the pixel offset between the pointer and its centre when it was taken.
+  const [drag, setDrag] = useState<{ index: number; offset: number }>();
   const hull = rateQualityHull(points);
   const curves = curvesByResolution(points);
   const sides = [comparison.fixed, comparison.auto];
@@ -55,11 +59,16 @@ export function HullChart(props: {
     CHART_MARGIN.top,
   ]);
   const [lo, hi] = [x.invert(CHART_MARGIN.left), x.invert(width - CHART_MARGIN.right)];
+  const kbpsAt = (e: PointerEvent, offset: number) => {
+    const left = svg.current?.getBoundingClientRect().left ?? 0;
+    const kbps = x.invert(e.clientX - left - offset);
+    return Math.max(KBPS_STEP, Math.round(kbps / KBPS_STEP) * KBPS_STEP);
+  };
   const colourOf = (p: { width: number; height: number }) =>
     rungColour(1 + curves.findIndex((c) => c[0]!.width === p.width && c[0]!.height === p.height));
   return (
     <div ref={ref} className="quality-chart quality-panel" data-testid="hull-chart">
-      <svg width={width} height={CHART_HEIGHT} role="group" aria-labelledby={`${id}-t`}>
+      <svg ref={svg} width={width} height={CHART_HEIGHT} role="group" aria-labelledby={`${id}-t`}>
         <title id={`${id}-t`}>PSNR against bit rate: probe encodes, their hull, and both ladders</title>
         <ChartAxes
           x={x}
@@ -127,7 +136,25 @@ export function HullChart(props: {
                 aria-label={`Per-title rung ${rung.width}x${rung.height}`}
                 aria-valuenow={rung.bitrateKbps}
                 aria-valuetext={`${rung.bitrateKbps} kb/s, ${psnrText(c)} dB predicted`}
-                style={{ cursor: 'pointer', outline: 'none' }}
+                style={{
+                  cursor: drag?.index === index ? 'grabbing' : 'grab',
+                  outline: 'none',
+                  touchAction: 'none',
+                }}
+                onPointerDown={(e) => {
+                  const left = svg.current?.getBoundingClientRect().left ?? 0;
+                  e.currentTarget.setPointerCapture?.(e.pointerId);
+                  e.currentTarget.focus();
+                  setDrag({ index, offset: e.clientX - left - px });
+                  e.preventDefault();
+                }}
+                onPointerMove={(e) => {
+                  if (drag?.index !== index) return;
+                  const kbps = kbpsAt(e, drag.offset);
+                  if (Number.isFinite(kbps) && kbps !== rung.bitrateKbps) onMove(index, kbps);
+                }}
+                onPointerUp={() => setDrag(undefined)}
+                onPointerCancel={() => setDrag(undefined)}
                 onKeyDown={(e) => {
                   const step = KBPS_STEP * (e.shiftKey ? 10 : 1);
                   if (e.key === 'ArrowUp' || e.key === 'ArrowRight') onMove(index, rung.bitrateKbps + step);

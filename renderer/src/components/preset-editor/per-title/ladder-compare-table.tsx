@@ -102,14 +102,17 @@ export function LadderCompareTable(props: {
   );
 }
 
-/** "≤ 42.2" below the probed rates of that size, "≥ 53.0" above them. */
+/** "≤ 42.2" below the probed rates of that size, "≥ 53.0" above them, "≈ 40.1" extrapolated. */
 export function psnrText(c: ComparedRung): string {
-  const bound = c.beyond === 'below' ? '≤ ' : c.beyond === 'above' ? '≥ ' : '';
+  const bound =
+    c.beyond === 'below' ? '≤ ' : c.beyond === 'above' ? '≥ ' : c.beyond === 'extrapolated' ? '≈ ' : '';
   return `${bound}${c.psnr.toFixed(1)}`;
 }
 
 function boundNote(c: ComparedRung): string | undefined {
   if (!c.beyond) return undefined;
+  if (c.beyond === 'extrapolated')
+    return 'A little below the rates this size was probed at: estimated, pessimistically, as the ladder was picked';
   return c.beyond === 'below'
     ? 'Below the rates this size was probed at: at most this'
     : 'Above the rates this size was probed at: at least this';

@@ -26,7 +26,17 @@ describe('the fixed and per-title ladders compared', () => {
       psnr: 43,
       beyond: 'above',
     });
+    // Up to 2x below its cheapest probe, a size is read as the engine picks rungs: along its steepest
+    // measured slope (720p: 3 dB per doubling from 600 to 1200 kb/s), so a moved rung's figure moves.
     expect(predictPsnr(TEST_ANALYSIS.points, { width: 1280, height: 720, bitrateKbps: 300 })).toEqual({
+      psnr: 34.5,
+      beyond: 'extrapolated',
+    });
+    expect(
+      predictPsnr(TEST_ANALYSIS.points, { width: 1280, height: 720, bitrateKbps: 450 }).psnr,
+    ).toBeCloseTo(37.5 - 3 * Math.log2(600 / 450), 1);
+    // Further down nothing is guessed: the cheapest probe's value, as an upper bound.
+    expect(predictPsnr(TEST_ANALYSIS.points, { width: 1280, height: 720, bitrateKbps: 200 })).toEqual({
       psnr: 37.5,
       beyond: 'below',
     });

@@ -1,5 +1,6 @@
 import type { PerTitleAnalysis } from '../../../../../src/common/api/studio-api';
 import {
+  curveQualityAt,
   curvesByResolution,
   hullQualityAt,
   rateQualityHull,
@@ -15,9 +16,10 @@ export interface ComparedRung {
   psnr: number;
   /**
    * The rate is outside what its size was probed at: the curve's end value is then an upper bound
-   * ('below' the probes: fewer bits, less quality) or a lower bound ('above').
+   * ('below' the probes: fewer bits, less quality) or a lower bound ('above'); 'extrapolated': a
+   * little below the probes, read as the engine reads it when it picks rungs (curveQualityAt).
    */
-  beyond?: 'below' | 'above';
+  beyond?: 'below' | 'above' | 'extrapolated';
 }
 
 export interface LadderSide {
@@ -52,6 +54,10 @@ export function predictPsnr(
   );
   const curve = own ?? points;
   const rates = curve.map((p) => p.kbps);
+  // A little below its probes, the pessimistic extrapolation the ladder was picked with.
+  const extrapolated =
+    own && rung.bitrateKbps < Math.min(...rates) ? curveQualityAt(own, rung.bitrateKbps) : undefined;
+  if (extrapolated !== undefined) return { psnr: round(extrapolated), beyond: 'extrapolated' };
   const beyond =
     rung.bitrateKbps < Math.min(...rates)
       ? 'below'
