@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import DurationSequencer from './test/timings/duration-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -16,8 +17,9 @@ export default defineConfig({
       ...configDefaults.exclude,
       ...(process.env.HLS_STUDIO_CONTAINER_TESTS ? [] : ['test/containers/container.test.ts']),
     ],
-    // Real ffmpeg on a 2-core machine: two test files at a time.
+    // Real ffmpeg on a 2-core machine: two test files at a time, the longest first (as recorded).
     maxWorkers: 2,
+    sequence: { sequencer: DurationSequencer },
     testTimeout: 120_000,
     // No test may touch the real config folder (targets, queue, settings of the person running them).
     env: { HLS_STUDIO_CONFIG_DIR: path.join(os.tmpdir(), `hls-studio-test-config-${process.pid}`) },
