@@ -15,12 +15,27 @@ export interface FarmView {
   out: FarmOutput;
   /** A folder the studio can write and every worker reads at the same path (NFS, SMB, a volume). */
   sharedFolder?: string;
-  /** Local sources can be sent: why not, when they cannot. */
+  /** A bucket local sources are uploaded to before the job is submitted. */
+  inputBucket?: FarmInputBucket;
+  /** Local sources cannot be sent: why not. */
   sourceProblem?: string;
 }
 
 /** Where the farm's workers publish: an `s3://bucket/prefix` URL, or a saved publish target. */
 export type FarmOutput = { url: string } | { target: string };
+
+/**
+ * `s3://bucket/prefix` or `gs://bucket/prefix`: a local source goes to `<prefix>/<job id>/<file name>`
+ * there, with the store settings and keys of a saved publish target (`target`; by default the one the
+ * workers publish to), and the job reads it from that URL.
+ */
+export interface FarmInputBucket {
+  url: string;
+  target?: string;
+}
+
+/** The phase of a farm job's progress while its source is uploaded to the input bucket. */
+export const FARM_UPLOADING = 'uploading';
 
 export interface FarmTestReport {
   ok: boolean;
@@ -34,8 +49,9 @@ export interface FarmTestReport {
 
 /**
  * One job sent to a farm, as the queue view shows it. `state` is BullMQ's (waiting, active,
- * waiting-children, completed, failed, …; unknown states are shown as they come) or `removed` once it
- * left the queue (cancelled before it ran, or trimmed).
+ * waiting-children, completed, failed, …; unknown states are shown as they come), `removed` once it
+ * left the queue (cancelled before it ran, or trimmed), or `uploading` while its source goes to the
+ * farm's input bucket (progress phase `uploading`), before it is submitted.
  */
 export interface FarmJobView {
   id: string;
@@ -63,6 +79,9 @@ export const FARM_FINAL_STATES: readonly string[] = ['completed', 'failed', 'can
 const farmName = z.string().regex(TARGET_NAME, TARGET_NAME_RULE);
 const farmJobId = z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/);
 
+/** An `s3://` or `gs://` bucket URL, with or without a prefix. */
+export const BUCKET_URL = /^(s3|gs):\/\/[^/\s]+(\/\S*)?$/i;
+
 export const farmRequest = z.object({ name: farmName }).strict();
 export const saveFarmRequest = z
   .object({
@@ -78,6 +97,13 @@ export const saveFarmRequest = z
       z.object({ target: z.string().regex(TARGET_NAME, TARGET_NAME_RULE) }).strict(),
     ]),
     sharedFolder: z.string().min(1).max(4096).optional(),
+    inputBucket: z
+      .object({
+        url: z.string().max(2048).regex(BUCKET_URL, 'an s3://bucket/prefix or gs://bucket/prefix URL'),
+        target: z.string().regex(TARGET_NAME, TARGET_NAME_RULE).optional(),
+      })
+      .strict()
+      .optional(),
     replaceName: farmName.optional(),
   })
   .strict();
@@ -99,7 +125,11 @@ export interface FarmApi {
   removeFarm(request: FarmRequest): Promise<void>;
   /** Reaches the farm's Redis and counts its workers and jobs. */
   testFarm(request: FarmRequest): Promise<FarmTestReport>;
-  /** Moves a local queue job (not done yet) to a farm: its source goes through the shared folder. */
+  /**
+   * Moves a local queue job (not done yet) to a farm: its source goes through the shared folder or is
+   * uploaded to the input bucket first (the call ends once the job is submitted; a failed or cancelled
+   * upload leaves the job in the local queue).
+   */
   sendToFarm(request: SendToFarmRequest): Promise<FarmJobView>;
   listFarmJobs(): Promise<FarmJobView[]>;
   cancelFarmJob(request: FarmJobRequest): Promise<void>;

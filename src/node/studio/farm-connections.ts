@@ -1,8 +1,16 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FarmTestReport, FarmView, SaveFarmRequest } from '../../common/api/farm-api.js';
+import type {
+  FarmInputBucket,
+  FarmTestReport,
+  FarmView,
+  SaveFarmRequest,
+} from '../../common/api/farm-api.js';
 import { StudioError, toErrorData } from '../../common/errors.js';
+import { parseTarget, type S3TargetConfig } from '../../common/publish/publish-target.js';
+import { parseTargetUrl } from '../../common/publish/s3-url.js';
+import type { StaticCredentials } from '../publish/s3-client.js';
 import { DEFAULT_QUEUE_NAME, type EncodeJobInput } from '../farm/encode-job.js';
 import { FarmQueue } from '../farm/farm-queue.js';
 import { parseRedisUrl, redisLabel } from '../farm/redis-url.js';
@@ -48,12 +56,21 @@ export class FarmConnections {
     if ('target' in request.out) await this.targets.resolve(request.out.target);
     if (request.sharedFolder !== undefined && !path.isAbsolute(request.sharedFolder))
       throw new StudioError('INVALID_ARGUMENT', `the shared folder must be an absolute path`);
+    if (request.inputBucket) {
+      try {
+        parseTargetUrl(request.inputBucket.url);
+      } catch (error) {
+        throw new StudioError('INVALID_ARGUMENT', `input bucket: ${(error as Error).message}`);
+      }
+      if (request.inputBucket.target) await this.targets.resolve(request.inputBucket.target);
+    }
     const farm: FarmSettings = {
       name: request.name,
       redisUrl,
       queueName: request.queueName ?? DEFAULT_QUEUE_NAME,
       out: request.out,
       ...(request.sharedFolder ? { sharedFolder: path.resolve(request.sharedFolder) } : {}),
+      ...(request.inputBucket ? { inputBucket: request.inputBucket } : {}),
     };
     if (previous) await this.drop(previous.name);
     this.settings.update((s) => ({
@@ -75,15 +92,22 @@ export class FarmConnections {
   renameTarget(from: string, to: string): void {
     this.settings.update((s) => ({
       ...s,
-      farms: s.farms.map((f) =>
-        'target' in f.out && f.out.target === from ? { ...f, out: { target: to } } : f,
+      farms: s.farms.map((f) => ({
+        ...f,
+        ...('target' in f.out && f.out.target === from ? { out: { target: to } } : {}),
+        ...(f.inputBucket?.target === from ? { inputBucket: { ...f.inputBucket, target: to } } : {}),
+      })),
+      farmJobs: s.farmJobs.map((j) =>
+        j.uploadedInput?.target === from ? { ...j, uploadedInput: { ...j.uploadedInput, target: to } } : j,
       ),
     }));
   }
 
-  /** The farm whose workers publish to this target, if one does. */
+  /** The farm whose workers publish to this target, or whose input bucket is reached with it, if one is. */
   usingTarget(name: string): FarmSettings | undefined {
-    return this.settings.get().farms.find((f) => 'target' in f.out && f.out.target === name);
+    return this.settings
+      .get()
+      .farms.find((f) => ('target' in f.out && f.out.target === name) || f.inputBucket?.target === name);
   }
 
   /** Reaches the farm's Redis, counts its workers and jobs, and checks the shared folder and output. */
@@ -99,7 +123,10 @@ export class FarmConnections {
         queue.queue.getWorkersCount(),
       ]);
       const found = { workers, waiting: counts.waiting ?? 0, active: counts.active ?? 0 };
-      const problem = (await this.folderProblem(farm)) ?? (await this.outputProblem(farm));
+      const problem =
+        (await this.folderProblem(farm)) ??
+        (await this.outputProblem(farm)) ??
+        (await this.inputProblem(farm));
       const reached = `Reached ${where}: ${plural(workers, 'worker')} connected, ${found.waiting} waiting, ${found.active} active.`;
       return {
         ok: !problem,
@@ -118,6 +145,33 @@ export class FarmConnections {
   async outputOf(farm: FarmSettings): Promise<Pick<EncodeJobInput, 'out' | 'target'>> {
     if ('url' in farm.out) return { out: farm.out.url };
     return { target: { ...(await this.targets.resolve(farm.out.target)).config } };
+  }
+
+  /**
+   * The input bucket as the studio uploads to it: the farm's (with the target named for it, else the one
+   * the workers publish to, else the credential chain), with that target's settings and vault keys.
+   */
+  inputBucketOf(farm: FarmSettings): FarmInputBucket | undefined {
+    if (!farm.inputBucket) return undefined;
+    const target = farm.inputBucket.target ?? ('target' in farm.out ? farm.out.target : undefined);
+    return { url: farm.inputBucket.url, ...(target ? { target } : {}) };
+  }
+
+  /** The store settings (bucket from the URL) and keys an input bucket URL is reached with. */
+  async storeOf(
+    bucket: FarmInputBucket,
+  ): Promise<{ config: S3TargetConfig; credentials?: StaticCredentials }> {
+    const location = parseTargetUrl(bucket.url);
+    if (bucket.target) {
+      const { config, credentials } = await this.targets.resolve(bucket.target);
+      return {
+        config: { ...config, bucket: location.bucket, prefix: '' },
+        ...(credentials ? { credentials } : {}),
+      };
+    }
+    const parsed = parseTarget({ store: location.store, bucket: location.bucket });
+    if (!parsed.ok) throw new StudioError('PUBLISH_CONFIG', parsed.issues.join('; '));
+    return { config: parsed.target };
   }
 
   /** The farm's queue, connected once and kept while it answers. */
@@ -156,6 +210,16 @@ export class FarmConnections {
     }
   }
 
+  private async inputProblem(farm: FarmSettings): Promise<string | undefined> {
+    const bucket = this.inputBucketOf(farm);
+    try {
+      if (bucket) await this.storeOf(bucket);
+      return undefined;
+    } catch (error) {
+      return `the input bucket cannot be reached: ${toErrorData(error).message}.`;
+    }
+  }
+
   private async outputProblem(farm: FarmSettings): Promise<string | undefined> {
     try {
       await this.outputOf(farm);
@@ -172,11 +236,13 @@ function viewOf(farm: FarmSettings): FarmView {
     redisUrl: redisLabel(farm.redisUrl),
     queueName: farm.queueName,
     out: farm.out,
-    ...(farm.sharedFolder
-      ? { sharedFolder: farm.sharedFolder }
+    ...(farm.sharedFolder ? { sharedFolder: farm.sharedFolder } : {}),
+    ...(farm.inputBucket ? { inputBucket: farm.inputBucket } : {}),
+    ...(farm.sharedFolder || farm.inputBucket
+      ? {}
       : {
           sourceProblem:
-            'no shared folder: files on this computer cannot reach the workers (set one that every worker mounts at the same path)',
+            'no shared folder and no input bucket: files on this computer cannot reach the workers (set a folder every worker mounts at the same path, or a bucket they read from)',
         }),
   };
 }

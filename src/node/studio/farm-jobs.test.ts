@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FarmJobView } from '../../common/api/farm-api.js';
@@ -12,8 +13,10 @@ import {
   startRedis,
   type TestRedis,
 } from '../../../test/helpers/redis-server.js';
-import { s3Target, useTestS3 } from '../../../test/helpers/s3-server.js';
+import { s3Target, uniqueCredentials, useTestS3 } from '../../../test/helpers/s3-server.js';
+import { createTestCipher } from '../../../test/helpers/test-cipher.js';
 import { waitFor } from '../../../test/helpers/wait-for.js';
+import { startFaultProxy } from '../../../test/helpers/fault-proxy.js';
 import { DEFAULT_QUEUE_NAME } from '../farm/encode-job.js';
 import { startEncodeWorker, type EncodeWorker } from '../farm/encode-worker.js';
 import { FarmQueue } from '../farm/farm-queue.js';
@@ -46,6 +49,7 @@ describe.skipIf(!REDIS_SERVER)("the studio's farm target (real Redis, real S3 se
       outDir: path.join(dir, 'out'),
       packageBaseUrl: '/packages',
       farmPollMs: 200,
+      cipher: createTestCipher(),
       log: (line) => logs.push(line),
     });
     backend.onEvent((e) => events.push(e));
@@ -187,7 +191,7 @@ describe.skipIf(!REDIS_SERVER)("the studio's farm target (real Redis, real S3 se
     await backend.saveFarm({ name: 'no-share', redisUrl: redis.url, out: { target: 'farm-out' } });
     const job = await queued();
     await expect(backend.sendToFarm({ jobId: job.id, farm: 'no-share' })).rejects.toThrow(
-      /farm-studio\.mp4 is on this computer and farm "no-share" has no shared folder/,
+      /farm-studio\.mp4 is on this computer and farm "no-share" has neither a shared folder nor an input bucket/,
     );
     expect((await backend.listJobs()).some((j) => j.id === job.id)).toBe(true);
     await backend.removeJob({ id: job.id });
@@ -281,6 +285,128 @@ describe.skipIf(!REDIS_SERVER)("the studio's farm target (real Redis, real S3 se
     const again = await farmJob(sent.id, (j) => j.state === 'completed', 'completed after the retry', 90_000);
     expect(again).toMatchObject({ attemptsMade: 1, progress: { ratio: 1 } });
     expect(again.playbackUrl).toMatch(/\/farm2\/farm-long\/master\.m3u8$/);
+  });
+
+  it('a farm with an input bucket: the source is uploaded (shown as uploading), a worker encodes it from the bucket, and forgetting the job deletes the object', async () => {
+    // Fresh prefixes: s3rver answers 500 to a truncated listing.
+    await backend.saveTarget({
+      name: 'farm-out-3',
+      target: s3Target(s3, 'farm3'),
+      // The studio's own key (in its vault); the worker has another.
+      credentials: uniqueCredentials(s3),
+    });
+    const saved = await backend.saveFarm({
+      name: 'k8s',
+      redisUrl: redis.url,
+      out: { target: 'farm-out-3' },
+      inputBucket: { url: `s3://${s3.bucket}/studio-inputs` },
+    });
+    expect(saved).toMatchObject({ inputBucket: { url: `s3://${s3.bucket}/studio-inputs` } });
+    expect(saved.sourceProblem).toBeUndefined();
+    await expect(
+      backend.saveFarm({
+        name: 'k8s',
+        replaceName: 'k8s',
+        redisUrl: redis.url,
+        out: { target: 'farm-out-3' },
+        inputBucket: { url: 's3://Not_A_Bucket/x' },
+      }),
+    ).rejects.toThrow(/input bucket: "Not_A_Bucket" is not a valid bucket name/);
+    await expect(backend.testFarm({ name: 'k8s' })).resolves.toMatchObject({ ok: true, workers: 1 });
+    const job = await queued();
+    const sent = await backend.sendToFarm({ jobId: job.id, farm: 'k8s' });
+    const key = `studio-inputs/${sent.id}/farm-studio.mp4`;
+    const uploading = events.filter(
+      (e): e is Extract<StudioEvent, { type: 'farm-job' }> =>
+        e.type === 'farm-job' && e.job.id === sent.id && e.job.state === 'uploading',
+    );
+    expect(uploading[0]?.job.progress).toEqual({ ratio: 0, phase: 'uploading' });
+    expect(uploading.at(-1)?.job.progress).toEqual({ ratio: 1, phase: 'uploading' });
+    expect(sent.state).toBe('waiting');
+    const head = await s3.client().send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }));
+    expect(head.ContentLength).toBe((await stat(source)).size);
+    const queue = new FarmQueue(redis.connection);
+    try {
+      const data = (await queue.queue.getJob(sent.id))!.data as Record<string, unknown>;
+      expect(data.input).toBe(`s3://${s3.bucket}/${key}`);
+    } finally {
+      await queue.close();
+    }
+    const done = await farmJob(sent.id, (j) => j.state === 'completed', 'completed from the bucket', 90_000);
+    expect(done.playbackUrl).toBe(`${s3.endpoint}/${s3.bucket}/farm3/farm-studio/master.m3u8`);
+    await backend.removeFarmJob({ id: sent.id });
+    await expect(s3.client().send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).rejects.toThrow();
+  });
+
+  it('a cancel during the upload aborts it, deletes what was sent and keeps the job in the local queue', async () => {
+    // The input bucket reached through a slow proxy (its own target): parts take 0.5 s each.
+    const proxy = await startFaultProxy(s3.endpoint, {
+      latency: 1,
+      latencyMs: [500, 600],
+      match: (r) => r.method === 'PUT' && r.query.includes('partNumber'),
+    });
+    onTestFinished(() => proxy.stop());
+    await backend.saveTarget({
+      name: 'farm-in-slow',
+      target: s3Target(s3, 'unused', { endpoint: proxy.url }),
+      credentials: uniqueCredentials(s3),
+    });
+    await backend.saveFarm({
+      name: 'k8s',
+      replaceName: 'k8s',
+      redisUrl: redis.url,
+      out: { target: 'farm-out-3' },
+      inputBucket: { url: `s3://${s3.bucket}/studio-inputs`, target: 'farm-in-slow' },
+    });
+    const dir2 = await scratchDir('farm-big-');
+    const big = path.join(dir2, 'big-film.mov');
+    // Five 8 MiB parts, four at a time: progress is seen between the two rounds.
+    await writeFile(big, Buffer.alloc(40 * 1024 * 1024, 7));
+    const [job] = await backend.addJobs({ paths: [big], presetId: 'farm-test' });
+    let cancelledAt: number | undefined;
+    const stop = backend.onEvent((e) => {
+      if (e.type !== 'farm-job' || e.job.state !== 'uploading' || cancelledAt !== undefined) return;
+      const ratio = e.job.progress?.ratio ?? 0;
+      if (ratio > 0 && ratio < 1) {
+        cancelledAt = ratio;
+        void backend.cancelFarmJob({ id: e.job.id });
+      }
+    });
+    onTestFinished(stop);
+    const sending = backend.sendToFarm({ jobId: job!.id, farm: 'k8s' });
+    await expect(sending).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: 'the upload of big-film.mov to farm "k8s" was cancelled',
+    });
+    expect(cancelledAt, 'the upload was seen part done').toBeGreaterThan(0);
+    const removed = events.find(
+      (e) => e.type === 'farm-job' && e.job.fileName === 'big-film.mov' && e.job.state === 'uploading',
+    );
+    const id = removed?.type === 'farm-job' ? removed.job.id : '';
+    expect(events).toContainEqual({ type: 'farm-job-removed', id });
+    expect((await backend.listFarmJobs()).some((j) => j.id === id)).toBe(false);
+    expect((await backend.listJobs()).some((j) => j.id === job!.id)).toBe(true);
+    await expect(
+      s3.client().send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `studio-inputs/${id}/big-film.mov` })),
+    ).rejects.toThrow();
+    await backend.removeJob({ id: job!.id });
+  });
+
+  it('an upload that fails names the file, the object URL and the cause, and keeps the job here', async () => {
+    await backend.saveFarm({
+      name: 'wrong-bucket',
+      redisUrl: redis.url,
+      out: { target: 'farm-out-3' },
+      inputBucket: { url: 's3://no-such-input-bucket/in' },
+    });
+    const job = await queued();
+    await expect(backend.sendToFarm({ jobId: job.id, farm: 'wrong-bucket' })).rejects.toThrow(
+      /^cannot upload farm-studio\.mp4 to s3:\/\/no-such-input-bucket\/in\/studio-[0-9a-f]{12}\/farm-studio\.mp4: bucket "no-such-input-bucket" at http:\/\/127\.0\.0\.1:\d+ does not exist$/,
+    );
+    expect((await backend.listJobs()).some((j) => j.id === job.id)).toBe(true);
+    expect((await backend.listFarmJobs()).some((j) => j.farm === 'wrong-bucket')).toBe(false);
+    await backend.removeJob({ id: job.id });
+    await backend.removeFarm({ name: 'wrong-bucket' });
   });
 
   it('Redis going away marks the unfinished jobs with the problem, and they resume when it is back', async () => {

@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { FARM_FINAL_STATES, type FarmJobView } from '../../common/api/farm-api.js';
+import {
+  FARM_FINAL_STATES,
+  FARM_UPLOADING,
+  type FarmInputBucket,
+  type FarmJobView,
+} from '../../common/api/farm-api.js';
 import type { StudioEvent } from '../../common/api/studio-api.js';
 import { StudioError, toErrorData } from '../../common/errors.js';
 import type { Preset } from '../../common/presets/preset-schema.js';
 import type { JobRow } from '../farm/farm-queue.js';
 import type { FarmConnections } from './farm-connections.js';
-import type { FarmJobRecord } from './farm-settings.js';
+import type { FarmJobRecord, FarmSettings } from './farm-settings.js';
 import { farmSourceOf } from './farm-source.js';
+import { removeFarmUpload, uploadFarmSource, type FarmUploadTuning } from './farm-upload.js';
 import type { SettingsStore } from './settings-store.js';
 
 /** How often unfinished farm jobs are read from their queues: often enough for a progress bar. */
@@ -21,6 +27,7 @@ export interface FarmJobsOptions {
   pollMs?: number;
   /** Browser mode's upload folder: a file in it is always copied (it goes with its queue row). */
   uploadDir?: string;
+  uploadTuning?: FarmUploadTuning;
 }
 
 export interface FarmSend {
@@ -47,16 +54,25 @@ export class FarmJobs {
     return this.records().map(viewOf);
   }
 
+  /**
+   * Submits the job; a source for the input bucket is uploaded first, shown meanwhile as an `uploading`
+   * row. A failed or cancelled upload removes that row and throws (the caller keeps its local job).
+   */
   async send(request: FarmSend): Promise<FarmJobView> {
     const { connections } = this.options;
     const farm = connections.get(request.farm);
     const output = await connections.outputOf(farm);
     const id = `studio-${randomBytes(6).toString('hex')}`;
     const source = await farmSourceOf(request.input, farm, id, this.options.uploadDir);
+    const sentAt = Date.now();
+    const uploaded =
+      'upload' in source ? await this.upload(id, sentAt, request, farm, source.upload) : undefined;
+    const input = 'upload' in source ? source.upload.url : source.input;
+    const copied = 'copied' in source ? source.copied : undefined;
     try {
       await connections.queue(farm.name).submit(
         {
-          input: source.input,
+          input,
           preset: { ...request.preset },
           ...output,
           options: request.ladder === 'auto' ? { ladder: 'auto' } : {},
@@ -65,7 +81,11 @@ export class FarmJobs {
         id,
       );
     } catch (error) {
-      if (source.copied) await rm(source.copied, { recursive: true, force: true }).catch(() => undefined);
+      if (copied) await rm(copied, { recursive: true, force: true }).catch(() => undefined);
+      if (uploaded) {
+        await removeFarmUpload(connections, uploaded).catch(() => undefined);
+        this.drop(id);
+      }
       if (toErrorData(error).code === 'IO_ERROR') await connections.drop(farm.name);
       throw error;
     }
@@ -74,21 +94,72 @@ export class FarmJobs {
       farm: farm.name,
       fileName: request.fileName,
       presetId: request.presetId,
-      sentAt: Date.now(),
+      sentAt,
       state: 'waiting',
       attemptsMade: 0,
       attempts: 1,
-      ...(source.copied ? { copiedInput: source.copied } : {}),
+      ...(copied ? { copiedInput: copied } : {}),
+      ...(uploaded ? { uploadedInput: uploaded } : {}),
     };
-    this.options.log(`sent ${request.fileName} to farm ${farm.name} as job ${id} (input ${source.input})`);
+    this.options.log(`sent ${request.fileName} to farm ${farm.name} as job ${id} (input ${input})`);
     this.put(record);
     this.schedule();
     return viewOf(record);
   }
 
+  /** The upload to the input bucket, as an `uploading` row that its Cancel aborts. */
+  private async upload(
+    id: string,
+    sentAt: number,
+    request: FarmSend,
+    farm: FarmSettings,
+    upload: { file: string; url: string },
+  ): Promise<FarmInputBucket> {
+    const controller = new AbortController();
+    this.uploads.set(id, controller);
+    const progress = (ratio: number) => ({ ratio: Math.floor(ratio * 100) / 100, phase: FARM_UPLOADING });
+    this.put({
+      id,
+      farm: farm.name,
+      fileName: request.fileName,
+      presetId: request.presetId,
+      sentAt,
+      state: FARM_UPLOADING,
+      attemptsMade: 0,
+      attempts: 1,
+      progress: progress(0),
+    });
+    try {
+      const uploaded = await uploadFarmSource(this.options.connections, farm, upload, {
+        signal: controller.signal,
+        onProgress: (ratio) => {
+          if (this.find(id)) this.put({ ...this.get(id), progress: progress(ratio) });
+        },
+        ...(this.options.uploadTuning ? { tuning: this.options.uploadTuning } : {}),
+      });
+      this.options.log(`uploaded ${request.fileName} for farm ${farm.name} to ${uploaded.url}`);
+      return uploaded;
+    } catch (error) {
+      this.drop(id);
+      this.options.log(`${toErrorData(error).message}`);
+      throw error;
+    } finally {
+      this.uploads.delete(id);
+    }
+  }
+
+  /** Forgets a record at once (an upload that did not end in a submitted job). */
+  private drop(id: string): void {
+    if (!this.find(id)) return;
+    this.options.settings.update((s) => ({ ...s, farmJobs: s.farmJobs.filter((j) => j.id !== id) }));
+    this.options.emit({ type: 'farm-job-removed', id });
+  }
+
   /** A waiting job leaves the queue at once; a running one is stopped by its worker within seconds. */
   async cancel(id: string): Promise<void> {
     const record = this.get(id);
+    const upload = this.uploads.get(id);
+    if (upload) return upload.abort();
     const outcome = await this.queueCall(record, (q) => q.cancel(id));
     if (outcome === 'removed') this.put({ ...record, state: 'cancelled', progress: undefined });
     this.schedule();
@@ -96,6 +167,8 @@ export class FarmJobs {
 
   async retry(id: string): Promise<void> {
     const record = this.get(id);
+    if (record.state === FARM_UPLOADING)
+      throw new StudioError('INVALID_ARGUMENT', `${record.fileName} is still being uploaded`);
     await this.queueCall(record, (q) => q.retry(id));
     this.put({
       ...record,
@@ -107,7 +180,7 @@ export class FarmJobs {
     this.schedule();
   }
 
-  /** Forgets a job (not while it runs); a source copied for it leaves the shared folder. */
+  /** Forgets a job (not while it runs); a source copied or uploaded for it is removed. */
   async forget(id: string): Promise<void> {
     const record = this.get(id);
     if (!FARM_FINAL_STATES.includes(record.state))
@@ -119,6 +192,10 @@ export class FarmJobs {
     this.options.emit({ type: 'farm-job-removed', id });
     if (record.copiedInput)
       await rm(record.copiedInput, { recursive: true, force: true }).catch(() => undefined);
+    if (record.uploadedInput)
+      await removeFarmUpload(this.options.connections, record.uploadedInput).catch((error: unknown) =>
+        this.options.log(`could not remove ${record.uploadedInput!.url}: ${toErrorData(error).message}`),
+      );
   }
 
   /** Jobs still running on a farm: a farm with one of them cannot be removed. */
@@ -127,10 +204,13 @@ export class FarmJobs {
   }
 
   start(): void {
+    // Uploads a closed studio left unfinished: their jobs were never submitted and are still queued here.
+    for (const record of this.records().filter((j) => j.state === FARM_UPLOADING)) this.drop(record.id);
     this.schedule();
   }
 
   async close(): Promise<void> {
+    for (const upload of this.uploads.values()) upload.abort();
     clearTimeout(this.timer);
     this.timer = undefined;
     this.closed = true;
@@ -138,11 +218,11 @@ export class FarmJobs {
   }
 
   private closed = false;
+  private readonly uploads = new Map<string, AbortController>();
 
   /** The next poll, if any job is unfinished and none is scheduled. */
   private schedule(): void {
-    if (this.closed || this.timer || !this.records().some((j) => !FARM_FINAL_STATES.includes(j.state)))
-      return;
+    if (this.closed || this.timer || !this.records().some(polled)) return;
     this.timer = setTimeout(() => {
       this.polling = this.poll().finally(() => {
         this.timer = undefined;
@@ -153,7 +233,7 @@ export class FarmJobs {
   }
 
   private async poll(): Promise<void> {
-    const unfinished = this.records().filter((j) => !FARM_FINAL_STATES.includes(j.state));
+    const unfinished = this.records().filter(polled);
     const farms = new Set(unfinished.map((j) => j.farm));
     for (const farm of farms) {
       const jobs = unfinished.filter((j) => j.farm === farm);
@@ -210,6 +290,11 @@ export class FarmJobs {
   }
 }
 
+/** A job read back from its queue: submitted and not finished. */
+function polled(record: FarmJobRecord): boolean {
+  return !FARM_FINAL_STATES.includes(record.state) && record.state !== FARM_UPLOADING;
+}
+
 /**
  * A queue row folded into the record. Rows may carry more than JobRow says (the engine grows: job
  * names of flows, new states); only what the view shows is read, and an unknown state is passed on.
@@ -240,6 +325,6 @@ function merge(record: FarmJobRecord, row: JobRow | undefined): FarmJobRecord {
 }
 
 function viewOf(record: FarmJobRecord): FarmJobView {
-  const { copiedInput: _local, ...view } = record;
+  const { copiedInput: _local, uploadedInput: _uploaded, ...view } = record;
   return view as FarmJobView;
 }
