@@ -1,12 +1,13 @@
 import { Alert, Button, Group, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import type { FarmView } from '../../../../src/common/api/farm-api';
+import { BUCKET_URL, type FarmView } from '../../../../src/common/api/farm-api';
 import type { StudioApi, TargetView } from '../../../../src/common/api/studio-api';
 import { useAction } from '../../state/use-action';
 
 /**
  * Add or edit a farm: its Redis URL (a saved password comes back masked as `***`: leave it to keep it),
- * its queue, where its workers publish, and the folder every worker mounts at the same path.
+ * its queue, where its workers publish, and how files from this computer reach the workers: a folder
+ * every worker mounts at the same path, or a bucket they read from (uploaded to with a saved target).
  */
 export function FarmForm({
   api,
@@ -30,15 +31,25 @@ export function FarmForm({
   const [target, setTarget] = useState(editing && 'target' in editing.out ? editing.out.target : null);
   const [url, setUrl] = useState(editing && 'url' in editing.out ? editing.out.url : '');
   const [sharedFolder, setSharedFolder] = useState(editing?.sharedFolder ?? '');
+  const [inputUrl, setInputUrl] = useState(editing?.inputBucket?.url ?? '');
+  const [inputTarget, setInputTarget] = useState(editing?.inputBucket?.target ?? null);
+  const inputUrlError =
+    inputUrl.trim() && !BUCKET_URL.test(inputUrl.trim())
+      ? 'an s3://bucket/prefix or gs://bucket/prefix URL'
+      : undefined;
   const action = useAction<'save'>();
   const save = () =>
     action.run('save', async () => {
+      if (inputUrlError) throw new Error(`Input bucket: ${inputUrlError}`);
       await api.saveFarm({
         name: name.trim(),
         redisUrl: redisUrl.trim(),
         ...(queueName.trim() ? { queueName: queueName.trim() } : {}),
         out: outKind === 'url' ? { url: url.trim() } : { target: target ?? '' },
         ...(sharedFolder.trim() ? { sharedFolder: sharedFolder.trim() } : {}),
+        ...(inputUrl.trim()
+          ? { inputBucket: { url: inputUrl.trim(), ...(inputTarget ? { target: inputTarget } : {}) } }
+          : {}),
         ...(editing ? { replaceName: editing.name } : {}),
       });
       onSaved();
@@ -91,11 +102,35 @@ export function FarmForm({
       </Stack>
       <TextInput
         label="Shared folder"
-        description="A folder this computer can write and every worker mounts at the same path: files from here are copied into it for the workers. Without one, files on this computer cannot be sent."
+        description="A folder this computer can write and every worker mounts at the same path: files from here are copied into it for the workers."
         placeholder="/mnt/media"
         value={sharedFolder}
         onChange={(e) => setSharedFolder(e.currentTarget.value)}
       />
+      <Group grow align="flex-start">
+        <TextInput
+          label="Input bucket"
+          description="Or a bucket the workers read from: files from here are uploaded to <prefix>/<job id>/ before the job is sent. A farm needs a shared folder or an input bucket to take files from this computer."
+          placeholder="s3://farm-inputs/studio"
+          value={inputUrl}
+          error={inputUrlError}
+          data-testid="farm-input-bucket"
+          onChange={(e) => setInputUrl(e.currentTarget.value)}
+        />
+        <Select
+          label="Upload with"
+          description="A saved target's store settings and keys (they stay in this app's back end)"
+          placeholder={
+            outKind === 'target' && target ? `${target} (the workers' target)` : 'The credential chain'
+          }
+          data={targets.map((t) => t.name)}
+          value={inputTarget}
+          onChange={setInputTarget}
+          clearable
+          disabled={!inputUrl.trim()}
+          data-testid="farm-input-target"
+        />
+      </Group>
       {action.error && (
         <Alert color="red" title="Not saved" data-testid="farm-form-error">
           {action.error}

@@ -57,6 +57,23 @@ describe('farm job rows', () => {
     expect(api.cancelFarmJob).toHaveBeenCalledWith({ id: 'studio-abc' });
   });
 
+  it('a job whose source is being uploaded to the input bucket shows the upload’s percentage and Cancel', () => {
+    const api = fakeApi();
+    renderWithMantine(
+      <FarmJobsTable
+        api={api}
+        jobs={[job({ state: 'uploading', progress: { ratio: 0.37, phase: 'uploading' } })]}
+      />,
+    );
+    const row = screen.getByTestId('farm-job-row');
+    expect(within(row).getByTestId('farm-job-state').textContent).toBe('uploading');
+    expect(within(row).getByTestId('farm-progress').textContent).toBe('37% · uploading');
+    expect(within(row).getByTestId('farm-attempts').textContent).toBe('not sent yet');
+    expect(within(row).queryByRole('button', { name: 'Remove from the list' })).toBeNull();
+    fireEvent.click(within(row).getByRole('button', { name: 'Cancel' }));
+    expect(api.cancelFarmJob).toHaveBeenCalledWith({ id: 'studio-abc' });
+  });
+
   it('a failed job shows the reason and offers Retry; an unknown state (a newer engine) still shows', () => {
     const api = fakeApi();
     renderWithMantine(

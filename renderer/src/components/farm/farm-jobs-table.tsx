@@ -11,13 +11,17 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { FARM_FINAL_STATES, type FarmJobView } from '../../../../src/common/api/farm-api';
+import { FARM_FINAL_STATES, FARM_UPLOADING, type FarmJobView } from '../../../../src/common/api/farm-api';
 import type { StudioApi } from '../../../../src/common/api/studio-api';
 import { useAction } from '../../state/use-action';
 import { duration } from '../format';
 
-/** BullMQ's states, and the studio's own `cancelled` and `removed`; any other state shows in gray. */
+/**
+ * BullMQ's states, and the studio's own `uploading`, `cancelled` and `removed`; any other state shows
+ * in gray.
+ */
 const STATE_COLORS: Record<string, string> = {
+  [FARM_UPLOADING]: 'grape',
   waiting: 'gray',
   prioritized: 'gray',
   delayed: 'yellow',
@@ -30,6 +34,7 @@ const STATE_COLORS: Record<string, string> = {
 };
 
 const STATE_HINTS: Record<string, string> = {
+  [FARM_UPLOADING]: 'the source goes to the farm’s input bucket; the job is sent once it is there',
   waiting: 'waiting for a worker',
   delayed: 'waiting to be tried again',
   'waiting-children': 'waiting for its parts (chunks) to finish',
@@ -166,6 +171,7 @@ function FarmJobRow({ api, job }: { api: StudioApi; job: FarmJobView }) {
 function attemptsText(job: FarmJobView): string {
   // BullMQ counts an attempt once it ends: the running one is the next.
   const current = job.state === 'active' ? job.attemptsMade + 1 : job.attemptsMade;
+  if (job.state === FARM_UPLOADING) return 'not sent yet';
   return current === 0
     ? `not run yet · up to ${job.attempts} attempts`
     : `attempt ${current} of ${job.attempts}`;
@@ -180,15 +186,16 @@ function FarmProgress({ job }: { job: FarmJobView }) {
       </Text>
     );
   const percent = Math.round(ratio * 100);
+  const moving = job.state === 'active' || job.state === FARM_UPLOADING;
   const eta =
     job.state === 'active' && job.progress?.etaSec !== undefined
       ? ` · ETA ${duration(job.progress.etaSec)}`
       : '';
   return (
     <Stack gap={2}>
-      <Progress value={percent} color={STATE_COLORS[job.state] ?? 'blue'} animated={job.state === 'active'} />
+      <Progress value={percent} color={STATE_COLORS[job.state] ?? 'blue'} animated={moving} />
       <Text size="xs" c="dimmed" data-testid="farm-progress">
-        {percent}%{job.state === 'active' && job.progress?.phase ? ` · ${job.progress.phase}` : ''}
+        {percent}%{moving && job.progress?.phase ? ` · ${job.progress.phase}` : ''}
         {eta}
       </Text>
     </Stack>

@@ -81,8 +81,12 @@ function FarmRow({ api, farm, onEdit }: { api: StudioApi; farm: FarmView; onEdit
           </Text>
           <Text size="sm" c="dimmed">
             Publishes to {output}
-            {farm.sharedFolder ? ` · shared folder ${farm.sharedFolder}` : ''}
           </Text>
+          {!farm.sourceProblem && (
+            <Text size="sm" c="dimmed" data-testid="farm-local-files">
+              {localFilesText(farm)}
+            </Text>
+          )}
           {farm.sourceProblem && (
             <Text size="sm" c="orange" data-testid="farm-source-problem">
               {farm.sourceProblem}
@@ -137,4 +141,15 @@ function FarmRow({ api, farm, onEdit }: { api: StudioApi; farm: FarmView; onEdit
       )}
     </Paper>
   );
+}
+
+/** How files from this computer reach the farm's workers. */
+function localFilesText(farm: FarmView): string {
+  const folder = farm.sharedFolder && `copied to the shared folder ${farm.sharedFolder}`;
+  if (!farm.inputBucket) return `Files from this computer: ${folder}`;
+  const target = farm.inputBucket.target ?? ('target' in farm.out ? farm.out.target : undefined);
+  const upload = `uploaded to ${farm.inputBucket.url}${target ? ` (with target ${target})` : ''}`;
+  return folder
+    ? `Files from this computer: ${upload}; files already in ${farm.sharedFolder} are sent as they are`
+    : `Files from this computer: ${upload}`;
 }
