@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePartTimings, summarizeFilm, type FilmRun } from './farm-film.js';
 
 // The note as chunked-run.ts writes it.
-const NOTE =
-  'chunk timings (2 at a time): film-long audio and image frames 3.1 s, chunks 9.8/9.6/10.2 s, stitch 0.4 s';
+const NOTE = 'chunk timings (2 at a time): film-long audio 3.1 s, chunks 9.8/9.6/10.2 s, stitch 0.4 s';
 
 describe('parsePartTimings', () => {
   it('reads the chunked run’s timing note among the others', () => {

@@ -4,7 +4,7 @@
  * path: its parts run as many at a time as the machine has cores, then are stitched).
  *
  * The chunked run records what each part took in a note of its result (chunked-run.ts):
- *   "chunk timings (2 at a time): film-long audio and image frames 3.1 s, chunks 9.8/9.6 s, stitch 0.4 s"
+ *   "chunk timings (2 at a time): film-long audio 3.1 s, chunks 9.8/9.6 s, stitch 0.4 s"
  * From it: the stitch's share of the run, and a projection of one film on C machines, one part each:
  * the longest part + the stitch, against the one-pass wall time. The projection leaves out probing,
  * planning, transfers and the finishing steps after the stitch (assembly, validation), and the part
@@ -35,7 +35,7 @@ export interface FilmRun {
 }
 
 const TIMINGS =
-  /chunk timings \((\d+) at a time\): film-long audio and image frames ([\d.]+) s, chunks ([\d./]+) s, stitch ([\d.]+) s/;
+  /chunk timings \((\d+) at a time\): film-long audio ([\d.]+) s, chunks ([\d./]+) s, stitch ([\d.]+) s/;
 
 export function parsePartTimings(notes: string[]): PartTimings | undefined {
   for (const note of notes) {

@@ -26,7 +26,7 @@ export interface ChunkTimeline {
 
 /**
  * One part of a chunked encode (chunk-plan.ts makes the plan: one window of every rung, or the
- * film-long audio and image frames), written as if it were that part of a one-pass run: timestamps
+ * film-long audio), written as if it were that part of a one-pass run: timestamps
  * from the window's start (`-output_ts_offset`) and segment numbers that continue the previous
  * window's, so the stitched playlists need no EXT-X-DISCONTINUITY. No shift of negative timestamps
  * in either muxer: the mpegts muxer would otherwise move only the first chunk by the encoder's B-frame
@@ -49,7 +49,7 @@ export function buildAudioRefitArgs(plan: EncodePlan, endSec: number): string[] 
 function hlsArgs(plan: EncodePlan, audioEndSec: number | undefined, timeline?: ChunkTimeline): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
   args.push(...sourceInput(plan));
-  if (plan.video) args.push('-filter_complex', filterGraph(plan.video, plan.images));
+  if (plan.video) args.push('-filter_complex', filterGraph(plan.video, plan.images, timeline?.startSec ?? 0));
 
   const streamMap: string[] = [];
   plan.video?.rungs.forEach((r, i) => {
@@ -110,7 +110,7 @@ export function sourceInput(plan: EncodePlan): string[] {
  * `[0:v]` (+ a bitmap subtitle overlay) → pre-filters → split → one branch per rung and per image.
  * Image branches come after the rungs so `[v0]…[vN]` keep the rung order.
  */
-function filterGraph(video: VideoPlan, images: ImagesPlan | undefined): string {
+function filterGraph(video: VideoPlan, images: ImagesPlan | undefined, fromSec: number): string {
   const branches = video.rungs.map(
     (r, i) =>
       `[s${i}]fps=${formatRational(r.frameRate)},scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p,setsar=1[v${i}]`,
@@ -118,7 +118,7 @@ function filterGraph(video: VideoPlan, images: ImagesPlan | undefined): string {
   if (images) {
     const first = branches.length;
     const pads = Array.from({ length: imageBranchCount(images) }, (_, i) => `s${first + i}`);
-    branches.push(...imageFrameBranches(images, pads));
+    branches.push(...imageFrameBranches(images, pads, fromSec));
   }
   const head = decodedSource(video, [
     `split=${branches.length}${branches.map((_, i) => `[s${i}]`).join('')}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImagesPlan } from '../plan/encode-plan.js';
-import { buildImagesArgs, imageFrameBranches, imageFrameOutputs } from './image-args.js';
+import { buildImagesArgs, chunkFramePrimers, imageFrameBranches, imageFrameOutputs } from './image-args.js';
 
 const images: ImagesPlan = {
   poster: { width: 1280, height: 720, sampleFrames: 24, sampleRate: '24000/600000' },
@@ -18,6 +18,25 @@ describe('image frames in the main run (issue 12: nothing may hold -progress bac
     expect(graph).toContain('floor(t/25)');
     expect(graph).toContain('floor(t/5)');
     expect(graph).toContain("select='eq(n\\,0)+between(t\\,60\\,63)'");
+  });
+});
+
+describe('image frames of a chunk (chunked encodes): the film’s frames, on the film’s timeline', () => {
+  it('a chunk starting on a bucket takes that bucket’s first frame; one starting inside a bucket opens with a primer', () => {
+    // 50 s in: on a storyboard bucket (every 5 s), inside a poster bucket (every 25 s), before the preview.
+    const graph = imageFrameBranches(images, ['a', 'b', 'c'], 50).join(';');
+    expect(graph).toContain(
+      "[b]select='isnan(prev_selected_t)+gt(floor((t+50)/5)\\,floor((prev_selected_t+50)/5))'",
+    );
+    expect(graph).toContain("[a]select='isnan(prev_selected_t)+gt(floor((t+50)/25)");
+    expect(graph).toContain("select='eq(n\\,0)+between(t\\,9.999999\\,13.000001)'");
+    expect(chunkFramePrimers(images, 50)).toEqual({ poster: false, storyboard: false, preview: true });
+    expect(chunkFramePrimers(images, 52)).toEqual({ poster: true, storyboard: true, preview: true });
+    // Inside the preview's window its first frame is one of the window's: no primer.
+    expect(chunkFramePrimers(images, 61).preview).toBe(false);
+    expect(imageFrameBranches(images, ['a', 'b', 'c'], 61).join(';')).toContain(
+      "select='between(t\\,-1.000001\\,2.000001)'",
+    );
   });
 });
 

@@ -23,9 +23,25 @@ export const IMAGE_FRAMES = {
  * first frame. Not the `fps` filter: at rates below one frame per second it holds its first frame until
  * half a period of input has gone by (2.5 s of video for a 5 s storyboard, 150 s for a 2-hour film's
  * poster samples), and `-progress` waits for it (measured on 5.1: first report 18.8 s into a 20 s run).
+ *
+ * A chunk starting `fromSec` into the film (chunked encodes) picks the same frames on the film's
+ * timeline (its `t` counts from its own start): the first frame of every bucket that starts inside it.
+ * When it starts inside a bucket, its first frame is taken too, as a primer (that bucket's frame is in
+ * the previous chunk): the stitch drops it (chunkFramePrimers).
  */
-const everyPeriod = (periodSec: number) =>
-  `select='isnan(prev_selected_t)+gt(floor(t/${periodSec})\\,floor(prev_selected_t/${periodSec}))'`;
+function everyPeriod(periodSec: number, fromSec = 0): string {
+  if (fromSec === 0)
+    return `select='isnan(prev_selected_t)+gt(floor(t/${periodSec})\\,floor(prev_selected_t/${periodSec}))'`;
+  const bucket = (t: string) => `floor((${t}+${fromSec})/${periodSec})`;
+  const first = onPeriod(periodSec, fromSec) ? 'isnan(prev_selected_t)' : 'eq(n\\,0)';
+  return `select='${first}+gt(${bucket('t')}\\,${bucket('prev_selected_t')})'`;
+}
+
+/** Does a chunk starting at `fromSec` start exactly on a bucket (to the microsecond)? */
+const onPeriod = (periodSec: number, fromSec: number) => {
+  const r = fromSec / periodSec;
+  return Math.abs(r - Math.round(r)) < 1e-6;
+};
 
 /** Seconds between poster candidates from the plan's sample rate ("24000/600000" frames per second). */
 function posterPeriod(images: ImagesPlan): number {
@@ -33,27 +49,56 @@ function posterPeriod(images: ImagesPlan): number {
   return Number(((den ?? 1) / (num || 1)).toFixed(6));
 }
 
-/** Branches of the main filter graph, fed from `split` pads `inputs` (one per image kind in use). */
-export function imageFrameBranches(images: ImagesPlan, inputs: string[]): string[] {
+/**
+ * Branches of the main filter graph, fed from `split` pads `inputs` (one per image kind in use). With
+ * `fromSec`, the branches of a chunk starting that far into the film (chunkFramePrimers says which of
+ * its first frames are primers).
+ */
+export function imageFrameBranches(images: ImagesPlan, inputs: string[], fromSec = 0): string[] {
   const [poster, storyboard, preview] = [inputs[0]!, inputs[1], inputs[2]];
   const branches = [
-    `[${poster}]${everyPeriod(posterPeriod(images))},scale=${images.poster.width}:${images.poster.height},setsar=1[posterframes]`,
+    `[${poster}]${everyPeriod(posterPeriod(images), fromSec)},scale=${images.poster.width}:${images.poster.height},setsar=1[posterframes]`,
   ];
   const sb = images.storyboard;
   if (sb && storyboard)
     branches.push(
-      `[${storyboard}]${everyPeriod(sb.intervalSec)},scale=${sb.tileWidth}:${sb.tileHeight},setsar=1[storyboardframes]`,
+      `[${storyboard}]${everyPeriod(sb.intervalSec, fromSec)},scale=${sb.tileWidth}:${sb.tileHeight},setsar=1[storyboardframes]`,
     );
   const pv = images.preview;
   if (pv && preview) {
-    const end = pv.startSec + pv.durationSec;
+    // In a chunk, a microsecond of slack: ffmpeg's t is pts × time base, and 3 × 0.1 is 0.30000000000000004
+    // where the one-pass run's 43 × 0.1 is 4.3.
+    const slack = fromSec === 0 ? 0 : 1e-6;
+    const start = round6(pv.startSec - fromSec - slack);
+    const end = round6(pv.startSec + pv.durationSec - fromSec + slack);
     // The primer (frame 0) reaches the output at once; the window's frames follow when it comes.
+    const primer = fromSec === 0 || chunkFramePrimers(images, fromSec).preview ? 'eq(n\\,0)+' : '';
     branches.push(
-      `[${preview}]fps=${pv.fps},select='eq(n\\,0)+between(t\\,${pv.startSec}\\,${end})',` +
+      `[${preview}]fps=${pv.fps},select='${primer}between(t\\,${start}\\,${end})',` +
         `scale=${pv.width}:${pv.height},setsar=1[previewframes]`,
     );
   }
   return branches;
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * Which image kinds a chunk starting `fromSec` (> 0) into the film begins with a primer frame: a frame
+ * taken only so that every output has a frame from the start (ffmpeg 5.1 reports no progress until
+ * then), not one of the film's. The stitch drops these (chunk-stitch.ts).
+ */
+export function chunkFramePrimers(
+  images: ImagesPlan,
+  fromSec: number,
+): { poster: boolean; storyboard: boolean; preview: boolean } {
+  const pv = images.preview;
+  return {
+    poster: !onPeriod(posterPeriod(images), fromSec),
+    storyboard: images.storyboard ? !onPeriod(images.storyboard.intervalSec, fromSec) : false,
+    // Inside the preview's window its first frame is one of the window's.
+    preview: pv ? fromSec < pv.startSec - 1e-6 || fromSec > pv.startSec + pv.durationSec + 1e-6 : false,
+  };
 }
 
 /** How many branches `imageFrameBranches` takes from the split. */

@@ -49,17 +49,12 @@ describe('chunk plans', () => {
   const plan = planEncode(source({}, { durationSec: 63.5 }), preset);
   const windows = planChunks(plan, 3);
 
-  it('a chunk encodes every rung over its window only: no audio, images, subtitles or keys', () => {
+  it('a chunk encodes every rung and the image frames over its window only: no audio, subtitles or keys', () => {
     const c = chunkPlan(plan, windows[1]!, windows);
     expect(c.inputWindow).toEqual({ startSec: 24, durationSec: 18 });
     expect(c.video!.rungs).toEqual(plan.video!.rungs);
-    expect([c.audio, c.subtitles, c.images, c.encryption, c.durationCapSec]).toEqual([
-      [],
-      [],
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect(c.images).toEqual(plan.images);
+    expect([c.audio, c.subtitles, c.encryption, c.durationCapSec]).toEqual([[], [], undefined, undefined]);
     // The last window reads to the cap (video end + 1 s), or without one to the end of the file.
     const capped = { ...plan, durationCapSec: 64.5 };
     expect(chunkPlan(capped, windows[2]!, windows).inputWindow).toEqual({ startSec: 42, durationSec: 22.5 });
@@ -73,13 +68,13 @@ describe('chunk plans', () => {
     expect(chunkPlan(excerpt, w[2]!, w).inputWindow).toEqual({ startSec: 142, durationSec: 21.5 });
   });
 
-  it('the film-long part has every audio rendition and the image frames, and no rung', () => {
+  it('the film-long part has every audio rendition and no picture at all', () => {
     const film = filmTrackPlan(plan)!;
     expect(film.audio).toEqual(plan.audio);
-    expect(film.video!.rungs).toEqual([]);
-    expect(film.images).toEqual(plan.images);
+    expect([film.video, film.images]).toEqual([undefined, undefined]);
     const args = buildChunkArgs(film, { startSec: 0, firstSegment: 0 });
     expect(args).not.toContain('-force_key_frames:v');
+    expect(args).not.toContain('-filter_complex');
     expect(args.join(' ')).toContain(`-var_stream_map a:0,name:${plan.audio[0]!.id}`);
   });
 

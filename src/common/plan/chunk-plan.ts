@@ -55,8 +55,9 @@ export function planChunks(plan: EncodePlan, chunks: number): ChunkWindow[] {
 }
 
 /**
- * The plan one chunk encodes: every rung of the video, nothing else, over the window only (nested
- * inside an excerpt's window). The last window reads to the plan's end: the excerpt's, or the
+ * The plan one chunk encodes: every rung of the video and the image frames that fall in its window
+ * (image-args.ts picks them on the film's timeline; the stitch joins them), nothing else, over the
+ * window only (nested inside an excerpt's window). The last window reads to the plan's end: the excerpt's, or the
  * source's cap (video end + 1 s), or the end of the file.
  */
 export function chunkPlan(
@@ -80,23 +81,16 @@ export function chunkPlan(
     durationSec: window.durationSec,
     audio: [],
     subtitles: [],
-    images: undefined,
     encryption: undefined,
   };
 }
 
 /**
  * The film-long part of a chunked encode: every audio rendition (AAC priming at each chunk join would
- * click; docs/chunked-encoding.md) and the image frames (poster, storyboard, preview span the film),
- * decoded once over the whole film with no rung. Undefined when there is neither.
+ * click; docs/chunked-encoding.md), decoded once over the whole film; no picture is decoded. Undefined
+ * when the film has no audio.
  */
 export function filmTrackPlan(plan: EncodePlan): EncodePlan | undefined {
-  if (plan.audio.length === 0 && !plan.images) return undefined;
-  return {
-    ...plan,
-    video: plan.images && plan.video ? { ...plan.video, rungs: [] } : undefined,
-    images: plan.video ? plan.images : undefined,
-    subtitles: [],
-    encryption: undefined,
-  };
+  if (plan.audio.length === 0) return undefined;
+  return { ...plan, video: undefined, images: undefined, subtitles: [], encryption: undefined };
 }

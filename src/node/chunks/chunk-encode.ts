@@ -16,7 +16,7 @@ export interface ChunkContext extends PartContext {
 /**
  * Encodes one window of the film into every rung (chunk-plan.ts chunkPlan, hls-args.ts buildChunkArgs)
  * into `dir`: `<rung id>/index.m3u8` and its segments, numbered from the window's first segment, with
- * timestamps from the window's start. Separately callable: a farm runs one chunk per job, anywhere
+ * timestamps from the window's start, and the window's image frames under `.work/images`. Separately callable: a farm runs one chunk per job, anywhere
  * the source and the prepared plan can be read.
  */
 export async function encodeChunk(
@@ -27,6 +27,7 @@ export async function encodeChunk(
   ctx: ChunkContext = {},
 ): Promise<RunResult> {
   await mkdir(path.join(dir, path.dirname(BURN_IN_FILE)), { recursive: true });
+  if (plan.images) await mkdir(path.join(dir, IMAGE_FRAMES.dir), { recursive: true });
   const burnIn = plan.video?.burnIn;
   if (burnIn && !burnIn.bitmap && ctx.preparedDir)
     await copyFile(path.join(ctx.preparedDir, BURN_IN_FILE), path.join(dir, BURN_IN_FILE));
@@ -43,8 +44,7 @@ export function chunkArgs(plan: EncodePlan, window: ChunkWindow, windows: readon
 
 /**
  * The film-long part of a chunked encode (chunk-plan.ts filmTrackPlan): every audio rendition as
- * `<audio id>/…` and the image frames under `.work/images`, into `dir`. Nothing to do (undefined) when
- * the plan has neither audio nor images.
+ * `<audio id>/…`, into `dir`. Nothing to do (undefined) when the plan has no audio.
  */
 export async function encodeFilmTrack(
   plan: EncodePlan,
@@ -53,7 +53,7 @@ export async function encodeFilmTrack(
 ): Promise<RunResult | undefined> {
   const args = filmTrackArgs(plan);
   if (!args) return undefined;
-  await mkdir(path.join(dir, IMAGE_FRAMES.dir), { recursive: true });
+  await mkdir(dir, { recursive: true });
   return runPart(args, dir, plan.durationSec, ctx);
 }
 

@@ -3,7 +3,7 @@ import type { ChunkWindow } from '../../common/plan/chunk-plan.js';
 import type { EncodePlan } from '../../common/plan/encode-plan.js';
 import { chunkArgs, filmTrackArgs } from './chunk-encode.js';
 
-/** A part of a chunked encode: one window of the video, or the film-long audio and image frames. */
+/** A part of a chunked encode: one window of the video, or the film-long audio. */
 export type ChunkPart = ChunkWindow | 'film';
 
 /** The part's folder name (in the work folder, and under a farm's parts prefix): `chunk-002`, `film`. */

@@ -1,28 +1,28 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findBox, listBoxes } from '../../common/container/iso-boxes.js';
 import { StudioError } from '../../common/errors.js';
-import { IMAGE_FRAMES } from '../../common/ffmpeg/image-args.js';
+import { chunkFramePrimers, IMAGE_FRAMES } from '../../common/ffmpeg/image-args.js';
 import { writeMediaPlaylist } from '../../common/hls/media-playlist-writer.js';
 import { segmentName } from '../../common/package/live-playlists.js';
 import { PACKAGE_NAMES } from '../../common/package/package-layout.js';
 import { playlistPath, type RenditionModel } from '../../common/package/package-model.js';
 import type { ChunkWindow } from '../../common/plan/chunk-plan.js';
-import type { EncodePlan } from '../../common/plan/encode-plan.js';
+import type { EncodePlan, ImagesPlan } from '../../common/plan/encode-plan.js';
 import { readRendition } from '../package/media-playlist-reader.js';
 
 export interface StitchInput {
   windows: readonly ChunkWindow[];
   /** `encodeChunk`'s folders, one per window, in order. */
   chunkDirs: readonly string[];
-  /** `encodeFilmTrack`'s folder (audio renditions, image frames), if the plan has audio or images. */
+  /** `encodeFilmTrack`'s folder (audio renditions), if the plan has audio. */
   filmDir?: string;
 }
 
 /**
  * Joins the chunks into `packageDir` as ffmpeg's one run would have left it: each rung's segments
  * moved in order under the package's names (segmentName), its media playlist listing them all, the
- * audio renditions and image frames of the film-long part beside them. The package model then does
+ * chunks' image frames joined, the audio renditions of the film-long part beside them. The package model then does
  * the rest, as for a one-pass encode (package-assembler.ts: measured bit rates over the whole film,
  * I-frame and multivariant playlists). The chunks' timestamps already run on (buildChunkArgs), so no
  * EXT-X-DISCONTINUITY is written. Files are moved, not copied: the chunk folders are spent.
@@ -34,10 +34,47 @@ export async function stitchChunks(plan: EncodePlan, input: StitchInput, package
       `${input.chunkDirs.length} chunk folders for ${input.windows.length} windows`,
     );
   for (const rung of plan.video?.rungs ?? []) await stitchRung(plan, rung.id, input, packageDir);
+  if (plan.images && plan.video) await stitchImageFrames(plan.images, input, packageDir);
   if (!input.filmDir) return;
   for (const a of plan.audio) await replace(path.join(input.filmDir, a.id), path.join(packageDir, a.id));
-  if (plan.images && plan.video)
-    await replace(path.join(input.filmDir, IMAGE_FRAMES.dir), path.join(packageDir, IMAGE_FRAMES.dir));
+}
+
+/**
+ * Each chunk dumped the image frames of its window, numbered from 0 (image-args.ts): the package's are
+ * every chunk's in order, numbered on, less the primer frames later chunks start with. The images
+ * pass then reads them as after a one-pass run.
+ */
+async function stitchImageFrames(images: ImagesPlan, input: StitchInput, packageDir: string): Promise<void> {
+  const target = path.join(packageDir, IMAGE_FRAMES.dir);
+  await mkdir(target, { recursive: true });
+  const kinds = [
+    ['poster', IMAGE_FRAMES.posterCandidates],
+    ['storyboard', IMAGE_FRAMES.storyboardThumbs],
+    ['preview', IMAGE_FRAMES.previewFrames],
+  ] as const;
+  for (const [kind, pattern] of kinds) {
+    const [prefix, width, suffix] = splitPattern(pattern);
+    let next = 0;
+    for (const [k, dir] of input.chunkDirs.entries()) {
+      const from = path.join(dir, IMAGE_FRAMES.dir);
+      const names = (await readdir(from).catch(() => [] as string[]))
+        .filter((n) => n.startsWith(prefix) && n.endsWith(suffix))
+        .sort();
+      const primer = k > 0 && chunkFramePrimers(images, input.windows[k]!.startSec)[kind];
+      for (const name of primer ? names.slice(1) : names)
+        await rename(
+          path.join(from, name),
+          path.join(target, `${prefix}${String(next++).padStart(width, '0')}${suffix}`),
+        );
+    }
+  }
+}
+
+/** `poster_%03d.jpg` → ['poster_', 3, '.jpg'], as the frames are named on disk. */
+function splitPattern(pattern: string): [string, number, string] {
+  const m = /^(.*?)%0(\d)d(.*)$/.exec(path.posix.basename(pattern));
+  if (!m) throw new Error(`not a frame pattern: ${pattern}`);
+  return [m[1]!, Number(m[2]), m[3]!];
 }
 
 async function stitchRung(

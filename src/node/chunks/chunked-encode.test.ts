@@ -127,3 +127,34 @@ describe.each([
     ratios.slice(1).forEach((r, i) => expect(r).toBeGreaterThanOrEqual(ratios[i]!));
   });
 });
+
+describe('image frames picked by the chunks themselves', () => {
+  it('poster, storyboard sheets and animated preview equal the one-pass ones, byte for byte, with windows off every image period', async () => {
+    // 13 s: poster candidates every 13/24 s, thumbnails every 3 s, the preview from 1.3 to 4.3 s; the
+    // windows start at 4 and 8 s, inside a bucket of each kind (primers dropped) and inside the preview.
+    const input = await clip('chunked-13s.mp4', {
+      width: 320,
+      height: 180,
+      frameRate: '30',
+      durationSec: 13,
+    });
+    const preset = testPreset({
+      segment: { durationSec: 2 },
+      images: { storyboardIntervalSec: 3, previewDurationSec: 3 },
+      rungs: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }],
+    });
+    const one = (await encodeInto(input, preset, {}, { quality: false })).result;
+    const chunked = (await encodeInto(input, preset, {}, { chunks: 3, quality: false })).result;
+    expect(chunked.notes.join('\n')).toContain('encoded in 3 chunks of 2/2/2 segments');
+    const files = (r: PackageResult) => [
+      r.images!.posterJpeg,
+      r.images!.preview!,
+      ...r.images!.storyboard!.sprites,
+    ];
+    expect(files(chunked)).toEqual(files(one));
+    for (const f of files(chunked)) {
+      const [a, b] = [path.join(chunked.packageDir, f), path.join(one.packageDir, f)];
+      expect((await readFile(a)).equals(await readFile(b)), f).toBe(true);
+    }
+  }, 120_000);
+});

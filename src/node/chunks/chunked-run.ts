@@ -11,11 +11,10 @@ import { partName } from './chunk-parts.js';
 import { stitchChunks } from './chunk-stitch.js';
 
 /**
- * The film-long part (audio, image frames) decodes the whole film but encodes no picture: its share of
- * the work next to the video's, for the progress bar (0.5 measured with two small rungs over a source
- * that is costly to decode; less with a full ladder: docs/chunked-encoding.md).
+ * The film-long part (the audio renditions) decodes no picture: its share of the work next to the
+ * video's, for the progress bar (audio of a whole film encodes in a few seconds; docs/chunked-encoding.md).
  */
-const FILM_TRACK_WEIGHT = 0.3;
+const FILM_TRACK_WEIGHT = 0.05;
 
 /**
  * `encode --chunks N` on one machine: the film-long part and N segment-aligned windows of the video
@@ -97,7 +96,7 @@ export function chunkedRun(chunks: number, concurrency = availableParallelism())
       await stitchChunks(plan, { windows, chunkDirs, filmDir }, ctx.stagingDir);
       const fmt = (sec: number | undefined) => (sec ?? 0).toFixed(1);
       plan.notes.push(
-        `chunk timings (${Math.max(1, concurrency)} at a time): film-long audio and image frames ${fmt(seconds[0])} s, ` +
+        `chunk timings (${Math.max(1, concurrency)} at a time): film-long audio ${fmt(seconds[0])} s, ` +
           `chunks ${seconds.slice(1).map(fmt).join('/')} s, stitch ${fmt((performance.now() - t0) / 1000)} s`,
       );
       return { stderrTail: results.flatMap((r) => r?.stderrTail ?? []) };

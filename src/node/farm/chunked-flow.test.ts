@@ -127,14 +127,14 @@ describe.skipIf(!REDIS_SERVER)(
         'chunk 1 of 3',
         'chunk 2 of 3',
         'chunk 3 of 3',
-        'film-long audio and images',
+        'film-long audio',
       ]);
       for (const p of parts) {
         expect(p.state).toBe('completed');
         expect(p.partResult!.files).toBeGreaterThan(0);
       }
       for (const log of logs)
-        expect(log.some((l) => /\((chunk \d of 3|film-long audio and images)\)/.test(l))).toBe(true);
+        expect(log.some((l) => /\((chunk \d of 3|film-long audio)\)/.test(l))).toBe(true);
 
       // The same playlists, segment for segment, as the one-pass encode; no discontinuity at the joins.
       const stitched = await mediaPlaylists('videos/chunked/film/');
@@ -168,9 +168,14 @@ describe.skipIf(!REDIS_SERVER)(
           backoffMs: 100,
         },
       );
-      const failed = await settled(poison);
+      let failed = await settled(poison);
+      // BullMQ writes the parent's reason as it fails it; read again once if it was not there yet.
+      if (!failed.failedReason) {
+        await new Promise((r) => setTimeout(r, 1000));
+        failed = (await queue.row(poison))!;
+      }
       expect(failed.state).toBe('failed');
-      expect(failed.failedReason).toMatch(/(NOT_MEDIA|UNDECODABLE): .*poison/);
+      expect(failed.failedReason ?? JSON.stringify(failed)).toMatch(/(NOT_MEDIA|UNDECODABLE): .*poison/);
       expect((await listObjects(s3.client(), s3.bucket, 'videos/poison/')).size).toBe(0);
 
       await expect(queue.submit(job('videos/x', { chunks: 2, options: { ladder: 'auto' } }))).rejects.toThrow(

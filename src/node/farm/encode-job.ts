@@ -154,6 +154,6 @@ export function partLabel(data: { part?: JobPart; chunks?: number }): string {
   const part = data.part;
   if (!part) return 'encode';
   if (part.kind === 'chunk') return `chunk ${part.index + 1} of ${data.chunks}`;
-  if (part.kind === 'film') return 'film-long audio and images';
+  if (part.kind === 'film') return 'film-long audio';
   return `stitch of ${data.chunks} chunks`;
 }

@@ -29,7 +29,7 @@ export interface JobRow {
   state: JobState | 'unknown';
   input: string;
   out: string;
-  /** For the jobs of a chunked film: `chunk 2 of 4`, `film-long audio and images`, `stitch of 4 chunks`. */
+  /** For the jobs of a chunked film: `chunk 2 of 4`, `film-long audio`, `stitch of 4 chunks`. */
   part?: string;
   progress?: EncodeJobProgress;
   attemptsMade: number;

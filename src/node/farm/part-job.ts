@@ -42,7 +42,7 @@ export interface PartJobRequest {
 /**
  * One part of a chunked film, on whichever worker pulls it: the source is fetched (downloaded from the
  * store), planned as the stitch job will plan it (planPackage: same source, preset and options, same
- * plan), the part encoded (a window of every rung, or the film-long audio and image frames) and its
+ * plan), the part encoded (a window of every rung, or the film-long audio) and its
  * folder put in the output store under the flow's parts prefix with the plan's fingerprint. A window
  * beyond the film's last (a film shorter than `chunks` segments) has nothing to do.
  */

@@ -33,7 +33,7 @@ export interface PartStoreAccess {
 
 /**
  * The intermediate results of a chunked farm job: each part's folder (a chunk's rungs, the film-long
- * audio and image frames) kept in the output store under `.hls-studio-parts/<flow id>/` (part-job.ts)
+ * audio) kept in the output store under `.hls-studio-parts/<flow id>/` (part-job.ts)
  * between the job that wrote it and the stitch job that reads it, on whichever machines they run.
  * Every request is retried on transient faults (the publisher's policy); a re-run job overwrites.
  */

@@ -53,7 +53,7 @@ export function stitchedRun(parts: PartStore, prefix: string, chunks: number): M
     const fmt = (sec: number | undefined) => (sec ?? 0).toFixed(1);
     plan.notes.push(
       `encoded in ${windows.length} chunks of ${windows.map((w) => w.segmentCount).join('/')} segments by farm workers`,
-      `part timings: film-long audio and image frames ${fmt(encodeSec[0])} s, chunks ${encodeSec.slice(1).map(fmt).join('/')} s`,
+      `part timings: film-long audio ${fmt(encodeSec[0])} s, chunks ${encodeSec.slice(1).map(fmt).join('/')} s`,
     );
     return { stderrTail: [] };
   };
