@@ -2,7 +2,8 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startEncodeWorker, type EncodeWorker } from '../../src/node/farm/encode-worker.js';
 import { startStudioServer, type StudioServer } from '../../src/node/server/studio-server.js';
 import { launchChromium } from '../helpers/chromium.js';
@@ -21,7 +22,8 @@ if (!REDIS_SERVER) console.warn(NO_REDIS_MESSAGE);
  * The studio's Farm target end to end: a farm configured in the Farms tab, a dropped clip sent from
  * its queue row through the shared folder to a real BullMQ queue on a real Redis, a cancel while it
  * waits, and an in-process `hls-studio worker` that encodes the next one and publishes it to a real S3
- * server: the row follows it to completed with its playback URL.
+ * server: the row follows it to completed with its playback URL. Then the same farm with an input
+ * bucket: a clip uploaded there and run from it, its object deleted with its row.
  */
 describe.skipIf(!REDIS_SERVER)('the Farm target in real Chromium against hls-studio serve', () => {
   let server: StudioServer;
@@ -153,6 +155,67 @@ describe.skipIf(!REDIS_SERVER)('the Farm target in real Chromium against hls-stu
     const playlist = await fetch(`${s3.endpoint}/${s3.bucket}/farm/farm-runs/master.m3u8`);
     expect(await playlist.text()).toMatch(/^#EXTM3U/);
     await shoot('queue', page.getByTestId('farm-jobs'));
+  });
+
+  it('with an input bucket, a dropped clip is uploaded to it and run from there; ✕ deletes the object', async () => {
+    // Browser mode has no credential vault: the back end's own environment reaches the bucket.
+    const saved = { id: process.env.S3_ACCESS_KEY_ID, secret: process.env.S3_SECRET_ACCESS_KEY };
+    process.env.S3_ACCESS_KEY_ID = s3.credentials.accessKeyId;
+    process.env.S3_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
+    onTestFinished(() => {
+      for (const [name, value] of [
+        ['S3_ACCESS_KEY_ID', saved.id],
+        ['S3_SECRET_ACCESS_KEY', saved.secret],
+      ] as const)
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    });
+    // A fresh output prefix: s3rver answers 500 to the workers' truncated preflight listing of farm/.
+    await server.backend.saveTarget({ name: 'farm-out-2', target: s3Target(s3, 'farm2') });
+    await page.getByRole('tab', { name: 'Farms' }).click();
+    const row = page.getByTestId('farm-row').filter({ hasText: 'render farm' });
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByTestId('farm-form');
+    await form.getByLabel('Workers publish to').click();
+    await page.getByRole('option', { name: 'farm-out-2' }).click();
+    const bucket = form.getByRole('textbox', { name: 'Input bucket' });
+    await bucket.fill('https://not-a-bucket-url');
+    await expect.poll(() => form.textContent()).toContain('an s3://bucket/prefix or gs://bucket/prefix URL');
+    await bucket.fill(`s3://${s3.bucket}/studio-inputs`);
+    await shoot('input-bucket-form', form);
+    await form.getByRole('button', { name: 'Save farm' }).click();
+    await expect
+      .poll(() => row.getByTestId('farm-local-files').textContent())
+      .toBe(
+        `Files from this computer: uploaded to s3://${s3.bucket}/studio-inputs (with target farm-out-2); files already in ${shared} are sent as they are`,
+      );
+    await shoot('input-bucket-farms-panel');
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await page
+      .getByTestId('file-input')
+      .setInputFiles(await clip('farm-bucket.mp4', { width: 320, height: 180, durationSec: 2 }));
+    await page
+      .getByTestId('job-row')
+      .filter({ hasText: 'farm-bucket.mp4' })
+      .getByTestId('send-to-farm')
+      .click();
+    const job = farmRow('farm-bucket.mp4');
+    await expect
+      .poll(async () => `${await job.getAttribute('data-state')} ${await job.textContent()}`, {
+        timeout: 60_000,
+      })
+      .toMatch(/^completed /);
+    const id = (await job.getAttribute('data-id'))!;
+    const key = `studio-inputs/${id}/farm-bucket.mp4`;
+    expect(
+      (await s3.client().send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).ContentLength,
+    ).toBeGreaterThan(0);
+    expect(await job.getByTestId('farm-playback-url').textContent()).toBe(
+      `${s3.endpoint}/${s3.bucket}/farm2/farm-bucket/master.m3u8`,
+    );
+    await job.getByRole('button', { name: 'Remove from the list' }).click();
+    await expect.poll(() => job.count()).toBe(0);
+    await expect(s3.client().send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).rejects.toThrow();
   });
 
   async function shoot(name: string, target?: ReturnType<Page['getByTestId']>) {
