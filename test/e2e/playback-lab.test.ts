@@ -158,7 +158,9 @@ describe('the playback lab in real Chromium against hls-studio serve, through it
       expect(m.bytesPerSec, m.id).toBeGreaterThan(configured * 0.6);
       expect(m.firstByteMs, m.id).toBeGreaterThanOrEqual(networkProfile(m.id)!.latencyMs);
     }
-    expect(unthrottled.bytesPerSec).toBeGreaterThan(25_000_000 / 8);
+    // The plain route is not throttled: well above 4G's rate. (Not against cable's 25 Mb/s: with CI and a
+    // benchmark on two cores, loopback itself measured 23.6 Mb/s for this segment once.)
+    expect(unthrottled.bytesPerSec).toBeGreaterThan((networkProfile('4g')!.trace[0]!.bitsPerSec / 8) * 1.5);
   });
 
   it('plays the package through 3G, cable and a short drop side by side: hls.js follows each network', async () => {
