@@ -222,10 +222,14 @@ export class FarmQueue {
   }
 }
 
-async function rowOf(job: Job, queue: Queue): Promise<JobRow> {
+async function rowOf(snapshot: Job, queue: Queue): Promise<JobRow> {
+  const state = (await snapshot.getState()) as JobRow['state'];
+  // The job's fields were read before its state: one that finished in between is read again, or a
+  // completed row would have no result and a failed one no reason.
+  const finished = state === 'completed' || state === 'failed';
+  const job = finished && !snapshot.finishedOn ? ((await queue.getJob(snapshot.id!)) ?? snapshot) : snapshot;
   const data = job.data as Partial<EncodeJobData>;
   const failedReason = job.failedReason && (await partFailure(job.failedReason, queue));
-  const state = (await job.getState()) as JobRow['state'];
   const progress =
     state === 'waiting-children'
       ? await partsProgress(job, queue)
