@@ -98,15 +98,7 @@ async function batch(
   spec: (sec: number) => SourceSpec,
 ): Promise<{ clip: string; server: string; runs: BatchRun[]; ratio?: number }> {
   const clip = await ensureSource(SOURCES, spec(Number(values['clip-sec'])), 'ffmpeg');
-  const s3 = await startS3Server();
-  const redis = await startRedis();
-  const configDir = await mkdtemp(path.join(os.tmpdir(), 'farm-bench-config-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HLS_STUDIO_CONFIG_DIR: configDir,
-    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-  };
+  const { s3, redis, configDir, env } = await farmServers();
   try {
     const keys = await uploadClips(s3, await readFile(clip.file), Number(values.jobs));
     const server = s3.kind === 's3rver' ? 's3rver (npm)' : s3.endpoint;
@@ -217,15 +209,7 @@ async function farmFilm(
   const source = await ensureSource(SOURCES, spec(Number(values['film-sec'])), 'ffmpeg');
   const chunks = values.chunks.split(',').map(Number);
   const workers = Number(values['film-workers']);
-  const s3 = await startS3Server();
-  const redis = await startRedis();
-  const configDir = await mkdtemp(path.join(os.tmpdir(), 'farm-bench-config-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HLS_STUDIO_CONFIG_DIR: configDir,
-    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-  };
+  const { s3, redis, configDir, env } = await farmServers();
   const ctx = { cli: CLI, env, s3, queueUrl: redis.url, preset: values.preset, configDir };
   const runs: FarmFilmRun[] = [];
   try {
@@ -297,6 +281,20 @@ film on the farm: ${path.basename(source.file)} Â· ${workers} worker processes Â
       '  timed while sharing these cores, so each is slower than it would be on a machine of its own.',
   );
   return { source: source.file, runs };
+}
+
+/** A real redis-server, an S3 server, and the workers' environment (their own config folder, the keys). */
+async function farmServers() {
+  const s3 = await startS3Server();
+  const redis = await startRedis();
+  const configDir = await mkdtemp(path.join(os.tmpdir(), 'farm-bench-config-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HLS_STUDIO_CONFIG_DIR: configDir,
+    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+  };
+  return { s3, redis, configDir, env };
 }
 
 function printTable(header: string[], rows: string[][]): void {
