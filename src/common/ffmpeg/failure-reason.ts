@@ -71,6 +71,16 @@ export function failureReason(stderrTail: readonly string[]): string {
 }
 
 /**
+ * The first line that reads as an error (neither noise nor a wrap-up), or undefined: where a library
+ * prints its cause before ffmpeg's own errors pile up (libvmaf v1: "Input model at … cannot be read").
+ */
+export function firstFailureLine(lines: readonly string[]): string | undefined {
+  return lines
+    .map(stripLogContext)
+    .find((l) => !isNoise(l) && !WRAP_UP_LINES.some((re) => re.test(l)) && ERRORISH.test(l));
+}
+
+/**
  * The demuxer ffmpeg detected for an input that `-format_whitelist` refused ("[hls @ 0x…] Format not on
  * whitelist '…'" → "hls"), or undefined.
  */

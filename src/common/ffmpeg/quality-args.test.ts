@@ -3,7 +3,12 @@ import { presetFrom } from '../../../test/helpers/presets.js';
 import { source } from '../../../test/helpers/sources.js';
 import { planEncode } from '../plan/ladder-plan.js';
 import { buildHlsArgs } from './hls-args.js';
-import { buildQualityArgs, qualitySampleEvery } from './quality-args.js';
+import {
+  buildMetricSelfTestArgs,
+  buildQualityArgs,
+  qualitySampleEvery,
+  qualityStatsFiles,
+} from './quality-args.js';
 
 const preset = presetFrom({
   rungs: [
@@ -42,6 +47,59 @@ describe('buildQualityArgs', () => {
     const args = buildQualityArgs({ plan, sampleEvery: 4, packageDir: '/pkg/a b' });
     expect(after(args, '-filter_complex')!.match(/select=not\(mod\(n\\,4\)\)/g)).toHaveLength(4);
     expect(args).toContain('file:/pkg/a b/v0-360p/index.m3u8');
+  });
+
+  it('adds VMAF and XPSNR on the same aligned, scaled, sampled frames, each input in its filter’s order', () => {
+    const args = buildQualityArgs({ plan, sampleEvery: 4, extraMetrics: ['vmaf', 'xpsnr'], vmafThreads: 2 });
+    const graph = after(args, '-filter_complex')!;
+    // Four branches per side and rung: psnr, ssim, libvmaf, xpsnr.
+    expect(graph).toContain(
+      'scale=1280:720:flags=bicubic,format=yuv420p,setsar=1,split=4[r0a][r0b][r0c][r0d]',
+    );
+    expect(graph).toContain('[1:v:0]setpts=PTS-STARTPTS,fps=30/1,select=not(mod(n\\,4)),');
+    expect(graph).toContain('setsar=1,split=4[d0a][d0b][d0c][d0d]');
+    // libvmaf scores its first input ("main") against the second: distorted first.
+    expect(graph).toContain('[d1c][r1c]libvmaf=log_path=v1-720p.vmaf.json:log_fmt=json:n_threads=2[vmaf1]');
+    // xpsnr weighs errors by its first input's activity: the original first.
+    expect(graph).toContain('[r1d][d1d]xpsnr=stats_file=v1-720p.xpsnr.log[xpsnr1]');
+    const maps = args.flatMap((a, i) => (a === '-map' ? [args[i + 1]] : []));
+    expect(maps).toEqual(['[p0]', '[q0]', '[vmaf0]', '[xpsnr0]', '[p1]', '[q1]', '[vmaf1]', '[xpsnr1]']);
+    // Only what was asked: XPSNR alone takes the third branch.
+    const xpsnrOnly = after(
+      buildQualityArgs({ plan, sampleEvery: 1, extraMetrics: ['xpsnr'] }),
+      '-filter_complex',
+    )!;
+    expect(xpsnrOnly).toContain('split=3[r0a][r0b][r0c]');
+    expect(xpsnrOnly).toContain('[r0c][d0c]xpsnr=stats_file=v0-360p.xpsnr.log[xpsnr0]');
+    expect(xpsnrOnly).not.toContain('libvmaf');
+    // Without extras the run is PSNR and SSIM only.
+    expect(after(buildQualityArgs({ plan, sampleEvery: 1 }), '-filter_complex')).not.toMatch(/libvmaf|xpsnr/);
+  });
+
+  it('names stats files beside the rung, refusing a name the filtergraph would misread', () => {
+    expect(qualityStatsFiles('v0-360p')).toEqual({
+      psnr: 'v0-360p.psnr.log',
+      ssim: 'v0-360p.ssim.log',
+      vmaf: 'v0-360p.vmaf.json',
+      xpsnr: 'v0-360p.xpsnr.log',
+    });
+    expect(() => qualityStatsFiles("v0:it's")).toThrow(/needs filtergraph escaping/);
+  });
+
+  it('self-test: two small testsrc2 pictures through the same filter, its log in the working folder', () => {
+    const vmaf = buildMetricSelfTestArgs('vmaf');
+    expect(vmaf.filter((a, i) => vmaf[i - 1] === '-i')).toEqual([
+      'testsrc2=size=176x144:rate=25:duration=0.2',
+      'testsrc2=size=176x144:rate=25:duration=0.2',
+    ]);
+    expect(after(vmaf, '-filter_complex')).toBe(
+      '[0:v]format=yuv420p,setsar=1[ref];[1:v]boxblur=1:1,format=yuv420p,setsar=1[dist];' +
+        '[dist][ref]libvmaf=log_path=self-test.vmaf.json:log_fmt=json:n_threads=1[out]',
+    );
+    expect(after(buildMetricSelfTestArgs('xpsnr'), '-filter_complex')).toContain(
+      '[ref][dist]xpsnr=stats_file=self-test.xpsnr.log[out]',
+    );
+    expect(vmaf.slice(-5)).toEqual(['-map', '[out]', '-f', 'null', '-']);
   });
 
   it('sampling: every frame up to 3600 per rung, never fewer than one frame per segment', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PSNR_CAP_DB } from './quality-report.js';
-import { parsePsnrStats, parseSsimStats, summarize } from './quality-stats.js';
+import { parsePsnrStats, parseSsimStats, parseVmafLog, parseXpsnrStats, summarize } from './quality-stats.js';
 
 describe('quality stats', () => {
   it('reads luma PSNR and SSIM per frame from the filters’ stats files; identical frames are capped', () => {
@@ -13,6 +13,62 @@ describe('quality stats', () => {
     const ssim =
       'n:1 Y:0.890667 U:0.892953 V:0.849447 All:0.884178 (9.362101)\nn:2 Y:1.000000 U:1.000000 V:1.000000 All:1.000000 (inf)\n';
     expect(parseSsimStats(ssim)).toEqual([0.890667, 1]);
+  });
+
+  it('a stats line cut short (a run killed while writing) is not a value', () => {
+    const psnr = 'n:1 mse_avg:1.00 mse_y:1.00 psnr_y:48.13 \nn:2 mse_avg:1.00 mse_y:1.00 psnr_y:4';
+    expect(parsePsnrStats(psnr)).toEqual([48.13]);
+  });
+
+  it('reads luma XPSNR per frame (inf capped like PSNR), not its closing average line', () => {
+    const xpsnr = [
+      'n:    1  XPSNR y: 38.5021  XPSNR u: 41.2007  XPSNR v: 40.9713',
+      'n:    2  XPSNR y: inf  XPSNR u: inf  XPSNR v: inf',
+      'n:    3  XPSNR y: 102.5000  XPSNR u: 99.0000  XPSNR v: 99.0000',
+      '',
+      'XPSNR average, 3 frames  y: 44.3310  u: 47.0102  v: 46.8821  (minimum: 44.3310)',
+      '',
+    ].join('\n');
+    expect(parseXpsnrStats(xpsnr)).toEqual([38.5021, PSNR_CAP_DB, PSNR_CAP_DB]);
+  });
+
+  it('an XPSNR stats file cut short keeps its whole lines only', () => {
+    const cut = 'n:    1  XPSNR y: 36.0400  XPSNR u: 39.1100  XPSNR v: 39.5000\nn:    2  XPSNR y: 3';
+    expect(parseXpsnrStats(cut)).toEqual([36.04]);
+    expect(parseXpsnrStats('')).toEqual([]);
+  });
+
+  it('reads VMAF per frame from libvmaf’s JSON log (v1 and v2 shapes), in frame order', () => {
+    // libvmaf v2 (ffmpeg 5+): integer_* features, pooled_metrics.
+    const v2 = {
+      version: '2.3.1',
+      fps: 48.1,
+      frames: [
+        { frameNum: 0, metrics: { integer_adm2: 0.97, integer_motion2: 0, vmaf: 91.25 } },
+        { frameNum: 2, metrics: { integer_adm2: 0.95, integer_motion2: 3.1, vmaf: 84.5 } },
+        { frameNum: 1, metrics: { integer_adm2: 0.96, integer_motion2: 2.4, vmaf: 88 } },
+      ],
+      pooled_metrics: { vmaf: { min: 84.5, max: 91.25, mean: 87.92 } },
+    };
+    expect(parseVmafLog(JSON.stringify(v2))).toEqual([91.25, 88, 84.5]);
+    // libvmaf v1 (ffmpeg 4): adm2/motion2 names, the score at the end.
+    const v1 = {
+      version: '1.3.9',
+      params: { model: 'vmaf_v0.6.1.pkl' },
+      frames: [
+        { frameNum: 0, metrics: { adm2: 0.99, motion2: 0, vmaf: 97.4 } },
+        { frameNum: 1, metrics: { adm2: 0.98, motion2: 1.2, vmaf: 95.1 } },
+      ],
+      'VMAF score': 96.25,
+    };
+    expect(parseVmafLog(JSON.stringify(v1, null, 4))).toEqual([97.4, 95.1]);
+  });
+
+  it('a VMAF log that is not whole JSON, or holds no frames, has no values', () => {
+    expect(parseVmafLog('{"version":"2.3.1","frames":[{"frameNum":0,"metrics":{"vmaf":9')).toEqual([]);
+    expect(parseVmafLog('')).toEqual([]);
+    expect(parseVmafLog('{"frames":[{"frameNum":0,"metrics":{"psnr_y":40}}]}')).toEqual([]);
+    expect(parseVmafLog('null')).toEqual([]);
   });
 
   it('cuts frames into segments by time: mean, worst segment, 5th percentile, value per segment', () => {

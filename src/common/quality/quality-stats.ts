@@ -15,9 +15,46 @@ export function parseSsimStats(text: string): number[] {
   return valuesOf(text, /\bY:([\d.]+)/, Number);
 }
 
+/**
+ * Per-frame luma XPSNR from the xpsnr filter's stats file (ffmpeg 7.1, libavfilter/vf_xpsnr.c), one
+ * line per frame, `n:    1  XPSNR y: 40.1234  XPSNR u: 41.0000  XPSNR v: 42.0000`, then a closing
+ * `XPSNR average, N frames  y: …` line that is not a frame. Identical frames print `inf`, capped at
+ * PSNR_CAP_DB as PSNR is.
+ */
+export function parseXpsnrStats(text: string): number[] {
+  return valuesOf(text, /^n:\s*\d+\s+XPSNR y:\s*(inf|[\d.]+)/, (v) =>
+    v === 'inf' ? PSNR_CAP_DB : Math.min(PSNR_CAP_DB, Number(v)),
+  );
+}
+
+/**
+ * Per-frame VMAF from libvmaf's JSON log, in frame order. libvmaf v1 (ffmpeg 4) and v2 (ffmpeg 5 and
+ * later) both write `{"frames":[{"frameNum":0,"metrics":{…,"vmaf":94.2}}, …]}`. A log that is not
+ * whole JSON (a run killed while writing it) holds no values.
+ */
+export function parseVmafLog(text: string): number[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const frames = (json as { frames?: unknown } | null)?.frames;
+  if (!Array.isArray(frames)) return [];
+  return frames
+    .map((f: { frameNum?: unknown; metrics?: { vmaf?: unknown } } | null) => ({
+      n: typeof f?.frameNum === 'number' ? f.frameNum : Number.NaN,
+      vmaf: f?.metrics?.vmaf,
+    }))
+    .filter((f): f is { n: number; vmaf: number } => Number.isFinite(f.n) && typeof f.vmaf === 'number')
+    .sort((a, b) => a.n - b.n)
+    .map((f) => f.vmaf);
+}
+
 function valuesOf(text: string, pattern: RegExp, toValue: (v: string) => number): number[] {
   const values: number[] = [];
-  for (const line of text.split('\n')) {
+  // Only whole lines: a last line without its newline was cut short (a run killed while writing).
+  for (const line of text.split('\n').slice(0, -1)) {
     const match = pattern.exec(line);
     if (match) values.push(toValue(match[1]!));
   }

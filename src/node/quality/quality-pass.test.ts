@@ -5,11 +5,12 @@ import { clip, scratchDir } from '../../../test/helpers/clips.js';
 import { encodeInto, testPreset } from '../../../test/helpers/encode.js';
 import { PSNR_CAP_DB } from '../../common/quality/quality-report.js';
 import { planEncode } from '../../common/plan/ladder-plan.js';
-import { binaries } from '../ffmpeg/binaries.js';
+import { binaries, probeCapabilities } from '../ffmpeg/binaries.js';
 import { runProcess } from '../ffmpeg/runner.js';
 import type { VideoJson } from '../package/video-json.js';
 import { probeSource } from '../probe/probe-source.js';
 import { measureQuality, summarizeQuality } from './quality-pass.js';
+import { metricSupport } from './metric-support.js';
 import { measurePackageQuality } from './package-quality.js';
 
 const preset = testPreset({
@@ -98,6 +99,34 @@ describe('quality of each rung against the source (issue 15)', () => {
     expect(again.variants[0]!.quality!.psnr.mean).toBeCloseTo(small!.psnr.mean, 2);
     expect(again.variants[1]!.quality!.ssim.perSegment).toEqual(large!.ssim.perSegment);
   }, 180_000);
+
+  it('VMAF and XPSNR run only after a self-test; one that fails in the real run costs only itself', async () => {
+    const bins = await binaries();
+    // CI and this machine run Debian 12's ffmpeg 5.1: no libvmaf, no xpsnr (docs/quality.md).
+    expect((await probeCapabilities(bins)).filters).not.toContain('xpsnr');
+    expect((await metricSupport()).run).not.toContain('xpsnr');
+    const input = await clip('quality-src.mp4', { width: 320, height: 180, durationSec: 4 });
+    const { result } = await encodeInto(
+      input,
+      testPreset({ segment: { durationSec: 1 }, rungs: preset.rungs }),
+    );
+    const plan = planEncode(await probeSource(input), preset, { segmentDurationSec: 1 });
+    // Forced past its self-test, XPSNR fails the run ("No such filter"); PSNR and SSIM are measured again.
+    const frames = await measureQuality(plan, {
+      packageDir: result.packageDir,
+      workDir: await scratchDir('quality-forced-'),
+      file: input,
+      metrics: { run: ['xpsnr'], unavailable: [] },
+    });
+    expect(frames.method.metrics).toEqual(['psnr', 'ssim']);
+    expect(frames.method.unavailable).toEqual([
+      "xpsnr: the measuring run failed with it (No such filter: 'xpsnr')",
+    ]);
+    expect(frames.rungs.map((r) => [r.psnr.length, r.xpsnr])).toEqual([
+      [120, undefined],
+      [120, undefined],
+    ]);
+  }, 120_000);
 
   it('`quality` refuses a source whose ladder is not the package’s, before measuring anything', async () => {
     const input = await clip('quality-src.mp4', { width: 320, height: 180, durationSec: 4 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { qualityFromVideoJson, rungOrder } from './quality-figures';
-import { TWO_RUNGS } from './test-figures';
+import { offeredMetrics, qualityFromVideoJson, rungOrder } from './quality-figures';
+import { TWO_RUNGS, WITH_VMAF } from './test-figures';
 
 /** video.json as the engine writes it, top rung first (the preset's order), with fields the panel ignores. */
-const videoJson = () => ({
+const videoJson = (figures = TWO_RUNGS) => ({
   schema: 'hls-studio/video@1',
-  durationSec: TWO_RUNGS.durationSec,
-  quality: TWO_RUNGS.method,
-  variants: [...TWO_RUNGS.rungs].reverse().map(({ number: _n, ...r }) => ({
+  durationSec: figures.durationSec,
+  quality: figures.method,
+  variants: [...figures.rungs].reverse().map(({ number: _n, ...r }) => ({
     ...r,
     codecs: ['avc1.64001e'],
     peakBandwidth: r.averageBandwidth * 1.2,
@@ -33,6 +33,17 @@ describe('qualityFromVideoJson', () => {
     ).toBeUndefined();
     expect(qualityFromVideoJson({ error: 'no such package' })).toBeUndefined();
     expect(qualityFromVideoJson(null)).toBeUndefined();
+  });
+  it('reads VMAF where the package has it; an older package (PSNR and SSIM only) offers just those', () => {
+    const quality = qualityFromVideoJson(videoJson(WITH_VMAF))!;
+    expect(quality).toEqual(WITH_VMAF);
+    expect(offeredMetrics(quality)).toEqual(['psnr', 'ssim', 'vmaf']);
+    expect(offeredMetrics(qualityFromVideoJson(videoJson())!)).toEqual(['psnr', 'ssim']);
+  });
+  it('offers a metric only when every rung has it', () => {
+    const json = videoJson(WITH_VMAF);
+    delete json.variants[0]!.quality.vmaf;
+    expect(offeredMetrics(qualityFromVideoJson(json)!)).toEqual(['psnr', 'ssim']);
   });
   it('refuses figures of the wrong shape rather than drawing them', () => {
     const json = videoJson();

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { PackagedVariant } from '../../../../src/common/encode-events';
-import type {
-  MetricSummary,
-  QualityMethod,
-  RungQuality,
+import {
+  METRIC_NAMES,
+  type MetricName,
+  type MetricSummary,
+  type QualityMethod,
+  type RungQuality,
 } from '../../../../src/common/quality/quality-report';
 
 /** One video rung of a package with its measured quality. */
@@ -33,7 +35,7 @@ const metric: z.ZodType<MetricSummary> = z.object({
 });
 
 const method: z.ZodType<QualityMethod> = z.object({
-  metrics: z.array(z.enum(['psnr', 'ssim'])),
+  metrics: z.array(z.enum(METRIC_NAMES)),
   unavailable: z.array(z.string()),
   reference: z.object({ width: z.number(), height: z.number(), scaler: z.literal('bicubic') }),
   sampleEvery: z.number(),
@@ -52,7 +54,10 @@ const videoJson = z.looseObject({
       width: z.number().optional(),
       height: z.number().optional(),
       averageBandwidth: z.number(),
-      quality: z.object({ psnr: metric, ssim: metric }).optional(),
+      // VMAF and XPSNR only where the encode's ffmpeg could measure them (older packages never have them).
+      quality: z
+        .object({ psnr: metric, ssim: metric, vmaf: metric.optional(), xpsnr: metric.optional() })
+        .optional(),
     }),
   ),
 });
@@ -80,6 +85,20 @@ export function qualityFromVideoJson(json: unknown): PackageQuality | undefined 
   );
   if (rungs.length === 0) return undefined;
   return { method: parsed.data.quality, durationSec: parsed.data.durationSec, rungs };
+}
+
+/** The metrics the studio offers for a package: those it measured, on every rung, in METRIC_NAMES order. */
+export function offeredMetrics(quality: PackageQuality): MetricName[] {
+  return METRIC_NAMES.filter(
+    (m) => quality.method.metrics.includes(m) && quality.rungs.every((r) => r.quality[m] !== undefined),
+  );
+}
+
+/** A rung's figures for a metric the package offers (offeredMetrics). */
+export function rungMetric(rung: RungFigures, metric: MetricName): MetricSummary {
+  const summary = rung.quality[metric];
+  if (!summary) throw new Error(`quality: rung ${rung.number} has no ${metric}`);
+  return summary;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measuredLine, unmeasuredLine } from './quality-method';
-import { TWO_RUNGS } from './test-figures';
+import { TWO_RUNGS, WITH_VMAF } from './test-figures';
 
 describe('measuredLine', () => {
   it('names the metrics, the reference size and scaler, the sampling, the frames and the cost', () => {
@@ -13,6 +13,12 @@ describe('measuredLine', () => {
     expect(measuredLine({ ...method, sampleEvery: 5, measuredFrames: 3600 })).toBe(
       'Luma PSNR and SSIM against the source, both scaled to 480x270 (bicubic), 1 frame in 5: 3,600 frames per rung, measured in 7.9 s.',
     );
+  });
+});
+
+describe('measuredLine with VMAF', () => {
+  it('lists every measured metric', () => {
+    expect(measuredLine(WITH_VMAF.method)).toMatch(/^Luma PSNR, SSIM and VMAF against the source, /);
   });
 });
 

@@ -1,11 +1,11 @@
-import type { QualityMethod } from '../../../../src/common/quality/quality-report';
+import { metricList, type QualityMethod } from '../../../../src/common/quality/quality-report';
 
 /**
  * How the figures were made, in one sentence: "Luma PSNR and SSIM against the source, both scaled to
  * 1920x1080 (bicubic), every frame: 300 frames per rung, measured in 7.9 s (45% of the encode's time)."
  */
 export function measuredLine(method: QualityMethod): string {
-  const metrics = method.metrics.map((m) => m.toUpperCase()).join(' and ');
+  const metrics = metricList(method.metrics);
   const { width, height, scaler } = method.reference;
   const sampling = method.sampleEvery > 1 ? `1 frame in ${method.sampleEvery}` : 'every frame';
   const share =

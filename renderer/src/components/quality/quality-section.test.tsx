@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderWithMantine } from '../../test-setup';
 import { QualitySection } from './quality-section';
 import { evenTimeline } from './segment-timeline';
-import { TWO_RUNGS } from './test-figures';
+import { TWO_RUNGS, WITH_VMAF } from './test-figures';
 
 afterEach(cleanup);
 
@@ -38,6 +38,40 @@ describe('QualitySection', () => {
     fireEvent.click(screen.getByRole('radio', { name: 'SSIM' }));
     expect(screen.getAllByTestId('rate-quality-value').map((v) => v.textContent)).toEqual(['0.911', '0.979']);
     expect(screen.getByRole('button', { name: 'Rung 2 worst: 0.978 at 0:06, seek' })).toBeTruthy();
+  });
+  it('offers only the metrics the package has: no VMAF where its ffmpeg had no libvmaf', () => {
+    renderWithMantine(<QualitySection quality={TWO_RUNGS} timelines={timelines} onSeek={() => undefined} />);
+    const metric = screen.getByRole('radiogroup', { name: 'Metric' });
+    expect(
+      within(metric)
+        .getAllByRole('radio')
+        .map((r) => r.getAttribute('value')),
+    ).toEqual(['psnr', 'ssim']);
+    expect(screen.queryByRole('radio', { name: 'VMAF' })).toBeNull();
+    expect(screen.queryByRole('columnheader', { name: 'VMAF mean' })).toBeNull();
+  });
+  it('offers VMAF where the package has it: both charts and the worst markers switch to it', () => {
+    const onSeek = vi.fn();
+    renderWithMantine(<QualitySection quality={WITH_VMAF} timelines={timelines} onSeek={onSeek} />);
+    const metric = screen.getByRole('radiogroup', { name: 'Metric' });
+    expect(
+      within(metric)
+        .getAllByRole('radio')
+        .map((r) => r.getAttribute('value')),
+    ).toEqual(['psnr', 'ssim', 'vmaf']);
+    fireEvent.click(screen.getByRole('radio', { name: 'VMAF' }));
+    expect(screen.getAllByTestId('rate-quality-value').map((v) => v.textContent)).toEqual(['71.3', '86.9']);
+    expect(screen.getByRole('img', { name: /VMAF against average bit rate/ })).toBeTruthy();
+    expect(screen.getByRole('img', { name: /VMAF over time/ })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Rung 1 worst: 68.2 at 0:06, seek' }));
+    expect(onSeek).toHaveBeenCalledWith(6, 1);
+    // The table gains a VMAF column; the method line names it, the unmeasured line names only XPSNR.
+    expect(screen.getByRole('columnheader', { name: 'VMAF mean' })).toBeTruthy();
+    expect(screen.getAllByTestId('vmaf-mean').map((c) => c.textContent)).toEqual(['86.9', '71.3']);
+    expect(screen.getByTestId('quality-method').textContent).toMatch(/^Luma PSNR, SSIM and VMAF against/);
+    expect(screen.getByTestId('quality-unmeasured').textContent).toBe(
+      'Not measured: XPSNR (needs ffmpeg 7.1 or newer).',
+    );
   });
   it('lists the figures top rung first, with how they were measured and what was not', () => {
     renderWithMantine(<QualitySection quality={TWO_RUNGS} timelines={timelines} onSeek={() => undefined} />);

@@ -2,7 +2,7 @@ import { Group, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantin
 import { useState } from 'react';
 import type { MetricName } from '../../../../src/common/quality/quality-report';
 import { METRICS } from './metric-format';
-import type { PackageQuality } from './quality-figures';
+import { offeredMetrics, type PackageQuality } from './quality-figures';
 import { measuredLine, unmeasuredLine } from './quality-method';
 import { QualityTable } from './quality-table';
 import { QualityTimeline, type QualitySeek } from './quality-timeline';
@@ -19,6 +19,8 @@ export function QualitySection(props: {
 }) {
   const { quality, timelines, playheadSec, onSeek } = props;
   const [metric, setMetric] = useState<MetricName>('psnr');
+  // VMAF and XPSNR only where this package has them (the encode's ffmpeg could measure them).
+  const metrics = offeredMetrics(quality);
   const unmeasured = unmeasuredLine(quality.method.unavailable);
   return (
     <Stack gap="sm" className="quality-panel" data-testid="quality-panel" aria-labelledby="quality-title">
@@ -31,11 +33,11 @@ export function QualitySection(props: {
           aria-label="Metric"
           value={metric}
           onChange={(v) => setMetric(v as MetricName)}
-          data={(['psnr', 'ssim'] as const).map((m) => ({ value: m, label: METRICS[m].label }))}
+          data={metrics.map((m) => ({ value: m, label: METRICS[m].label }))}
         />
       </Group>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-        <RateQualityChart rungs={quality.rungs} metric={metric} />
+        <RateQualityChart rungs={quality.rungs} metric={metric} metrics={metrics} />
         <QualityTimeline
           rungs={quality.rungs}
           timelines={timelines}
@@ -44,7 +46,7 @@ export function QualitySection(props: {
           onSeek={onSeek}
         />
       </SimpleGrid>
-      <QualityTable rungs={quality.rungs} />
+      <QualityTable rungs={quality.rungs} metrics={metrics} />
       <Text size="xs" c="dimmed" data-testid="quality-method">
         {measuredLine(quality.method)}
       </Text>

@@ -1,14 +1,19 @@
 import { Table } from '@mantine/core';
+import type { MetricName } from '../../../../src/common/quality/quality-report';
 import { bitrate } from '../format';
 import { clockTime } from '../preview/scrub-math';
 import { METRICS, rungColour } from './metric-format';
-import type { RungFigures } from './quality-figures';
+import { rungMetric, type RungFigures } from './quality-figures';
 
-/** Each rung's figures, highest first as a ladder is read; its colour swatch is the charts' legend. */
-export function QualityTable({ rungs }: { rungs: RungFigures[] }) {
-  const { psnr, ssim } = METRICS;
+/**
+ * Each rung's figures, highest first as a ladder is read; its colour swatch is the charts' legend.
+ * PSNR in detail, then the mean of every other metric the package has (SSIM; VMAF, XPSNR where measured).
+ */
+export function QualityTable({ rungs, metrics }: { rungs: RungFigures[]; metrics: MetricName[] }) {
+  const { psnr } = METRICS;
+  const means = metrics.filter((m) => m !== 'psnr');
   return (
-    <Table.ScrollContainer minWidth={560}>
+    <Table.ScrollContainer minWidth={560 + 90 * (means.length - 1)}>
       <Table className="quality-table" data-testid="quality-table" striped withTableBorder>
         <Table.Thead>
           <Table.Tr>
@@ -19,7 +24,9 @@ export function QualityTable({ rungs }: { rungs: RungFigures[] }) {
               PSNR 5th percentile
             </Table.Th>
             <Table.Th ta="right">Worst segment</Table.Th>
-            <Table.Th ta="right">SSIM mean</Table.Th>
+            {means.map((m) => (
+              <Table.Th key={m} ta="right">{`${METRICS[m].label} mean`}</Table.Th>
+            ))}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -37,7 +44,11 @@ export function QualityTable({ rungs }: { rungs: RungFigures[] }) {
               <Table.Td ta="right">
                 {psnr.format(r.quality.psnr.worst.value)} at {clockTime(r.quality.psnr.worst.startSec)}
               </Table.Td>
-              <Table.Td ta="right">{ssim.format(r.quality.ssim.mean)}</Table.Td>
+              {means.map((m) => (
+                <Table.Td key={m} ta="right" data-testid={`${m}-mean`}>
+                  {METRICS[m].format(rungMetric(r, m).mean)}
+                </Table.Td>
+              ))}
             </Table.Tr>
           ))}
         </Table.Tbody>

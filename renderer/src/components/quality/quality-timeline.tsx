@@ -5,7 +5,7 @@ import { clockTime } from '../preview/scrub-math';
 import { ChartAxes, CHART_HEIGHT, CHART_MARGIN } from './chart-axes';
 import { linearScale, niceTicks, paddedDomain } from './chart-scale';
 import { METRICS, rungColour } from './metric-format';
-import type { RungFigures } from './quality-figures';
+import { rungMetric, type RungFigures } from './quality-figures';
 import type { SegmentTimeline } from './segment-timeline';
 
 /** Seeks the preview to `timeSec`; with `rung`, plays that rung (counted from 1) too. */
@@ -27,17 +27,19 @@ export function QualityTimeline(props: {
   const { ref, width: measured } = useElementSize();
   const width = Math.max(measured || 480, 240);
   const id = useId();
-  const { label, axis, format } = METRICS[metric];
+  const { label, axis, format, tick, minSpread } = METRICS[metric];
   const endSec = Math.max(...timelines.map((t) => t.endSec));
   const x = linearScale([0, endSec], [CHART_MARGIN.left, width - CHART_MARGIN.right]);
-  const values = rungs.flatMap((r) => r.quality[metric].perSegment);
-  const y = linearScale(paddedDomain(values, 0.15, metric === 'psnr' ? 2 : 0.02), [
+  const values = rungs.flatMap((r) => rungMetric(r, metric).perSegment);
+  const y = linearScale(paddedDomain(values, 0.15, minSpread), [
     CHART_HEIGHT - CHART_MARGIN.bottom,
     CHART_MARGIN.top,
   ]);
   const steps = (r: RungFigures, t: SegmentTimeline) =>
-    r.quality[metric].perSegment
-      .map((v, i) => `${i ? 'V' : `M${x(t.starts[i] ?? 0)} `}${y(v)}H${x(t.starts[i + 1] ?? t.endSec)}`)
+    rungMetric(r, metric)
+      .perSegment.map(
+        (v, i) => `${i ? 'V' : `M${x(t.starts[i] ?? 0)} `}${y(v)}H${x(t.starts[i + 1] ?? t.endSec)}`,
+      )
       .join('');
   const seekAt = (event: MouseEvent<SVGRectElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
@@ -45,7 +47,7 @@ export function QualityTimeline(props: {
     onSeek(Math.min(Math.max(0, time), endSec));
   };
   const worstLabel = (r: RungFigures) => {
-    const worst = r.quality[metric].worst;
+    const worst = rungMetric(r, metric).worst;
     return `Rung ${r.number} worst: ${format(worst.value)} at ${clockTime(worst.startSec)}, seek`;
   };
   return (
@@ -59,7 +61,7 @@ export function QualityTimeline(props: {
           xTicks={niceTicks(0, endSec, width / 90)}
           yTicks={niceTicks(y.invert(CHART_HEIGHT - CHART_MARGIN.bottom), y.invert(CHART_MARGIN.top), 4)}
           xFormat={clockTime}
-          yFormat={(v) => (metric === 'psnr' ? String(v) : v.toFixed(2))}
+          yFormat={tick}
           xTitle="Time (click to seek)"
           yTitle={axis}
           width={width}
@@ -101,7 +103,7 @@ export function QualityTimeline(props: {
         />
       </svg>
       {rungs.map((r) => {
-        const worst = r.quality[metric].worst;
+        const worst = rungMetric(r, metric).worst;
         return (
           <button
             key={r.number}

@@ -5,19 +5,25 @@ import { bitrate } from '../format';
 import { ChartAxes, CHART_HEIGHT, CHART_MARGIN } from './chart-axes';
 import { linearScale, niceTicks, paddedDomain } from './chart-scale';
 import { METRICS, rungColour } from './metric-format';
-import type { RungFigures } from './quality-figures';
+import { rungMetric, type RungFigures } from './quality-figures';
 
 /** The rate-quality curve: one point per rung, its average bit rate across, its mean quality up. */
-export function RateQualityChart({ rungs, metric }: { rungs: RungFigures[]; metric: MetricName }) {
+export function RateQualityChart(props: {
+  rungs: RungFigures[];
+  metric: MetricName;
+  /** Every metric the package has, named in each point's description. */
+  metrics: MetricName[];
+}) {
+  const { rungs, metric, metrics } = props;
   const { ref, width: measured } = useElementSize();
   const width = Math.max(measured || 480, 240);
   const id = useId();
-  const { label, axis, format } = METRICS[metric];
+  const { label, axis, format, tick, minSpread } = METRICS[metric];
   const rates = rungs.map((r) => r.averageBandwidth);
-  const values = rungs.map((r) => r.quality[metric].mean);
+  const values = rungs.map((r) => rungMetric(r, metric).mean);
   const [rateLo, rateHi] = paddedDomain(rates, 0.15, Math.max(...rates) * 0.3);
   const x = linearScale([Math.max(0, rateLo), rateHi], [CHART_MARGIN.left, width - CHART_MARGIN.right]);
-  const y = linearScale(paddedDomain(values, 0.25, metric === 'psnr' ? 2 : 0.02), [
+  const y = linearScale(paddedDomain(values, 0.25, minSpread), [
     CHART_HEIGHT - CHART_MARGIN.bottom,
     CHART_MARGIN.top,
   ]);
@@ -25,7 +31,7 @@ export function RateQualityChart({ rungs, metric }: { rungs: RungFigures[]; metr
   const byRate = [...rungs].sort((a, b) => a.averageBandwidth - b.averageBandwidth);
   const describe = (r: RungFigures) =>
     `Rung ${r.number}, ${r.width}x${r.height}: ${bitrate(r.averageBandwidth)}, ` +
-    `PSNR ${METRICS.psnr.format(r.quality.psnr.mean)}, SSIM ${METRICS.ssim.format(r.quality.ssim.mean)}`;
+    metrics.map((m) => `${METRICS[m].label} ${METRICS[m].format(rungMetric(r, m).mean)}`).join(', ');
   return (
     <div ref={ref} className="quality-chart" data-testid="rate-quality-chart">
       <svg width={width} height={CHART_HEIGHT} role="img" aria-labelledby={`${id}-t ${id}-d`}>
@@ -37,20 +43,20 @@ export function RateQualityChart({ rungs, metric }: { rungs: RungFigures[]; metr
           xTicks={niceTicks(x.invert(CHART_MARGIN.left), x.invert(width - CHART_MARGIN.right), width / 110)}
           yTicks={niceTicks(yLo, yHi, 4)}
           xFormat={bitrate}
-          yFormat={(v) => (metric === 'psnr' ? String(v) : v.toFixed(2))}
+          yFormat={tick}
           xTitle="Average bit rate"
           yTitle={axis}
           width={width}
         />
         <polyline
-          points={byRate.map((r) => `${x(r.averageBandwidth)},${y(r.quality[metric].mean)}`).join(' ')}
+          points={byRate.map((r) => `${x(r.averageBandwidth)},${y(rungMetric(r, metric).mean)}`).join(' ')}
           fill="none"
           stroke="var(--mantine-color-dimmed)"
           strokeWidth={1.5}
         />
         {rungs.map((r) => {
           const px = x(r.averageBandwidth);
-          const py = y(r.quality[metric].mean);
+          const py = y(rungMetric(r, metric).mean);
           // Labels sit beside the point, on the side with room.
           const left = px > width * 0.7;
           const tx = px + (left ? -10 : 10);
@@ -68,7 +74,7 @@ export function RateQualityChart({ rungs, metric }: { rungs: RungFigures[]; metr
                 textAnchor={left ? 'end' : 'start'}
                 data-testid="rate-quality-value"
               >
-                {format(r.quality[metric].mean)}
+                {format(rungMetric(r, metric).mean)}
               </text>
             </g>
           );

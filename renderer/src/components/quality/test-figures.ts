@@ -57,3 +57,28 @@ export const TWO_RUNGS: PackageQuality = {
     },
   ],
 };
+
+/** The same package as if its ffmpeg had libvmaf (made-up VMAF figures in the shape libvmaf's give). */
+export const WITH_VMAF: PackageQuality = {
+  ...TWO_RUNGS,
+  method: {
+    ...TWO_RUNGS.method,
+    metrics: ['psnr', 'ssim', 'vmaf'],
+    unavailable: ['xpsnr: needs ffmpeg 7.1 or newer'],
+  },
+  rungs: TWO_RUNGS.rungs.map((r, i) => ({
+    ...r,
+    quality: {
+      ...r.quality,
+      vmaf: [
+        { mean: 71.32, worst: { segment: 1, startSec: 6, value: 68.2 }, p5: 64.9, perSegment: [73.4, 68.2] },
+        {
+          mean: 86.91,
+          worst: { segment: 0, startSec: 0, value: 85.75 },
+          p5: 82.1,
+          perSegment: [85.75, 88.3],
+        },
+      ][i],
+    },
+  })),
+};
