@@ -11,10 +11,12 @@ import type { ValidationReport } from '../../common/validate/validation-report.j
 import { validatePackage } from './validate-package.js';
 
 let good: string;
+/** The fixtures' images: none (no rule reads them, and a storyboard is one more ffmpeg run per encode). */
+const NO_IMAGES = { storyboardIntervalSec: 0, previewDurationSec: 0 };
 
 beforeAll(async () => {
   const preset = testPreset({
-    images: { previewDurationSec: 0 },
+    images: NO_IMAGES,
     rungs: [
       { width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 },
       { width: 640, height: 360, bitrateKbps: 900 },
@@ -266,7 +268,7 @@ describe('fMP4 structure (RFC 8216 3.3)', () => {
   let fmp4: string;
   beforeAll(async () => {
     const preset = testPreset({
-      images: { previewDurationSec: 0 },
+      images: NO_IMAGES,
       segment: { durationSec: 2, format: 'fmp4' },
       rungs: [{ width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 }],
     });
@@ -322,7 +324,7 @@ describe('fMP4 structure (RFC 8216 3.3)', () => {
 describe('keys (RFC 8216 5.2)', () => {
   it('an encrypted package whose key is gone fails the key rule and the keyframe checks', async () => {
     const input = await clip('for-key-loss.mp4', { width: 320, height: 180, durationSec: 3 });
-    const { result } = await encodeInto(input, testPreset({ images: { previewDurationSec: 0 } }), {
+    const { result } = await encodeInto(input, testPreset({ images: NO_IMAGES }), {
       encrypt: true,
     });
     expect(result.validation.valid).toBe(true);
