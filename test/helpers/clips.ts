@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rename, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { makeTestClip, type TestClipOptions } from '../../src/node/demo/test-clip.js';
 
 const CACHE_DIR = path.join(os.tmpdir(), 'hls-studio-test-clips');
@@ -47,4 +49,20 @@ async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The clip joined to itself by ffmpeg's concat demuxer with stream copy, as people join phone clips:
+ * the join's video starts about 21 ms (the AAC priming) after its audio, off the frame grid.
+ */
+export function lateVideoJoin(source: string): Promise<string> {
+  return cachedFile(`late-${path.basename(source)}`, source, async (file) => {
+    const list = `${file}.ffconcat`;
+    const entry = `file '${source.replace(/'/g, "'\\''")}'\n`;
+    await writeFile(list, `ffconcat version 1.0\n${entry}${entry}`);
+    await promisify(execFile)('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list],
+      ...['-c', 'copy', file],
+    ]);
+  });
 }

@@ -46,8 +46,8 @@ describe('buildHlsArgs', () => {
       "[s3]select='isnan(prev_selected_t)+gt(floor(t/5)\\,floor(prev_selected_t/5))',scale=",
     );
     expect(graph).not.toMatch(/thumbnail|tile=|trim=|fps=1\//);
-    expect(graph).toContain('[s0]fps=30000/1001,scale=640:360');
-    expect(graph).toContain('[s1]fps=60000/1001,scale=1280:720');
+    expect(graph).toContain('[s0]fps=30000/1001:start_time=0,scale=640:360');
+    expect(graph).toContain('[s1]fps=60000/1001:start_time=0,scale=1280:720');
   });
 
   it('forces keyframes at the same instants in every rung (every 2 s), scene cuts off', () => {

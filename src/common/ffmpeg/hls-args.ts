@@ -107,13 +107,23 @@ export function sourceInput(plan: EncodePlan): string[] {
 }
 
 /**
+ * A rung's frames: the source on the rung's frame-rate grid, the grid starting at 0 on the film's
+ * clock. A picture that starts later than that (a video stream 21 ms behind its audio, as a stream-
+ * copied join or an edit list gives) is padded with its first frame up to 0. ffmpeg's output would
+ * repeat that frame anyway (constant frame rate from 0), but only here, in the filter, does every
+ * other chain that must see the rung's frames (the quality pass's reference, the per-title probes) see
+ * it too; left to the output, the rung was one frame behind its reference and read 29 dB, not 61.
+ */
+export const rungFrames = (rate: string) => `fps=${rate}:start_time=0`;
+
+/**
  * `[0:v]` (+ a bitmap subtitle overlay) → pre-filters → split → one branch per rung and per image.
  * Image branches come after the rungs so `[v0]…[vN]` keep the rung order.
  */
 function filterGraph(video: VideoPlan, images: ImagesPlan | undefined, fromSec: number): string {
   const branches = video.rungs.map(
     (r, i) =>
-      `[s${i}]fps=${formatRational(r.frameRate)},scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p,setsar=1[v${i}]`,
+      `[s${i}]${rungFrames(formatRational(r.frameRate))},scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p,setsar=1[v${i}]`,
   );
   if (images) {
     const first = branches.length;

@@ -1,7 +1,7 @@
 import { formatRational } from '../media/rational.js';
 import type { EncodePlan } from '../plan/encode-plan.js';
 import { safeInputOptions } from './input-args.js';
-import { decodedSource } from './hls-args.js';
+import { decodedSource, rungFrames } from './hls-args.js';
 import { referenceSize } from './quality-args.js';
 
 /** One short window of the source the per-title analysis encodes. */
@@ -40,7 +40,7 @@ export function buildProbeEncodeArgs(
   const rate = probeRate(plan);
   const branches = sizes.flatMap((_, s) => PROBE_CRFS.map((_c, c) => `[b${s}_${c}]`));
   const graph = [
-    decodedSource(video, [`fps=${rate}`, `split=${branches.length}${branches.join('')}`]),
+    decodedSource(video, [rungFrames(rate), `split=${branches.length}${branches.join('')}`]),
     ...sizes.flatMap((size, s) =>
       PROBE_CRFS.map(
         (_c, c) =>
@@ -93,7 +93,7 @@ export function buildProbeQualityArgs(
   }
   const graph = [
     decodedSource(video, [
-      `fps=${rate}`,
+      rungFrames(rate),
       toReference,
       `split=${probes.length}${probes.map((_, i) => `[r${i}]`).join('')}`,
     ]),

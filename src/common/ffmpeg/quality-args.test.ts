@@ -35,9 +35,11 @@ describe('buildQualityArgs', () => {
   it('compares at the top rung’s size with one scaler, at each rung’s own frame rate', () => {
     const graph = after(buildQualityArgs({ plan, sampleEvery: 1 }), '-filter_complex')!;
     expect(graph).toMatch(/^\[0:0\]split=2\[s0\]\[s1\];/);
-    expect(graph).toContain('[s0]fps=30/1,setpts=PTS-STARTPTS,fps=30/1,scale=1280:720:flags=bicubic');
+    expect(graph).toContain(
+      '[s0]fps=30/1:start_time=0,setpts=PTS-STARTPTS,fps=30/1,scale=1280:720:flags=bicubic',
+    );
     expect(graph).toContain('[1:v:0]setpts=PTS-STARTPTS,fps=30/1,scale=1280:720:flags=bicubic');
-    expect(graph).toContain('[s1]fps=60/1,');
+    expect(graph).toContain('[s1]fps=60/1:start_time=0,');
     expect(graph).toContain('psnr=stats_file=v1-720p.psnr.log');
     expect(graph).toContain('ssim=stats_file=v1-720p.ssim.log');
     expect(graph).not.toContain('select');

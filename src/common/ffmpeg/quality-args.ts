@@ -2,7 +2,7 @@ import { formatRational } from '../media/rational.js';
 import type { EncodePlan, VideoPlan } from '../plan/encode-plan.js';
 import { PACKAGE_NAMES } from '../package/package-layout.js';
 import type { ExtraMetric } from '../quality/quality-report.js';
-import { decodedSource, sourceInput } from './hls-args.js';
+import { decodedSource, rungFrames, sourceInput } from './hls-args.js';
 
 /** What one measuring run compares: every rung of a plan against the source it was made from. */
 export interface QualityRun {
@@ -155,7 +155,7 @@ export function buildQualityArgs(run: QualityRun): string[] {
     const rate = formatRational(r.frameRate);
     const files = qualityStatsFiles(r.id);
     // The reference keeps the frames the rung kept: the same fps filter on the same decoded source.
-    graph.push(`[s${i}]fps=${rate},${common(rate).join(',')},${split('r', i)}`);
+    graph.push(`[s${i}]${rungFrames(rate)},${common(rate).join(',')},${split('r', i)}`);
     graph.push(`[${i + 1}:v:0]${common(rate).join(',')},${split('d', i)}`);
     graph.push(`[d${i}a][r${i}a]psnr=stats_file=${files.psnr}[p${i}]`);
     graph.push(`[d${i}b][r${i}b]ssim=stats_file=${files.ssim}[q${i}]`);
