@@ -290,7 +290,9 @@ program
 
 program
   .command('quality')
-  .description('compare every rung of a package with its source (PSNR, SSIM) and record it in video.json')
+  .description(
+    'compare every rung of a package with its source (PSNR and SSIM; VMAF and XPSNR where this ffmpeg runs them) and record it in video.json',
+  )
   .argument('<package>', 'package folder')
   .argument('<source>', 'the video file the package was made from')
   .option(

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { clip } from '../../../test/helpers/clips.js';
+import { clip, lateVideoJoin } from '../../../test/helpers/clips.js';
 import { encodeInto, testPreset } from '../../../test/helpers/encode.js';
 import { PROBE_CRFS } from '../../common/ffmpeg/probe-encode-args.js';
 import type { VideoJson } from '../package/video-json.js';
+import { probeSource } from '../probe/probe-source.js';
 import { measurePackageQuality } from '../quality/package-quality.js';
+import { analyzePerTitle } from './per-title-analysis.js';
 
 describe('per-title ladder (--ladder auto, issue 15)', () => {
   it('probes every size at every CRF, picks rungs inside the preset’s bounds and records how in video.json', async () => {
@@ -58,4 +60,21 @@ describe('per-title ladder (--ladder auto, issue 15)', () => {
     // …at the preset's top size, where the probes were measured.
     expect(again.quality!.reference).toMatchObject({ width: 640, height: 360 });
   }, 240_000);
+
+  it('measures a source whose picture starts 21 ms after its sound as well as one that starts on time', async () => {
+    const onTime = await clip('per-title-src.mp4', { width: 640, height: 360, durationSec: 4 });
+    const late = await lateVideoJoin(onTime);
+    const preset = testPreset({ rungs: [{ width: 640, height: 360, bitrateKbps: 1500 }] });
+    const crf20 = async (file: string) => {
+      const info = await probeSource(file);
+      const record = await analyzePerTitle(info, preset, {});
+      return { offset: info.video!.startOffsetSec, psnr: record.points.find((p) => p.crf === 20)!.psnr };
+    };
+    const [a, b] = [await crf20(onTime), await crf20(late)];
+    expect(a.offset).toBe(0);
+    expect(b.offset).toBeCloseTo(0.021, 2);
+    // A frame apart, moving pictures read 10-25 dB low; aligned, the two agree.
+    expect(a.psnr).toBeGreaterThan(40);
+    expect(Math.abs(b.psnr - a.psnr)).toBeLessThan(1.5);
+  }, 120_000);
 });

@@ -11,12 +11,14 @@ import {
   type ProbeWindow,
 } from '../../common/ffmpeg/probe-encode-args.js';
 import { referenceSize } from '../../common/ffmpeg/quality-args.js';
-import { buildSceneScanArgs, SCENE_SCAN_FILE } from '../../common/ffmpeg/scene-scan-args.js';
+import { buildSceneScanArgs, sceneScanFile } from '../../common/ffmpeg/scene-scan-args.js';
 import { createProgressParser } from '../../common/ffmpeg/progress-parser.js';
 import {
   onFrameGrid,
   parseSceneScan,
   pickProbeWindows,
+  scanStretches,
+  type ScanFrame,
   type SceneScanSummary,
 } from '../../common/plan/scene-windows.js';
 import type { SourceInfo } from '../../common/media/source-info.js';
@@ -62,10 +64,10 @@ export const PROBE_WINDOW_SEC = 2;
 /**
  * `--ladder auto`: short probe encodes of the source at every size the preset's rungs would have and
  * three CRF values, measured against the source, give the rate-quality points; the rungs are picked
- * along their hull inside the preset's bounds (per-title-ladder.ts). The windows are chosen by one fast
- * decode of the source with scene detection (scene-windows.ts: shots at motion quantiles). Cost: that
- * decode, which grows with the source's length, plus 4 × 2 s of source encoded at each size and CRF
- * and measured once, whatever the length.
+ * along their hull inside the preset's bounds (per-title-ladder.ts). The windows are chosen by a fast
+ * decode with scene detection (scene-windows.ts: shots at motion quantiles) of the whole source, or of
+ * evenly spaced stretches of a long one. Cost: that decode, which grows with the length up to 80
+ * stretches, plus 4 × 2 s of source encoded at each size and CRF and measured once, whatever the length.
  */
 export async function analyzePerTitle(
   source: SourceInfo,
@@ -87,10 +89,11 @@ export async function analyzePerTitle(
   const sizes = [...candidates.values()];
   const span = plan.inputWindow ?? { startSec: 0, durationSec: plan.durationSec };
   const length = Math.min(PROBE_WINDOW_SEC, span.durationSec / PROBE_WINDOWS);
-  // Shares of the work for progress: one decode of the span against the probes (3 CPU-seconds per
-  // second of window, size and CRF, as measured on 1080p; see docs/per-title.md).
-  const scanShare =
-    span.durationSec / (span.durationSec + PROBE_WINDOWS * length * sizes.length * PROBE_CRFS.length * 3);
+  // Shares of the work for progress: the decode of the scanned stretches against the probes (3
+  // CPU-seconds per second of window, size and CRF, as measured on 1080p; see docs/per-title.md).
+  const stretches = scanStretches(span);
+  const scannedSec = stretches.reduce((sum, w) => sum + w.durationSec, 0);
+  const scanShare = scannedSec / (scannedSec + PROBE_WINDOWS * length * sizes.length * PROBE_CRFS.length * 3);
   const { ffmpeg } = await binaries();
   const work = await mkdtemp(path.join(os.tmpdir(), 'hls-studio-per-title-'));
   const totals = new Map<string, { kbps: number; psnr: number }>();
@@ -98,21 +101,31 @@ export async function analyzePerTitle(
   let scenes: PerTitleRecord['scenes'];
   try {
     const scanStarted = performance.now();
-    const progress = createProgressParser((p) =>
-      ctx.onProgress?.(scanShare * Math.min(1, p.outTimeSec / Math.max(span.durationSec, 0.001))),
-    );
-    await runProcess({
-      bin: ffmpeg.path,
-      args: buildSceneScanArgs(plan, span),
-      cwd: work,
-      signal: ctx.signal,
-      onCommand: ctx.onCommand,
-      stallTimeoutMs: ctx.stallTimeoutMs,
-      file: source.file,
-      onStdout: (chunk) => progress.push(chunk),
-    });
-    const frames = parseSceneScan(await readFile(path.join(work, SCENE_SCAN_FILE), 'utf8').catch(() => ''));
-    const picked = pickProbeWindows(frames, span, PROBE_WINDOWS, length);
+    const frames: ScanFrame[] = [];
+    let doneSec = 0;
+    for (const [k, stretch] of stretches.entries()) {
+      const progress = createProgressParser((p) =>
+        ctx.onProgress?.(
+          (scanShare * (doneSec + Math.min(stretch.durationSec, p.outTimeSec))) / Math.max(scannedSec, 0.001),
+        ),
+      );
+      await runProcess({
+        bin: ffmpeg.path,
+        args: buildSceneScanArgs(plan, stretch, k),
+        cwd: work,
+        signal: ctx.signal,
+        onCommand: ctx.onCommand,
+        stallTimeoutMs: ctx.stallTimeoutMs,
+        file: source.file,
+        onStdout: (chunk) => progress.push(chunk),
+      });
+      // The seek restarts the clock at 0; a stretch's first frame has nothing before it to differ from.
+      const text = await readFile(path.join(work, sceneScanFile(k)), 'utf8').catch(() => '');
+      for (const f of parseSceneScan(text).slice(1))
+        frames.push({ ...f, timeSec: f.timeSec + stretch.startSec });
+      doneSec += stretch.durationSec;
+    }
+    const picked = pickProbeWindows(frames, span, PROBE_WINDOWS, length, stretches);
     const rate = plan.video.rungs[plan.video.rungs.length - 1]!.frameRate;
     windows = picked.windows.map((w) => onFrameGrid(w, rate));
     scenes = { ...picked.summary, scanSec: round((performance.now() - scanStarted) / 1000) };
