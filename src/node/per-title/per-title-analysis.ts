@@ -55,6 +55,8 @@ export interface PerTitleContext {
   onCommand?: (commandLine: string) => void;
   stallTimeoutMs?: number;
   onProgress?: (ratio: number) => void;
+  /** Decode the whole source for the scene scan even when it is long (the bench's measure of sampling). */
+  wholeScan?: boolean;
 }
 
 /** Windows the analysis encodes: this many, spread evenly, each this long at most. */
@@ -91,7 +93,7 @@ export async function analyzePerTitle(
   const length = Math.min(PROBE_WINDOW_SEC, span.durationSec / PROBE_WINDOWS);
   // Shares of the work for progress: the decode of the scanned stretches against the probes (3
   // CPU-seconds per second of window, size and CRF, as measured on 1080p; see docs/per-title.md).
-  const stretches = scanStretches(span);
+  const stretches = ctx.wholeScan ? [span] : scanStretches(span);
   const scannedSec = stretches.reduce((sum, w) => sum + w.durationSec, 0);
   const scanShare = scannedSec / (scannedSec + PROBE_WINDOWS * length * sizes.length * PROBE_CRFS.length * 3);
   const { ffmpeg } = await binaries();
