@@ -6,9 +6,7 @@ import { PSNR_CAP_DB, type MetricSummary } from './quality-report.js';
  * `psnr_y:inf`, capped at PSNR_CAP_DB.
  */
 export function parsePsnrStats(text: string): number[] {
-  return valuesOf(text, /\bpsnr_y:(inf|[\d.]+)/, (v) =>
-    v === 'inf' ? PSNR_CAP_DB : Math.min(PSNR_CAP_DB, Number(v)),
-  );
+  return valuesOf(text, /\bpsnr_y:(inf|[\d.]+)/, cappedDb);
 }
 
 export function parseSsimStats(text: string): number[] {
@@ -22,9 +20,7 @@ export function parseSsimStats(text: string): number[] {
  * PSNR_CAP_DB as PSNR is.
  */
 export function parseXpsnrStats(text: string): number[] {
-  return valuesOf(text, /^n:\s*\d+\s+XPSNR y:\s*(inf|[\d.]+)/, (v) =>
-    v === 'inf' ? PSNR_CAP_DB : Math.min(PSNR_CAP_DB, Number(v)),
-  );
+  return valuesOf(text, /^n:\s*\d+\s+XPSNR y:\s*(inf|[\d.]+)/, cappedDb);
 }
 
 /**
@@ -50,6 +46,9 @@ export function parseVmafLog(text: string): number[] {
     .sort((a, b) => a.n - b.n)
     .map((f) => f.vmaf);
 }
+
+/** A printed decibel figure as a number: `inf` (identical pictures) and anything above are PSNR_CAP_DB. */
+const cappedDb = (v: string) => (v === 'inf' ? PSNR_CAP_DB : Math.min(PSNR_CAP_DB, Number(v)));
 
 function valuesOf(text: string, pattern: RegExp, toValue: (v: string) => number): number[] {
   const values: number[] = [];
