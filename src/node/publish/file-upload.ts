@@ -17,8 +17,9 @@ export interface FileUpload {
   file: string;
   key: string;
   signal: AbortSignal;
-  /** Bytes sent over bytes in all, about four times a second. */
+  /** Bytes sent over bytes in all, every `progressIntervalMs` (250 ms unless set) and once at the end. */
   onProgress?: (ratio: number) => void;
+  progressIntervalMs?: number;
   retry?: RetryPolicy;
   concurrency?: number;
   multipartThresholdBytes?: number;
@@ -59,6 +60,7 @@ export async function uploadFile(upload: FileUpload): Promise<{ bytes: number }>
       signal: upload.signal,
       multipartThresholdBytes: upload.multipartThresholdBytes,
       partSizeBytes: upload.partSizeBytes,
+      progressIntervalMs: upload.progressIntervalMs,
       emit: (event) => {
         if (event.type === 'progress' && event.bytesTotal > 0)
           upload.onProgress?.(event.bytesDone / event.bytesTotal);
