@@ -73,8 +73,8 @@ export interface PackageResult {
   commands: string[];
 }
 
-/** The event stream of one encode, in order: probed → analyzing* → planned → progress* → packaging → measuring* →
- * validated → done | failed. */
+/** The event stream of one encode, in order: probed → analyzing* → planned → progress* → packaging →
+ * media-settled → measuring* → assembling → validated → done | failed. */
 export type EncodeEvent =
   | { type: 'probed'; source: SourceInfo }
   /** `--ladder auto`: probe encodes of the source, before the plan. */
@@ -95,6 +95,13 @@ export type EncodeEvent =
       speed?: number;
     }
   | { type: 'packaging' }
+  /**
+   * ffmpeg is over and the audio refit done: the staged segment files stay as they are, read only, until
+   * `assembling` (a live preview may serve every one of them meanwhile, the last included).
+   */
+  | { type: 'media-settled' }
+  /** The package is being assembled from the staged files: tails folded, playlists written. */
+  | { type: 'assembling' }
   /** Comparing every rung with the source (after the encode, before the package is assembled). */
   | { type: 'measuring'; ratio: number }
   | { type: 'validated'; report: ValidationReport }

@@ -9,6 +9,7 @@ import {
   livePackage,
   resolveLiveRequest,
   segmentName,
+  settledSegmentFiles,
   stagedInitName,
 } from './live-playlists.js';
 
@@ -112,5 +113,40 @@ describe('live preview playlists (written from the plan before anything is encod
     ])
       expect(resolveLiveRequest(live, bad)).toBeUndefined();
     expect(segmentName('ts', 42)).toBe('seg_00042.ts');
+  });
+
+  describe('which staged files make a segment once the media is settled (ffmpeg over, nothing folded yet)', () => {
+    const staged = (...durations: number[]) =>
+      durations.map((durationSec, i) => ({ name: segmentName('ts', i), durationSec }));
+    const live = livePackage(plan(18));
+    const [v0] = live.renditions;
+
+    it("ffmpeg's 21 ms tail is appended to the last segment, as the packager will fold it", () => {
+      const tail = staged(6, 6, 6, 0.021);
+      expect(settledSegmentFiles(live, v0!, 0, tail)).toEqual(['seg_00000.ts']);
+      expect(settledSegmentFiles(live, v0!, 1, tail)).toEqual(['seg_00001.ts']);
+      expect(settledSegmentFiles(live, v0!, 2, tail)).toEqual(['seg_00002.ts', 'seg_00003.ts']);
+    });
+
+    it('a tail the packager keeps as its own segment still reaches the player through the last listed one', () => {
+      // 1.5 s is no sub-second tail: the package keeps seg_00003, the preview listed three segments.
+      expect(settledSegmentFiles(live, v0!, 2, staged(6, 6, 6, 1.5))).toEqual([
+        'seg_00002.ts',
+        'seg_00003.ts',
+      ]);
+      expect(settledSegmentFiles(live, v0!, 1, staged(6, 6, 6, 1.5))).toEqual(['seg_00001.ts']);
+    });
+
+    it('a segment the package will not have waits for the finished package (ffmpeg cut fewer than planned)', () => {
+      expect(settledSegmentFiles(live, v0!, 2, staged(6, 6))).toBeUndefined();
+      expect(settledSegmentFiles(live, v0!, 1, staged(6, 6))).toEqual(['seg_00001.ts']);
+      // ffmpeg cut 6 + 5.9 + 0.3: the 0.3 s tail folds into seg_00001, which is then the preview's
+      // seg_00001 with the tail; the preview's seg_00002 has no counterpart.
+      expect(settledSegmentFiles(live, v0!, 1, staged(6, 5.9, 0.3))).toEqual([
+        'seg_00001.ts',
+        'seg_00002.ts',
+      ]);
+      expect(settledSegmentFiles(live, v0!, 2, staged(6, 5.9, 0.3))).toBeUndefined();
+    });
   });
 });

@@ -16,6 +16,8 @@ import { mergeShortTail, unifiedTargetDuration } from './package-steps.js';
  */
 export interface LivePackage {
   format: EncodePlan['format'];
+  /** The plan's nominal segment duration (the packager folds a short tail against it). */
+  segmentDurationSec: number;
   targetDurationSec: number;
   renditions: LiveRendition[];
   multivariant: string;
@@ -96,6 +98,7 @@ export function livePackage(plan: EncodePlan): LivePackage {
   });
   return {
     format: plan.format,
+    segmentDurationSec: plan.segmentDurationSec,
     targetDurationSec: unifiedTargetDuration(renditions),
     renditions,
     multivariant,
@@ -110,6 +113,30 @@ export function liveMediaPlaylist(live: LivePackage, r: LiveRendition): string {
     entries: r.segments.map((s) => ({ uri: s.name, durationSec: s.durationSec })),
     independentSegments: true,
   });
+}
+
+/**
+ * Which staged files make the preview's segment `index` once ffmpeg is over, from ffmpeg's own list of
+ * the rendition's segments: the fold of a short tail the packager is about to make (mergeShortTail) is
+ * made by concatenation, and the preview's last segment takes every segment after it, as it will from
+ * the finished package. Undefined when the package will not have that segment (the plan's estimate and
+ * ffmpeg disagreed): the request then waits for the finished package, which answers.
+ */
+export function settledSegmentFiles(
+  live: LivePackage,
+  r: LiveRendition,
+  index: number,
+  staged: { name: string; durationSec: number }[],
+): string[] | undefined {
+  const { rendition, merge } = mergeShortTail(
+    { id: r.id, kind: r.kind, segments: staged.map((s) => ({ ...s, bytes: 0 })) },
+    live.segmentDurationSec,
+  );
+  const names = rendition.segments.map((s) => s.name);
+  const at = names.indexOf(r.segments[index]?.name ?? '');
+  if (at < 0) return undefined;
+  const end = index === r.segments.length - 1 ? names.length : at + 1;
+  return names.slice(at, end).flatMap((n) => (merge?.into === n ? [n, merge.from] : [n]));
 }
 
 /**

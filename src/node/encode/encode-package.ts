@@ -173,6 +173,7 @@ async function encodePlanned(
       stallTimeoutMs,
     });
     if (refit) warnings.push(refit);
+    emit({ type: 'media-settled' });
     const frames = request.quality
       ? await measureOrWarn(plan, {
           packageDir: staging.path,
@@ -196,6 +197,7 @@ async function encodePlanned(
         })
       : undefined;
     const packageName = path.basename(staging.finalPath);
+    emit({ type: 'assembling' });
     const assembly = await assemblePackage(
       { ...plan, images },
       {

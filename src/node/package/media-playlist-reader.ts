@@ -59,7 +59,18 @@ export async function renditionSpan(
 
 /** The EXTINF of every segment of a rendition's media playlist, in order (none without one). */
 export async function segmentDurationsSec(packageDir: string, id: string): Promise<number[]> {
-  return (await readMediaPlaylist(packageDir, id))?.segments.map((s) => s.duration) ?? [];
+  return (await stagedSegments(packageDir, id))?.map((s) => s.durationSec) ?? [];
+}
+
+/** ffmpeg's segments of one rendition as its media playlist lists them; undefined before it is written. */
+export async function stagedSegments(
+  packageDir: string,
+  id: string,
+): Promise<{ name: string; durationSec: number }[] | undefined> {
+  return (await readMediaPlaylist(packageDir, id))?.segments.map((s) => ({
+    name: s.uri,
+    durationSec: s.duration,
+  }));
 }
 
 async function readMediaPlaylist(packageDir: string, id: string) {

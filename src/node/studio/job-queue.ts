@@ -56,6 +56,8 @@ interface Job extends PersistedJob {
   publishController?: AbortController;
   /** The live preview of its latest run (memory only: the staging folder is never a package). */
   live?: LiveJob;
+  /** While packaging: are the staged segments settled (read only until the assembly starts)? */
+  mediaSettled?: boolean;
 }
 
 const RUNNING: readonly JobView['status'][] = ['probing', 'encoding', 'packaging'];
@@ -465,6 +467,7 @@ export class JobQueue {
         const base = this.options.liveBaseUrl;
         // Encrypted segments are rewritten in place while packaging: such a job is watched when done.
         const live = base && job.packageDir && !event.plan.encryption;
+        job.mediaSettled = false;
         if (live) {
           job.live = {
             live: livePackage(event.plan),
@@ -496,6 +499,10 @@ export class JobQueue {
         );
       case 'packaging':
         return this.update(job, { status: 'packaging' });
+      case 'media-settled':
+      case 'assembling':
+        job.mediaSettled = event.type === 'media-settled';
+        return;
       default:
         return;
     }
@@ -515,6 +522,7 @@ export class JobQueue {
   private liveState(job: Job): LiveState {
     if (this.jobs.get(job.view.id) !== job) return 'stopped';
     const status = job.view.status;
+    if (status === 'packaging' && job.mediaSettled) return 'settled';
     return status === 'encoding' || status === 'packaging' || status === 'done' ? status : 'stopped';
   }
 

@@ -133,6 +133,32 @@ describe('live preview replies', () => {
     expect((await body(await pending)).length).toBe(3 * 188);
   });
 
+  it("while the rungs are measured (media settled) the last segment is served at once, ffmpeg's tail appended", async () => {
+    const { job, video, stage, setState } = await fakeJob('ts');
+    for (const [i, packets] of [3, 3, 2].entries()) await stage(`seg_0000${i}.ts`, ts(packets));
+    await stage('seg_00003.ts', ts(1, 0x48)); // ffmpeg's 21 ms tail; the packager will append it to seg_00002
+    await stage(
+      'index.m3u8',
+      [
+        '#EXTM3U',
+        '#EXT-X-TARGETDURATION:6',
+        ...[6, 6, 6, 0.021].map((d, i) => `#EXTINF:${d},\nseg_0000${i}.ts`),
+      ]
+        .concat('#EXT-X-ENDLIST')
+        .join('\n'),
+    );
+    setState('settled');
+    const last = await body(await liveReply(job, `${video.id}/seg_00002.ts`, { ...FAST, waitMs: 0 }));
+    expect(last.length).toBe(3 * 188);
+    expect(last.at(-1)).toBe(String.fromCharCode(0x48));
+    expect(
+      (await body(await liveReply(job, `${video.id}/seg_00001.ts`, { ...FAST, waitMs: 0 }))).length,
+    ).toBe(3 * 188);
+    // Once the assembly begins the staged files may change under a reader: back to waiting for the package.
+    setState('packaging');
+    expect((await liveReply(job, `${video.id}/seg_00002.ts`, { ...FAST, waitMs: 0 })).status).toBe(503);
+  });
+
   it('once done, segments come from the package folder; one the package does not have is a 404', async () => {
     const { job, video, setState } = await fakeJob('ts', 12.5);
     expect(job.live.renditions[0]!.segments).toHaveLength(3);

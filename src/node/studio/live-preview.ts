@@ -6,14 +6,19 @@ import {
   liveMediaPlaylist,
   resolveLiveRequest,
   segmentName,
+  settledSegmentFiles,
   stagedInitName,
   type LivePackage,
   type LiveRendition,
 } from '../../common/package/live-playlists.js';
 import { headerPolicy, headersFor } from '../../common/publish/object-headers.js';
+import { stagedSegments } from '../package/media-playlist-reader.js';
 
-/** Where a job with a live preview is: ffmpeg running, packaging, committed, or gone (failed, cancelled). */
-export type LiveState = 'encoding' | 'packaging' | 'done' | 'stopped';
+/**
+ * Where a job with a live preview is: ffmpeg running; packaging with its media settled (ffmpeg over, the
+ * staged segments read only until the assembly); packaging; committed; or gone (failed, cancelled).
+ */
+export type LiveState = 'encoding' | 'settled' | 'packaging' | 'done' | 'stopped';
 
 /** What the queue remembers of a running job for its preview (memory only: never a package). */
 export interface LiveJob {
@@ -47,6 +52,8 @@ const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
  * Answers one request of a job's live preview. Playlists come from the plan (live-playlists.ts); a
  * segment request is held until the segment is complete, then streamed from the staging folder, or,
  * once the job is done, from the package folder (where a segment the packager folded away is a 404).
+ * Between the two, while the rungs are compared with the source, the media is settled: every segment,
+ * the last ones included, is served from the staging folder as the package will have it.
  *
  * ffmpeg 5.1's HLS muxer keeps a segment in memory and writes it in one open-write-close when it cuts
  * the next one, under its final name (no temporary name, no playlist until the end with
@@ -85,8 +92,11 @@ export async function liveReply(
     const staged =
       request.kind === 'init'
         ? await stagedInit(job, r, state)
-        : await stagedSegment(job, r, request.index, state, settleMs);
-    const opened = staged && (await openAll(staged));
+        : state === 'settled'
+          ? await settledSegment(job, r, request.index)
+          : await stagedSegment(job, r, request.index, state, settleMs);
+    // Settled files are only safe if the assembly had not begun when they were opened.
+    const opened = staged && (await openAll(staged, () => state !== 'settled' || job.state() === 'settled'));
     if (opened) return { status: 200, contentType, ...opened };
     if (Date.now() >= deadline) return { status: 503, message: 'not encoded yet' };
     try {
@@ -129,6 +139,13 @@ async function stagedSegment(
     .map((o) => path.join(job.stagingDir, o.id, segmentName(job.live.format, index)));
   await Promise.all(others.map((f) => settled(job, f, settleMs, false)));
   return (await settled(job, file, settleMs)) ? [file] : undefined;
+}
+
+/** Once the media is settled, every segment comes from the staging folder as the package will have it. */
+async function settledSegment(job: LiveJob, r: LiveRendition, index: number): Promise<string[] | undefined> {
+  const staged = await stagedSegments(job.stagingDir, r.id);
+  const names = staged && settledSegmentFiles(job.live, r, index, staged);
+  return names?.map((name) => path.join(job.stagingDir, r.id, name));
 }
 
 /** The file of a finished package; the last listed segment takes any segment after it the packager kept. */
@@ -181,24 +198,35 @@ async function wholeStructure(file: string, size: number): Promise<boolean> {
 }
 
 /**
- * Opens every file before answering (a file open stays readable when packaging renames its folder) and
- * streams them one after the other; undefined when one is missing.
+ * Opens every file before answering (a file open stays readable when packaging renames its folder or
+ * removes a folded tail) and streams them one after the other, each as long as it was when opened (the
+ * packager may append to it later); undefined when one is missing, or when `stillValid` says the files
+ * may have changed while being opened.
  */
-async function openAll(files: string[]): Promise<{ size: number; stream: Readable } | undefined> {
+async function openAll(
+  files: string[],
+  stillValid: () => boolean = () => true,
+): Promise<{ size: number; stream: Readable } | undefined> {
   const handles: FileHandle[] = [];
+  const closeAll = () => Promise.all(handles.map((h) => h.close().catch(() => undefined)));
   try {
     for (const f of files) handles.push(await open(f, 'r'));
   } catch {
-    await Promise.all(handles.map((h) => h.close()));
+    await closeAll();
     return undefined;
   }
   const sizes = await Promise.all(handles.map(async (h) => (await h.stat()).size));
+  if (!stillValid()) {
+    await closeAll();
+    return undefined;
+  }
   async function* chunks() {
-    for (const h of handles) yield* h.createReadStream({ autoClose: false, start: 0 });
+    for (const [i, h] of handles.entries())
+      if (sizes[i]! > 0) yield* h.createReadStream({ autoClose: false, start: 0, end: sizes[i]! - 1 });
   }
   const stream = Readable.from(chunks(), { objectMode: false });
   // However it ends (read whole, or the client went away before or while reading).
-  stream.once('close', () => void Promise.all(handles.map((h) => h.close().catch(() => undefined))));
+  stream.once('close', () => void closeAll());
   return { size: sizes.reduce((a, b) => a + b, 0), stream };
 }
 
