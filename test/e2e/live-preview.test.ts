@@ -70,6 +70,15 @@ describe('watch a job while it encodes (issue 12 part 4), in real Chromium again
       if (e.type === 'job' && e.job.fileName === 'live-1080p.mp4' && !reached.has(e.job.status))
         reached.set(e.job.status, Date.now());
     });
+    // Every line the row's progress shows, recorded in the page (the packaging steps pass quickly).
+    await page.evaluate(() => {
+      const seen = new Set<string>();
+      (window as unknown as { progressLines: Set<string> }).progressLines = seen;
+      setInterval(() => {
+        for (const el of document.querySelectorAll('[data-testid="job-progress"]'))
+          if (el.textContent) seen.add(el.textContent);
+      }, 100);
+    });
     const dropped = Date.now();
     await page.getByTestId('file-input').setInputFiles(input);
     const row = page.getByTestId('job-row').filter({ hasText: 'live-1080p.mp4' });
@@ -147,6 +156,14 @@ describe('watch a job while it encodes (issue 12 part 4), in real Chromium again
     // The job completes under the player, which carries on into the finished package, to the end.
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 400_000 }).toBe('done');
     expect(reached.get('done')!).toBeGreaterThan(firstFrameAt);
+    // Packaging showed how far the comparison of the rungs with the source had got.
+    const lines = await page.evaluate(() => [
+      ...(window as unknown as { progressLines: Set<string> }).progressLines,
+    ]);
+    expect(
+      lines.filter((l) => /^comparing rungs with the source: \d+%…$/.test(l)).length,
+      lines.join(' | '),
+    ).toBeGreaterThan(1);
     // The last segment of the rung that plays was served once ffmpeg was over, while the rungs were
     // compared with the source, not after the whole job (when the switch came before the encode's end).
     const lastSegment = answers.find((a) => a.path === 'v0-360p/seg_00003.ts' && a.status === 200);

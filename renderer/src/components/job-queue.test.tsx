@@ -261,6 +261,19 @@ describe('JobQueue', () => {
     );
   });
 
+  it('while the rungs are compared with the source, packaging has a percentage (minutes on a long film)', () => {
+    renderWithMantine(
+      <JobQueue
+        api={api()}
+        jobs={[job({ status: 'packaging', progress: { ratio: 1, measuringRatio: 0.427 } })]}
+        onSelect={() => {}}
+      />,
+    );
+    expect(screen.getByTestId('job-progress').textContent).toBe('comparing rungs with the source: 42%…');
+    const bar = screen.getByRole('progressbar', { name: /Packaging/ });
+    expect(Number(bar.getAttribute('aria-valuenow'))).toBeCloseTo(42.7, 6);
+  });
+
   it('a dropped file shows its upload percentage before it is a job; a refused one names the file', () => {
     const onDismiss = vi.fn();
     renderWithMantine(

@@ -28,7 +28,7 @@ import { SendToFarmButton } from './farm/send-to-farm';
 import { bitrate, bytes, duration } from './format';
 import { JobBadges } from './history-badges';
 import './job-queue.css';
-import { elapsedSec, PACKAGING_STEPS, plainError, queueEtaSec } from './job-row-text';
+import { elapsedSec, packagingStep, plainError, queueEtaSec } from './job-row-text';
 
 const STATUS_COLORS: Record<JobStatus, string> = {
   queued: 'gray',
@@ -433,17 +433,23 @@ function JobProgressCell({ job, now }: { job: JobView; now: number }) {
         reading the source…
       </Text>
     );
-  else if (job.status === 'packaging')
-    // The encode is over; what follows has no percentage of its own.
+  else if (job.status === 'packaging') {
+    // The encode is over; only the comparison with the source has a percentage of its own.
+    const step = packagingStep(p);
     body = (
       <>
-        <Progress value={100} striped animated aria-label={`Packaging ${job.fileName}`} />
+        <Progress
+          value={step.percent ?? 100}
+          striped={step.percent === undefined}
+          animated
+          aria-label={`Packaging ${job.fileName}`}
+        />
         <Text size="xs" c="dimmed" data-testid="job-progress">
-          {PACKAGING_STEPS}…
+          {step.text}…
         </Text>
       </>
     );
-  else if (job.status === 'encoding' && p)
+  } else if (job.status === 'encoding' && p)
     body = (
       <>
         <Progress value={p.ratio * 100} animated aria-label={`Progress of ${job.fileName}`} />

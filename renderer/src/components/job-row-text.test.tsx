@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../../src/common/api/studio-api';
-import { elapsedSec, plainError, queueEtaSec } from './job-row-text';
+import { elapsedSec, PACKAGING_STEPS, packagingStep, plainError, queueEtaSec } from './job-row-text';
 
 const job = (over: Partial<JobView>): JobView => ({
   id: 'a1',
@@ -100,5 +100,21 @@ describe('elapsedSec and queueEtaSec', () => {
     expect(
       queueEtaSec([job({ status: 'probing', startedAt: 0 }), job({ id: 'q' })], 1, 1000),
     ).toBeUndefined();
+  });
+});
+
+describe('packagingStep', () => {
+  it('has a percentage only while the rungs are compared with the source', () => {
+    expect(packagingStep({ ratio: 1 })).toEqual({ text: PACKAGING_STEPS });
+    expect(packagingStep({ ratio: 1, measuringRatio: 0 })).toEqual({
+      text: 'comparing rungs with the source: 0%',
+      percent: 0,
+    });
+    expect(packagingStep({ ratio: 1, measuringRatio: 0.999 }).text).toBe(
+      'comparing rungs with the source: 99%',
+    );
+    expect(packagingStep({ ratio: 1, measuringRatio: 1 })).toEqual({
+      text: 'measuring bit rates, writing playlists, validating',
+    });
   });
 });

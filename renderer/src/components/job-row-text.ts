@@ -1,4 +1,4 @@
-import type { JobView } from '../../../src/common/api/studio-api';
+import type { JobProgress, JobView } from '../../../src/common/api/studio-api';
 import type { ErrorCode, StudioErrorData } from '../../../src/common/errors';
 
 /** The first line of a failed row for failures of the input, in the words of someone who dropped a file. */
@@ -27,6 +27,21 @@ export function plainError(error: StudioErrorData, fileName: string): { headline
 /** What packaging does after the last frame is encoded, so "100%" does not look stuck. */
 export const PACKAGING_STEPS =
   'comparing rungs with the source, measuring bit rates, writing playlists, validating';
+
+/**
+ * What a packaging row says: the comparison of the rungs with the source (minutes on a long film) has a
+ * percentage of its own; the steps before and after it do not.
+ */
+export function packagingStep(progress: JobProgress | undefined): { text: string; percent?: number } {
+  const measuring = progress?.measuringRatio;
+  if (measuring === undefined) return { text: PACKAGING_STEPS };
+  if (measuring < 1)
+    return {
+      text: `comparing rungs with the source: ${Math.floor(measuring * 100)}%`,
+      percent: measuring * 100,
+    };
+  return { text: 'measuring bit rates, writing playlists, validating' };
+}
 
 /** Seconds a job has run (so far, or in all), when it has started. */
 export function elapsedSec(job: JobView, now: number): number | undefined {

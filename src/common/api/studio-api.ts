@@ -89,6 +89,8 @@ export interface JobProgress {
   fps?: number;
   speed?: number;
   etaSec?: number;
+  /** While packaging: how far the comparison of every rung with the source has got (0-1). */
+  measuringRatio?: number;
 }
 
 export interface JobView {

@@ -61,6 +61,40 @@ describe('package folders: <out>/<name>/ as the README promises', () => {
   });
 });
 
+describe('packaging, step by step', () => {
+  it('the comparison with the source reports its percentage, and the live preview sees the media settle first', async () => {
+    const input = await clip('queue-measure.mp4', { width: 320, height: 180, durationSec: 3 });
+    const out = path.join(await scratchDir('queue-measure-'), 'out');
+    const queue = await JobQueue.open({
+      outDir: out,
+      packageBaseUrl: '/packages',
+      liveBaseUrl: '/api/live',
+      concurrency: 1,
+      loadPreset: async () => TINY,
+    });
+    queues.push(queue);
+    const views: JobView[] = [];
+    const liveStates: string[] = [];
+    queue.onEvent((e) => {
+      if (e.type !== 'job') return;
+      views.push(e.job);
+      const state = queue.liveJobOf(e.job.id)?.state();
+      if (state && liveStates.at(-1) !== state) liveStates.push(state);
+    });
+    const [added] = await queue.addJobs({ paths: [input], presetId: 'tiny' });
+    const [job] = await settled(queue, [added!.id]);
+    expect(job!.status).toBe('done');
+    const measuring = views
+      .filter((v) => v.status === 'packaging' && v.progress?.measuringRatio !== undefined)
+      .map((v) => v.progress!.measuringRatio!);
+    expect(measuring.length).toBeGreaterThan(0);
+    expect(measuring.every((r) => r >= 0 && r <= 1)).toBe(true);
+    expect(measuring).toEqual([...measuring].sort((a, b) => a - b));
+    // Measuring happens while the media is settled (every segment servable), before the assembly.
+    expect(liveStates).toEqual(['encoding', 'packaging', 'settled', 'done']);
+  });
+});
+
 describe('failures in the user words', () => {
   it('a failed job names the file as it was added, never the folder the back end read it from', async () => {
     const uploads = path.join(await scratchDir('queue-words-'), 'config', 'uploads', 'a499c0ad854b');

@@ -499,6 +499,8 @@ export class JobQueue {
         );
       case 'packaging':
         return this.update(job, { status: 'packaging' });
+      case 'measuring':
+        return this.update(job, { progress: { ratio: 1, measuringRatio: event.ratio } }, false);
       case 'media-settled':
       case 'assembling':
         job.mediaSettled = event.type === 'media-settled';
