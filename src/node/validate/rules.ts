@@ -246,11 +246,16 @@ export const RULES: Rule[] = [
     async check(ctx) {
       const videos = loaded(ctx, 'video');
       if (videos.length === 0) return skip('no video');
-      const jobs = videos.flatMap((m) => ctx.sample(m.playlist!.segments, 12).map((s) => ({ m, s })));
+      const sampled = videos.map((m) => ({ m, segments: ctx.sample(m.playlist!.segments, 12) }));
       const total = videos.reduce((sum, m) => sum + m.playlist!.segments.length, 0);
-      const checked = jobs.length;
-      const starts = await inParallel(jobs, ({ m, s }) => ctx.startsWithKeyframe(m, s).catch(() => false));
-      const problems = jobs.filter((_, i) => !starts[i]).map(({ m, s }) => `${name(m)}: ${s.uri}`);
+      const checked = sampled.reduce((sum, { segments }) => sum + segments.length, 0);
+      // One batch per playlist (one ffmpeg run), a few playlists at a time.
+      const starts = await inParallel(sampled, ({ m, segments }) =>
+        ctx.keyframeStarts(m, segments).catch(() => segments.map(() => false)),
+      );
+      const problems = sampled.flatMap(({ m, segments }, i) =>
+        segments.filter((_, k) => !starts[i]![k]).map((s) => `${name(m)}: ${s.uri}`),
+      );
       const result = verdict(problems.map((p) => `${p} does not start with a keyframe`));
       return checked < total && result.status === 'pass'
         ? { status: 'pass', message: `checked ${checked} of ${total}` }
@@ -498,12 +503,13 @@ export const RULES: Rule[] = [
       for (const m of iframes) {
         if (!/^#EXT-X-I-FRAMES-ONLY\s*$/m.test(m.text ?? ''))
           problems.push(`${name(m)} lacks EXT-X-I-FRAMES-ONLY`);
-        for (const s of ctx.sample(m.playlist!.segments, 3)) {
-          if (!(await ctx.decodesAsKeyframe(m, s).catch(() => false))) {
-            const where = s.byterange ? `${s.uri} @${s.byterange.offset}+${s.byterange.length}` : s.uri;
-            problems.push(`${name(m)}: ${where} is not a decodable keyframe`);
-          }
-        }
+        const entries = ctx.sample(m.playlist!.segments, 3);
+        const decodes = await ctx.keyframeDecodes(m, entries).catch(() => entries.map(() => false));
+        entries.forEach((s, k) => {
+          if (decodes[k]) return;
+          const where = s.byterange ? `${s.uri} @${s.byterange.offset}+${s.byterange.length}` : s.uri;
+          problems.push(`${name(m)}: ${where} is not a decodable keyframe`);
+        });
       }
       return verdict(problems);
     },

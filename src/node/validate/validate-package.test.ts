@@ -184,6 +184,38 @@ describe('each rule fails on a package broken in exactly its way', () => {
     expect(status(report, 'apple-7.4')).toBe('fail');
   });
 
+  it('apple-7.4: only the middle segment starts mid-GOP (still demuxable) — flagged for exactly that segment', async () => {
+    const report = await broken(async (d) => {
+      const { execFile } = await import('node:child_process');
+      const ffmpeg = (args: string[]) =>
+        new Promise<void>((resolve, reject) =>
+          execFile('ffmpeg', ['-v', 'error', '-y', ...args], (e) => (e ? reject(e) : resolve())),
+        );
+      const file = path.join(d, 'v1-360p/seg_00001.ts');
+      const regop = path.join(d, 'regop.ts');
+      const cut = path.join(d, 'cut.ts');
+      // A keyframe every 15 frames, then a copy from 0.2 s with the leading P-frames kept: the segment
+      // starts on a P-frame, yet its SPS (with the next IDR) lets every demuxer set it up.
+      const x264 = [
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-bf',
+        '0',
+        '-x264-params',
+        'keyint=15:scenecut=0',
+      ];
+      await ffmpeg(['-i', file, '-map', '0', ...x264, '-c:a', 'copy', '-copyts', '-f', 'mpegts', regop]);
+      await ffmpeg(['-i', regop, '-ss', '0.2', '-map', '0', '-c', 'copy', '-copyinkf', '-f', 'mpegts', cut]);
+      await cp(cut, file);
+      await Promise.all([rm(cut), rm(regop)]);
+    });
+    const rule = report.results.find((r) => r.id === 'apple-7.4')!;
+    expect(rule.status).toBe('fail');
+    expect(rule.message).toBe('v1-360p/index.m3u8: seg_00001.ts does not start with a keyframe');
+  });
+
   it('rfc8216-4.3.3.1: "EXTINF rounded at most the target duration" — a segment declared too long', async () => {
     const report = await broken((d) =>
       edit(path.join(d, 'v0-180p/index.m3u8'), (t) => t.replace(/#EXTINF:[\d.]+,/, '#EXTINF:4.000000,')),

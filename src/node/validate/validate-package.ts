@@ -1,5 +1,4 @@
-import { createDecipheriv } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type HLS from 'hls-parser';
@@ -10,9 +9,15 @@ import {
   type RuleResult,
   type ValidationReport,
 } from '../../common/validate/validation-report.js';
-import { ffprobeQuery, firstCsvField } from '../ffmpeg/ffprobe-query.js';
 import { openPackage, type FileAccess, type PackageReader } from './package-reader.js';
 import { RULES } from './rules.js';
+import {
+  decodesAsKeyframe,
+  firstPacketKeyFlags,
+  segmentCopy,
+  startsWithKeyframe,
+  type SegmentCopy,
+} from './segment-probe.js';
 
 type MasterPlaylist = InstanceType<typeof HLS.types.MasterPlaylist>;
 type MediaPlaylist = InstanceType<typeof HLS.types.MediaPlaylist>;
@@ -71,10 +76,13 @@ export interface ValidationContext {
   resourceState(url: URL): Promise<ResourceState>;
   /** Bytes a segment occupies (its byte range, or the whole file); undefined when missing. */
   segmentSize(media: LoadedMedia, segment: Segment): Promise<number | undefined>;
-  /** Is the first video packet of a segment (decrypted first when needed) a keyframe? */
-  startsWithKeyframe(media: LoadedMedia, segment: Segment): Promise<boolean>;
-  /** Does the segment (an I-frame entry) decode to a keyframe picture on its own? */
-  decodesAsKeyframe(media: LoadedMedia, segment: Segment): Promise<boolean>;
+  /**
+   * For each segment: is its first video packet (decrypted first when needed) a keyframe? False where
+   * the segment is unreadable, its key unreachable or its data neither MPEG-TS nor ISO BMFF.
+   */
+  keyframeStarts(media: LoadedMedia, segments: Segment[]): Promise<boolean[]>;
+  /** For each segment (an I-frame entry): does it decode to a keyframe picture on its own? */
+  keyframeDecodes(media: LoadedMedia, segments: Segment[]): Promise<boolean[]>;
   /** The 16 bytes of an AES-128 key, or undefined when unreachable. */
   key(url: URL): Promise<Buffer | undefined>;
   /** Up to `max` evenly spread items (first and last included), so huge packages stay quick to check. */
@@ -184,55 +192,55 @@ async function loadPackage(
       }
       return key;
     },
-    startsWithKeyframe: async (media, segment) =>
-      (await probeSegment(media, segment, ['-show_entries', 'packet=flags'])).startsWith('K'),
-    decodesAsKeyframe: async (media, segment) =>
-      (await probeSegment(media, segment, ['-show_frames', '-show_entries', 'frame=key_frame'])) === '1',
+    keyframeStarts: async (media, segments) => {
+      // One after another: only one segment's bytes are held in memory at a time.
+      const copies: (SegmentCopy | undefined)[] = [];
+      for (const s of segments) copies.push(await copyOf(media, s).catch(() => undefined));
+      try {
+        const probed = copies.filter((c): c is SegmentCopy => c !== undefined);
+        const flags = new Map<SegmentCopy, boolean | undefined>();
+        for (let i = 0; i < probed.length; i += BATCH_INPUTS) {
+          const batch = probed.slice(i, i + BATCH_INPUTS);
+          const answers = await firstPacketKeyFlags(batch, probeOptions);
+          batch.forEach((c, k) => flags.set(c, answers[k]));
+        }
+        // Where the batch gave no answer for a segment, ffprobe reads that segment alone, as it always did.
+        return await Promise.all(
+          copies.map(async (c) =>
+            c ? (flags.get(c) ?? startsWithKeyframe(c, probeOptions).catch(() => false)) : false,
+          ),
+        );
+      } finally {
+        await Promise.all(copies.map((c) => c && rm(c.file, { force: true })));
+      }
+    },
+    keyframeDecodes: async (media, segments) => {
+      const answers: boolean[] = [];
+      for (const s of segments) {
+        const copy = await copyOf(media, s).catch(() => undefined);
+        if (!copy) {
+          answers.push(false);
+          continue;
+        }
+        try {
+          answers.push(await decodesAsKeyframe(copy, probeOptions).catch(() => false));
+        } finally {
+          await rm(copy.file, { force: true });
+        }
+      }
+      return answers;
+    },
     sample: (items, max) => {
       if (items.length <= max) return items;
       const step = (items.length - 1) / (max - 1);
       return Array.from({ length: max }, (_, i) => items[Math.round(i * step)]!);
     },
   };
-  /** The whole segment as a player would get it (map + bytes, decrypted), then one ffprobe question. */
-  async function probeSegment(media: LoadedMedia, segment: Segment, question: string[]): Promise<string> {
-    const url = ctx.segmentUrl(media, segment);
-    let data: Buffer = await reader.bytes(url, segment.byterange);
-    if (segment.key?.method === 'AES-128' && segment.key.uri) {
-      const key = await ctx.key(new URL(segment.key.uri, media.url));
-      if (!key) return '';
-      const iv = segment.key.iv ? Buffer.from(segment.key.iv) : ivFromSequence(segment.mediaSequenceNumber);
-      const decipher = createDecipheriv('aes-128-cbc', key, iv);
-      data = Buffer.concat([decipher.update(data), decipher.final()]);
-    }
-    if (segment.map)
-      data = Buffer.concat([
-        await reader.bytes(new URL(segment.map.uri, media.url), segment.map.byterange),
-        data,
-      ]);
-    // The demuxer is named, never guessed: a "segment" that is really a playlist would otherwise be
-    // read by ffprobe's HLS demuxer, which opens whatever files that playlist names.
-    const format = containerOf(data);
-    if (!format) return '';
+  const probeOptions = signal ? { signal } : {};
+  /** The segment as a player would get it, in a file of its own; undefined when it cannot be probed. */
+  async function copyOf(media: LoadedMedia, segment: Segment): Promise<SegmentCopy | undefined> {
     const file = path.join(await workDir(), `probe-${probeCount++}.bin`);
-    await writeFile(file, data);
-    try {
-      const args = [
-        '-f',
-        format,
-        '-select_streams',
-        'v:0',
-        '-read_intervals',
-        '%+#1',
-        ...question,
-        '-of',
-        'csv=p=0',
-      ];
-      // csv with side data appends more fields ("1,H.26[45] User Data Unregistered SEI message"): the first is ours.
-      return firstCsvField(await ffprobeQuery(file, args, { signal, timeoutMs: 30_000 }));
-    } finally {
-      await rm(file, { force: true });
-    }
+    return segmentCopy({ reader, playlist: media.url, key: ctx.key }, segment, file);
   }
   const refusedRoot = await reader.refusal(reader.root);
   if (refusedRoot) {
@@ -333,6 +341,8 @@ async function loadPackage(
 }
 
 const PREFETCH_WIDTH = 8;
+/** Segments per ffmpeg run of keyframeStarts (the rules sample 12 per playlist). */
+const BATCH_INPUTS = 16;
 
 async function eachLimited<T>(items: T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -340,20 +350,4 @@ async function eachLimited<T>(items: T[], width: number, fn: (item: T) => Promis
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-}
-
-const BMFF_BOXES = new Set(['ftyp', 'styp', 'sidx', 'moof', 'moov', 'emsg', 'prft', 'free', 'mdat']);
-
-/** MPEG-TS (sync byte every 188) or ISO BMFF (a known top-level box first); anything else is not probed. */
-function containerOf(data: Buffer): 'mpegts' | 'mp4' | undefined {
-  if (data.length >= 188 && data[0] === 0x47 && (data.length < 376 || data[188] === 0x47)) return 'mpegts';
-  if (data.length >= 8 && BMFF_BOXES.has(data.toString('latin1', 4, 8))) return 'mp4';
-  return undefined;
-}
-
-/** RFC 8216 5.2: without an IV attribute, the media sequence number as a 128-bit big-endian integer. */
-function ivFromSequence(sequence: number): Buffer {
-  const iv = Buffer.alloc(16);
-  iv.writeUInt32BE(sequence >>> 0, 12);
-  return iv;
 }

@@ -1,0 +1,148 @@
+import { createDecipheriv } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import type HLS from 'hls-parser';
+import { safeInputOptions } from '../../common/ffmpeg/input-args.js';
+import { binaries } from '../ffmpeg/binaries.js';
+import { ffprobeQuery, firstCsvField } from '../ffmpeg/ffprobe-query.js';
+import { runProcess } from '../ffmpeg/runner.js';
+import type { PackageReader } from './package-reader.js';
+
+type Segment = InstanceType<typeof HLS.types.MediaPlaylist>['segments'][number];
+
+export type SegmentContainer = 'mpegts' | 'mp4';
+
+/** A segment written out as a player would get it (map + bytes, decrypted), for ffmpeg to read. */
+export interface SegmentCopy {
+  file: string;
+  /** Named to the demuxer, never guessed (see containerOf). */
+  format: SegmentContainer;
+}
+
+export interface ProbeOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Everything segmentCopy needs about where a segment's bytes and key come from. */
+export interface SegmentSource {
+  reader: PackageReader;
+  /** The media playlist's URL, against which segment, map and key URIs resolve. */
+  playlist: URL;
+  /** The 16 bytes of an AES-128 key, or undefined when unreachable. */
+  key(url: URL): Promise<Buffer | undefined>;
+}
+
+/**
+ * Writes the segment as a player would get it: EXT-X-MAP first when there is one, the bytes of its
+ * (byte range of the) file, AES-128-decrypted. Undefined when it cannot be probed: its key is unreachable
+ * or the data is neither MPEG-TS nor ISO BMFF (a "segment" that is really a playlist, say).
+ */
+export async function segmentCopy(
+  source: SegmentSource,
+  segment: Segment,
+  file: string,
+): Promise<SegmentCopy | undefined> {
+  let data: Buffer = await source.reader.bytes(new URL(segment.uri, source.playlist), segment.byterange);
+  if (segment.key?.method === 'AES-128' && segment.key.uri) {
+    const key = await source.key(new URL(segment.key.uri, source.playlist));
+    if (!key) return undefined;
+    const iv = segment.key.iv ? Buffer.from(segment.key.iv) : ivFromSequence(segment.mediaSequenceNumber);
+    const decipher = createDecipheriv('aes-128-cbc', key, iv);
+    data = Buffer.concat([decipher.update(data), decipher.final()]);
+  }
+  if (segment.map)
+    data = Buffer.concat([
+      await source.reader.bytes(new URL(segment.map.uri, source.playlist), segment.map.byterange),
+      data,
+    ]);
+  // The demuxer is named, never guessed: a "segment" that is really a playlist would otherwise be
+  // read by ffmpeg's HLS demuxer, which opens whatever files that playlist names.
+  const format = containerOf(data);
+  if (!format) return undefined;
+  await writeFile(file, data);
+  return { file, format };
+}
+
+/** The first video packet of one copy, as ffprobe reads it alone: is it flagged a keyframe? */
+export async function startsWithKeyframe(copy: SegmentCopy, options: ProbeOptions = {}): Promise<boolean> {
+  return (await probeFirst(copy, ['-show_entries', 'packet=flags'], options)).startsWith('K');
+}
+
+/** Does the first video packet of one copy decode, on its own, to a keyframe picture? */
+export async function decodesAsKeyframe(copy: SegmentCopy, options: ProbeOptions = {}): Promise<boolean> {
+  return (await probeFirst(copy, ['-show_frames', '-show_entries', 'frame=key_frame'], options)) === '1';
+}
+
+function probeFirst(copy: SegmentCopy, question: string[], options: ProbeOptions): Promise<string> {
+  const args = ['-f', copy.format, '-select_streams', 'v:0', '-read_intervals', '%+#1', ...question];
+  // csv with side data appends more fields ("1,H.26[45] User Data Unregistered SEI message"): the first is ours.
+  return ffprobeQuery(copy.file, [...args, '-of', 'csv=p=0'], {
+    ...(options.signal ? { signal: options.signal } : {}),
+    timeoutMs: options.timeoutMs ?? 30_000,
+  }).then(firstCsvField);
+}
+
+/**
+ * The keyframe flag of the first video packet of each copy, from one ffmpeg run: every copy is its own
+ * input (own demuxer, own parser, nothing carried from one segment to the next) and its first video
+ * packet is stream-copied, non-keyframes included (-copyinkf), into its own framecrc listing. Undefined
+ * where the run gave no answer for a copy (the whole run failed, or that copy yielded no packet).
+ */
+export async function firstPacketKeyFlags(
+  copies: SegmentCopy[],
+  options: ProbeOptions = {},
+): Promise<(boolean | undefined)[]> {
+  if (copies.length === 0) return [];
+  const { ffmpeg } = await binaries();
+  const listings = copies.map((c) => `${c.file}.framecrc`);
+  const args = ['-nostdin', '-hide_banner', '-v', 'error', '-y'];
+  for (const c of copies) args.push(...safeInputOptions(), '-f', c.format, '-i', `file:${c.file}`);
+  // One output per input: -frames ends the whole output file when one of its streams reaches it.
+  const firstPacket = ['-c', 'copy', '-copyinkf', '-frames:v', '1', '-f', 'framecrc'];
+  listings.forEach((listing, k) => args.push('-map', `${k}:v:0`, ...firstPacket, `file:${listing}`));
+  try {
+    await runProcess({
+      bin: ffmpeg.path,
+      args,
+      ...(options.signal ? { signal: options.signal } : {}),
+      timeoutMs: options.timeoutMs ?? 60_000,
+      file: copies[0]!.file,
+    });
+    return await Promise.all(
+      listings.map((l) => readFile(l, 'utf8').then(firstPacketIsKey, () => undefined)),
+    );
+  } catch {
+    options.signal?.throwIfAborted();
+    // A copy ffmpeg cannot set up as an output (no video stream, no picture size) fails the whole run.
+    return copies.map(() => undefined);
+  } finally {
+    await Promise.all(listings.map((l) => rm(l, { force: true })));
+  }
+}
+
+/**
+ * The first packet line of a framecrc listing ("0, 0, 0, 3000, 1441, 0xd6f17cc0[, F=0x0][, S=1, …]"):
+ * framecrc writes F= only when the flags are not exactly AV_PKT_FLAG_KEY (0x1).
+ */
+export function firstPacketIsKey(listing: string): boolean | undefined {
+  const line = listing.split('\n').find((l) => l.trim() && !l.startsWith('#'));
+  if (!line) return undefined;
+  const flags = /(?:^|,)\s*F=0x([0-9A-Fa-f]+)/.exec(line);
+  return flags ? (parseInt(flags[1]!, 16) & 1) === 1 : true;
+}
+
+const BMFF_BOXES = new Set(['ftyp', 'styp', 'sidx', 'moof', 'moov', 'emsg', 'prft', 'free', 'mdat']);
+
+/** MPEG-TS (sync byte every 188) or ISO BMFF (a known top-level box first); anything else is not probed. */
+export function containerOf(data: Buffer): SegmentContainer | undefined {
+  if (data.length >= 188 && data[0] === 0x47 && (data.length < 376 || data[188] === 0x47)) return 'mpegts';
+  if (data.length >= 8 && BMFF_BOXES.has(data.toString('latin1', 4, 8))) return 'mp4';
+  return undefined;
+}
+
+/** RFC 8216 5.2: without an IV attribute, the media sequence number as a 128-bit big-endian integer. */
+function ivFromSequence(sequence: number): Buffer {
+  const iv = Buffer.alloc(16);
+  iv.writeUInt32BE(sequence >>> 0, 12);
+  return iv;
+}
