@@ -220,8 +220,9 @@ export const RULES: Rule[] = [
         total += m.playlist!.segments.length;
         for (const s of ctx.sample(m.playlist!.segments, 12)) {
           checked++;
-          const bytes = await ctx.reader.bytes(ctx.segmentUrl(m, s), s.byterange).catch(() => undefined);
-          if (!bytes) continue; // rfc8216-6.2.1 reports missing segments
+          // Decrypted first: an AES-128 segment's boxes are ciphertext as stored.
+          const bytes = await ctx.segmentBytes(m, s).catch(() => undefined);
+          if (!bytes) continue; // rfc8216-6.2.1 reports missing segments, rfc8216-5.2-keys missing keys
           const { fragments } = indexFmp4Segment(bytes, init);
           const samples = fragments.flatMap((f) => f.samples);
           const where = `${name(m)}: ${s.uri}`;

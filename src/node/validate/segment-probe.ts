@@ -33,23 +33,31 @@ export interface SegmentSource {
 }
 
 /**
- * Writes the segment as a player would get it: EXT-X-MAP first when there is one, the bytes of its
- * (byte range of the) file, AES-128-decrypted. Undefined when it cannot be probed: its key is unreachable
- * or the data is neither MPEG-TS nor ISO BMFF (a "segment" that is really a playlist, say).
+ * The bytes of a segment (its byte range of its file) as a player gets them: AES-128-decrypted when the
+ * playlist says so. Undefined when its key is unreachable; rejects when the bytes cannot be read.
+ */
+export async function segmentBytes(source: SegmentSource, segment: Segment): Promise<Buffer | undefined> {
+  const data = await source.reader.bytes(new URL(segment.uri, source.playlist), segment.byterange);
+  if (segment.key?.method !== 'AES-128' || !segment.key.uri) return data;
+  const key = await source.key(new URL(segment.key.uri, source.playlist));
+  if (!key) return undefined;
+  const iv = segment.key.iv ? Buffer.from(segment.key.iv) : ivFromSequence(segment.mediaSequenceNumber);
+  const decipher = createDecipheriv('aes-128-cbc', key, iv);
+  return Buffer.concat([decipher.update(data), decipher.final()]);
+}
+
+/**
+ * Writes the segment as a player would get it: EXT-X-MAP first when there is one, then segmentBytes.
+ * Undefined when it cannot be probed: its key is unreachable or the data is neither MPEG-TS nor ISO BMFF
+ * (a "segment" that is really a playlist, say).
  */
 export async function segmentCopy(
   source: SegmentSource,
   segment: Segment,
   file: string,
 ): Promise<SegmentCopy | undefined> {
-  let data: Buffer = await source.reader.bytes(new URL(segment.uri, source.playlist), segment.byterange);
-  if (segment.key?.method === 'AES-128' && segment.key.uri) {
-    const key = await source.key(new URL(segment.key.uri, source.playlist));
-    if (!key) return undefined;
-    const iv = segment.key.iv ? Buffer.from(segment.key.iv) : ivFromSequence(segment.mediaSequenceNumber);
-    const decipher = createDecipheriv('aes-128-cbc', key, iv);
-    data = Buffer.concat([decipher.update(data), decipher.final()]);
-  }
+  let data = await segmentBytes(source, segment);
+  if (!data) return undefined;
   if (segment.map)
     data = Buffer.concat([
       await source.reader.bytes(new URL(segment.map.uri, source.playlist), segment.map.byterange),

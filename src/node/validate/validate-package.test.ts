@@ -365,6 +365,15 @@ describe('keys (RFC 8216 5.2)', () => {
     expect(status(report, 'rfc8216-5.2-keys')).toBe('fail');
     expect(status(report, 'apple-7.4')).toBe('fail');
   });
+
+  it('rfc8216-3.3-fragments reads an AES-128 fMP4 segment decrypted (its boxes are ciphertext as stored)', async () => {
+    const input = await clip('for-fmp4-key.mp4', { width: 320, height: 180, durationSec: 3 });
+    const preset = testPreset({ images: NO_IMAGES, segment: { durationSec: 2, format: 'fmp4' } });
+    const { result } = await encodeInto(input, preset, { encrypt: true });
+    for (const id of ['rfc8216-3.3-fragments', 'apple-7.4', 'rfc8216-4.3.3.6'])
+      expect(result.validation.results.find((r) => r.id === id)?.status, id).toBe('pass');
+    expect(result.validation.valid).toBe(true);
+  });
 });
 
 describe('over HTTP', () => {

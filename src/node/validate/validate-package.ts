@@ -14,9 +14,11 @@ import { RULES } from './rules.js';
 import {
   decodesAsKeyframe,
   firstPacketKeyFlags,
+  segmentBytes,
   segmentCopy,
   startsWithKeyframe,
   type SegmentCopy,
+  type SegmentSource,
 } from './segment-probe.js';
 
 type MasterPlaylist = InstanceType<typeof HLS.types.MasterPlaylist>;
@@ -74,6 +76,8 @@ export interface ValidationContext {
   resourceSize(url: URL): Promise<number | undefined>;
   /** The same lookup with the reason when there is no size (missing, unreachable, refused). */
   resourceState(url: URL): Promise<ResourceState>;
+  /** A segment's bytes as a player gets them (AES-128-decrypted); undefined when its key is unreachable. */
+  segmentBytes(media: LoadedMedia, segment: Segment): Promise<Buffer | undefined>;
   /** Bytes a segment occupies (its byte range, or the whole file); undefined when missing. */
   segmentSize(media: LoadedMedia, segment: Segment): Promise<number | undefined>;
   /**
@@ -175,6 +179,7 @@ async function loadPackage(
     segmentUrl: (media, segment) => new URL(segment.uri, media.url),
     resourceSize: sizeOf,
     resourceState: stateOf,
+    segmentBytes: (media, segment) => segmentBytes(sourceOf(media), segment),
     segmentSize: async (media, segment) => {
       const url = ctx.segmentUrl(media, segment);
       const whole = await sizeOf(url);
@@ -237,10 +242,11 @@ async function loadPackage(
     },
   };
   const probeOptions = signal ? { signal } : {};
+  const sourceOf = (media: LoadedMedia): SegmentSource => ({ reader, playlist: media.url, key: ctx.key });
   /** The segment as a player would get it, in a file of its own; undefined when it cannot be probed. */
   async function copyOf(media: LoadedMedia, segment: Segment): Promise<SegmentCopy | undefined> {
     const file = path.join(await workDir(), `probe-${probeCount++}.bin`);
-    return segmentCopy({ reader, playlist: media.url, key: ctx.key }, segment, file);
+    return segmentCopy(sourceOf(media), segment, file);
   }
   const refusedRoot = await reader.refusal(reader.root);
   if (refusedRoot) {
