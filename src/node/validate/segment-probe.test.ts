@@ -7,6 +7,8 @@ import { scratchDir } from '../../../test/helpers/clips.js';
 import { processCounter } from '../ffmpeg/runner.js';
 import {
   containerOf,
+  decodesAsKeyframe,
+  firstPacketDecodesAsKey,
   firstPacketIsKey,
   firstPacketKeyFlags,
   startsWithKeyframe,
@@ -71,6 +73,20 @@ describe('firstPacketKeyFlags (one ffmpeg run for many segments)', () => {
     const flags = await firstPacketKeyFlags([keyed, { file: audio, format: 'mpegts' }]);
     expect(flags).toEqual([undefined, undefined]);
     expect((await readdir(dir)).filter((n) => n.endsWith('.framecrc'))).toEqual([]);
+  });
+});
+
+describe('firstPacketDecodesAsKey (two ffmpeg runs for many I-frame entries)', () => {
+  it('decodes each first packet alone: the mid-GOP P-frame gives no keyframe picture, in two processes', async () => {
+    const entries = [keyed, midGop, fmp4, keyed];
+    const before = processCounter.started;
+    const decodes = await firstPacketDecodesAsKey(entries);
+    expect(processCounter.started - before).toBe(2);
+    expect(decodes).toEqual([true, false, true, true]);
+    for (const [i, copy] of entries.entries())
+      expect(await decodesAsKeyframe(copy), `entry ${i}`).toBe(decodes[i]);
+    const left = (await readdir(dir)).filter((n) => /\.(framecrc|nut|decoded)$/.test(n));
+    expect(left).toEqual([]);
   });
 });
 

@@ -100,32 +100,105 @@ export async function firstPacketKeyFlags(
   copies: SegmentCopy[],
   options: ProbeOptions = {},
 ): Promise<(boolean | undefined)[]> {
-  if (copies.length === 0) return [];
-  const { ffmpeg } = await binaries();
-  const listings = copies.map((c) => `${c.file}.framecrc`);
-  const args = ['-nostdin', '-hide_banner', '-v', 'error', '-y'];
-  for (const c of copies) args.push(...safeInputOptions(), '-f', c.format, '-i', `file:${c.file}`);
-  // One output per input: -frames ends the whole output file when one of its streams reaches it.
-  const firstPacket = ['-c', 'copy', '-copyinkf', '-frames:v', '1', '-f', 'framecrc'];
-  listings.forEach((listing, k) => args.push('-map', `${k}:v:0`, ...firstPacket, `file:${listing}`));
+  return (await firstPackets(copies, false, options)).map((p) => p?.key);
+}
+
+/**
+ * Does the first video packet of each copy, decoded on its own, give a keyframe picture? Two ffmpeg runs
+ * for all copies. The first puts each copy's first video packet, with its stream's codec parameters, in
+ * a NUT file of its own (as firstPacketKeyFlags, plus that output). The second decodes each NUT file as
+ * its own input (own decoder, no picture or parameter set lent by another entry, only that one packet, as
+ * ffprobe's `-read_intervals %+#1` decodes) and lists the first decoded picture only when it is a
+ * keyframe (select='eq(n,0)*key'). Undefined where a run gave no answer for a copy.
+ */
+export async function firstPacketDecodesAsKey(
+  copies: SegmentCopy[],
+  options: ProbeOptions = {},
+): Promise<(boolean | undefined)[]> {
+  const packets = await firstPackets(copies, true, options);
+  const decodable = packets.flatMap((p) => (p ? [p.nut] : []));
+  if (decodable.length === 0) return packets.map(() => undefined);
+  const listings = decodable.map((nut) => `${nut}.decoded`);
+  const args = [...FFMPEG_QUIET, '-max_error_rate', '1'];
+  for (const nut of decodable) args.push(...safeInputOptions(['nut']), '-f', 'nut', '-i', `file:${nut}`);
+  const firstKeyPicture = [
+    '-vf',
+    'select=eq(n\\,0)*key',
+    '-frames:v',
+    '1',
+    '-c:v',
+    'rawvideo',
+    '-f',
+    'framecrc',
+  ];
+  listings.forEach((listing, k) => args.push('-map', `${k}:v:0`, ...firstKeyPicture, `file:${listing}`));
   try {
-    await runProcess({
-      bin: ffmpeg.path,
-      args,
-      ...(options.signal ? { signal: options.signal } : {}),
-      timeoutMs: options.timeoutMs ?? 60_000,
-      file: copies[0]!.file,
-    });
-    return await Promise.all(
-      listings.map((l) => readFile(l, 'utf8').then(firstPacketIsKey, () => undefined)),
+    await runFfmpeg(args, decodable[0]!, options);
+    const listed = await Promise.all(
+      listings.map((l) => readFile(l, 'utf8').then((text) => firstPacketIsKey(text) !== undefined)),
     );
+    let k = 0;
+    return packets.map((p) => (p ? listed[k++] : undefined));
   } catch {
     options.signal?.throwIfAborted();
-    // A copy ffmpeg cannot set up as an output (no video stream, no picture size) fails the whole run.
+    return packets.map(() => undefined);
+  } finally {
+    await Promise.all([...decodable, ...listings].map((f) => rm(f, { force: true })));
+  }
+}
+
+const FFMPEG_QUIET = ['-nostdin', '-hide_banner', '-v', 'error', '-y'];
+
+/**
+ * One ffmpeg run over all copies, each its own input and output: its first video packet's flags (from a
+ * framecrc listing) and, with `nut`, that packet alone in a NUT file beside the copy (the caller removes
+ * it). Undefined for a copy without a first packet, and for all of them when the run fails: ffmpeg fails
+ * the whole run when one copy cannot be set up as an output (no video stream, no picture size).
+ */
+async function firstPackets(
+  copies: SegmentCopy[],
+  nut: boolean,
+  options: ProbeOptions,
+): Promise<({ key: boolean; nut: string } | undefined)[]> {
+  if (copies.length === 0) return [];
+  const listings = copies.map((c) => `${c.file}.framecrc`);
+  const nuts = copies.map((c) => `${c.file}.nut`);
+  const args = [...FFMPEG_QUIET];
+  for (const c of copies) args.push(...safeInputOptions(), '-f', c.format, '-i', `file:${c.file}`);
+  // One output per input: -frames ends the whole output file when one of its streams reaches it.
+  const firstPacket = ['-c', 'copy', '-copyinkf', '-frames:v', '1'];
+  let ok: boolean[] = [];
+  copies.forEach((_, k) => {
+    args.push('-map', `${k}:v:0`, ...firstPacket, '-f', 'framecrc', `file:${listings[k]}`);
+    if (nut) args.push('-map', `${k}:v:0`, ...firstPacket, '-f', 'nut', `file:${nuts[k]}`);
+  });
+  try {
+    await runFfmpeg(args, copies[0]!.file, options);
+    const keys = await Promise.all(
+      listings.map((l) => readFile(l, 'utf8').then(firstPacketIsKey, () => undefined)),
+    );
+    const answers = keys.map((key, k) => (key === undefined ? undefined : { key, nut: nuts[k]! }));
+    ok = answers.map((a) => a !== undefined);
+    return answers;
+  } catch {
+    options.signal?.throwIfAborted();
     return copies.map(() => undefined);
   } finally {
-    await Promise.all(listings.map((l) => rm(l, { force: true })));
+    // The NUT files the caller gets are its to remove; the rest go now.
+    const leftovers = nuts.filter((_, k) => !nut || !ok[k]);
+    await Promise.all([...listings, ...leftovers].map((f) => rm(f, { force: true })));
   }
+}
+
+async function runFfmpeg(args: string[], file: string, options: ProbeOptions): Promise<void> {
+  const { ffmpeg } = await binaries();
+  await runProcess({
+    bin: ffmpeg.path,
+    args,
+    ...(options.signal ? { signal: options.signal } : {}),
+    timeoutMs: options.timeoutMs ?? 60_000,
+    file,
+  });
 }
 
 /**

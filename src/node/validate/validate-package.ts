@@ -13,10 +13,12 @@ import { openPackage, type FileAccess, type PackageReader } from './package-read
 import { RULES } from './rules.js';
 import {
   decodesAsKeyframe,
+  firstPacketDecodesAsKey,
   firstPacketKeyFlags,
   segmentBytes,
   segmentCopy,
   startsWithKeyframe,
+  type ProbeOptions,
   type SegmentCopy,
   type SegmentSource,
 } from './segment-probe.js';
@@ -85,8 +87,11 @@ export interface ValidationContext {
    * the segment is unreadable, its key unreachable or its data neither MPEG-TS nor ISO BMFF.
    */
   keyframeStarts(media: LoadedMedia, segments: Segment[]): Promise<boolean[]>;
-  /** For each segment (an I-frame entry): does it decode to a keyframe picture on its own? */
-  keyframeDecodes(media: LoadedMedia, segments: Segment[]): Promise<boolean[]>;
+  /**
+   * For each I-frame entry, of any playlists: does it decode to a keyframe picture on its own? (All in
+   * one batch, since each playlist has only a few sampled entries.)
+   */
+  keyframeDecodes(entries: { media: LoadedMedia; segment: Segment }[]): Promise<boolean[]>;
   /** The 16 bytes of an AES-128 key, or undefined when unreachable. */
   key(url: URL): Promise<Buffer | undefined>;
   /** Up to `max` evenly spread items (first and last included), so huge packages stay quick to check. */
@@ -197,56 +202,52 @@ async function loadPackage(
       }
       return key;
     },
-    keyframeStarts: async (media, segments) => {
-      // One after another: only one segment's bytes are held in memory at a time.
-      const copies: (SegmentCopy | undefined)[] = [];
-      for (const s of segments) copies.push(await copyOf(media, s).catch(() => undefined));
-      try {
-        const probed = copies.filter((c): c is SegmentCopy => c !== undefined);
-        const flags = new Map<SegmentCopy, boolean | undefined>();
-        for (let i = 0; i < probed.length; i += BATCH_INPUTS) {
-          const batch = probed.slice(i, i + BATCH_INPUTS);
-          const answers = await firstPacketKeyFlags(batch, probeOptions);
-          batch.forEach((c, k) => flags.set(c, answers[k]));
-        }
-        // Where the batch gave no answer for a segment, ffprobe reads that segment alone, as it always did.
-        return await Promise.all(
-          copies.map(async (c) =>
-            c ? (flags.get(c) ?? startsWithKeyframe(c, probeOptions).catch(() => false)) : false,
-          ),
-        );
-      } finally {
-        await Promise.all(copies.map((c) => c && rm(c.file, { force: true })));
-      }
-    },
-    keyframeDecodes: async (media, segments) => {
-      const answers: boolean[] = [];
-      for (const s of segments) {
-        const copy = await copyOf(media, s).catch(() => undefined);
-        if (!copy) {
-          answers.push(false);
-          continue;
-        }
-        try {
-          answers.push(await decodesAsKeyframe(copy, probeOptions).catch(() => false));
-        } finally {
-          await rm(copy.file, { force: true });
-        }
-      }
-      return answers;
-    },
+    keyframeStarts: (media, segments) =>
+      askEach(
+        segments.map((segment) => ({ media, segment })),
+        firstPacketKeyFlags,
+        startsWithKeyframe,
+      ),
+    keyframeDecodes: (entries) => askEach(entries, firstPacketDecodesAsKey, decodesAsKeyframe),
     sample: (items, max) => {
       if (items.length <= max) return items;
       const step = (items.length - 1) / (max - 1);
       return Array.from({ length: max }, (_, i) => items[Math.round(i * step)]!);
     },
   };
-  const probeOptions = signal ? { signal } : {};
+  const probeOptions: ProbeOptions = signal ? { signal } : {};
   const sourceOf = (media: LoadedMedia): SegmentSource => ({ reader, playlist: media.url, key: ctx.key });
   /** The segment as a player would get it, in a file of its own; undefined when it cannot be probed. */
   async function copyOf(media: LoadedMedia, segment: Segment): Promise<SegmentCopy | undefined> {
     const file = path.join(await workDir(), `probe-${probeCount++}.bin`);
     return segmentCopy(sourceOf(media), segment, file);
+  }
+  /**
+   * Copies each segment (false where it cannot be probed), asks `batch` about the copies BATCH_INPUTS at a
+   * time, and `alone` (one ffprobe) about each copy the batch gave no answer for: never a guessed answer.
+   */
+  async function askEach(
+    entries: { media: LoadedMedia; segment: Segment }[],
+    batch: (copies: SegmentCopy[], options: ProbeOptions) => Promise<(boolean | undefined)[]>,
+    alone: (copy: SegmentCopy, options: ProbeOptions) => Promise<boolean>,
+  ): Promise<boolean[]> {
+    // One after another: only one segment's bytes are held in memory at a time.
+    const copies: (SegmentCopy | undefined)[] = [];
+    for (const e of entries) copies.push(await copyOf(e.media, e.segment).catch(() => undefined));
+    try {
+      const probed = copies.filter((c): c is SegmentCopy => c !== undefined);
+      const answers = new Map<SegmentCopy, boolean | undefined>();
+      for (let i = 0; i < probed.length; i += BATCH_INPUTS) {
+        const run = probed.slice(i, i + BATCH_INPUTS);
+        const got = await batch(run, probeOptions);
+        run.forEach((c, k) => answers.set(c, got[k]));
+      }
+      return await Promise.all(
+        copies.map(async (c) => (c ? (answers.get(c) ?? alone(c, probeOptions).catch(() => false)) : false)),
+      );
+    } finally {
+      await Promise.all(copies.map((c) => c && rm(c.file, { force: true })));
+    }
   }
   const refusedRoot = await reader.refusal(reader.root);
   if (refusedRoot) {
@@ -347,7 +348,7 @@ async function loadPackage(
 }
 
 const PREFETCH_WIDTH = 8;
-/** Segments per ffmpeg run of keyframeStarts (the rules sample 12 per playlist). */
+/** Segments per ffmpeg run (the rules sample 12 per media playlist, 3 per I-frame playlist). */
 const BATCH_INPUTS = 16;
 
 async function eachLimited<T>(items: T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
