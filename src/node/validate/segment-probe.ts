@@ -134,6 +134,7 @@ export async function firstPacketDecodesAsKey(
   listings.forEach((listing, k) => args.push('-map', `${k}:v:0`, ...firstKeyPicture, `file:${listing}`));
   try {
     await runFfmpeg(args, decodable[0]!, options);
+    // A listing with a line: the select let the first picture through, so it is a keyframe picture.
     const listed = await Promise.all(
       listings.map((l) => readFile(l, 'utf8').then((text) => firstPacketIsKey(text) !== undefined)),
     );
