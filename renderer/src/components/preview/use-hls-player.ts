@@ -1,6 +1,7 @@
 import Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'react';
 import type { Rung } from './rung-label';
+import { holeToSkip } from './stall-hole';
 
 export interface PlayerStats {
   /** hls.js's level index of what plays (0 = lowest rung), -1 before the first fragment. */
@@ -65,7 +66,26 @@ export function useHlsPlayer(src: string | undefined, options: { live?: boolean;
     });
     player.loadSource(src);
     player.attachMedia(element);
+    // Where the playhead was and since when, for seeking over a hole hls.js leaves it stuck in.
+    let still = { time: -1, sinceMs: 0 };
     const timer = setInterval(() => {
+      const now = performance.now();
+      if (element.currentTime !== still.time) still = { time: element.currentTime, sinceMs: now };
+      const skipTo = holeToSkip(
+        {
+          currentTime: element.currentTime,
+          paused: element.paused,
+          seeking: element.seeking,
+          ended: element.ended,
+          readyState: element.readyState,
+          buffered: Array.from({ length: element.buffered.length }, (_, k) => ({
+            start: element.buffered.start(k),
+            end: element.buffered.end(k),
+          })),
+        },
+        now - still.sinceMs,
+      );
+      if (skipTo !== undefined) element.currentTime = skipTo;
       const level = player.currentLevel;
       const info = player.levels[level];
       const buffered = element.buffered.length
