@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, appendFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,12 @@ import { startFaultProxy } from '../../../test/helpers/fault-proxy.js';
 import { richClip } from '../../../test/helpers/rich-clip.js';
 import type { ValidationReport } from '../../common/validate/validation-report.js';
 import { validatePackage } from './validate-package.js';
+
+/** ffmpeg for breaking a package by hand (quiet, overwriting). */
+const ffmpeg = (args: string[]) =>
+  new Promise<void>((resolve, reject) =>
+    execFile('ffmpeg', ['-v', 'error', '-y', ...args], (e) => (e ? reject(e) : resolve())),
+  );
 
 let good: string;
 /** The fixtures' images: none (no rule reads them, and a storyboard is one more ffmpeg run per encode). */
@@ -167,17 +174,10 @@ describe('each rule fails on a package broken in exactly its way', () => {
 
   it('apple-7.4: "every segment starts with an IDR" — a segment cut mid-GOP', async () => {
     const report = await broken(async (d) => {
-      const { execFile } = await import('node:child_process');
       const file = path.join(d, 'v1-360p/seg_00001.ts');
       const cut = path.join(d, 'cut.ts');
       // Stream copy from 0.5 s into the segment: the first packet is not a keyframe.
-      await new Promise<void>((resolve, reject) =>
-        execFile(
-          'ffmpeg',
-          ['-v', 'error', '-i', file, '-ss', '0.5', '-c', 'copy', '-f', 'mpegts', cut],
-          (e) => (e ? reject(e) : resolve()),
-        ),
-      );
+      await ffmpeg(['-i', file, '-ss', '0.5', '-c', 'copy', '-f', 'mpegts', cut]);
       await cp(cut, file);
       await rm(cut);
     });
@@ -186,11 +186,6 @@ describe('each rule fails on a package broken in exactly its way', () => {
 
   it('apple-7.4: only the middle segment starts mid-GOP (still demuxable) — flagged for exactly that segment', async () => {
     const report = await broken(async (d) => {
-      const { execFile } = await import('node:child_process');
-      const ffmpeg = (args: string[]) =>
-        new Promise<void>((resolve, reject) =>
-          execFile('ffmpeg', ['-v', 'error', '-y', ...args], (e) => (e ? reject(e) : resolve())),
-        );
       const file = path.join(d, 'v1-360p/seg_00001.ts');
       const regop = path.join(d, 'regop.ts');
       const cut = path.join(d, 'cut.ts');
