@@ -70,11 +70,16 @@ export async function uploadInPhases(
   if (options.signal.aborted) throw new StudioError('CANCELLED', 'publish cancelled');
   options.signal.addEventListener('abort', onAbort, { once: true });
   const all = phases.flatMap((p) => p.entries);
-  const meter = new ProgressMeter({
-    bytes: all.reduce((sum, e) => sum + e.file.bytes, 0),
-    files: all.length,
-    skipped: options.skipped ?? 0,
-  });
+  const intervalMs = options.progressIntervalMs ?? 250;
+  const meter = new ProgressMeter(
+    {
+      bytes: all.reduce((sum, e) => sum + e.file.bytes, 0),
+      files: all.length,
+      skipped: options.skipped ?? 0,
+    },
+    Date.now,
+    intervalMs,
+  );
   const ctx: UploadContext = {
     rest: options.rest,
     sdk: options.sdk,
@@ -98,7 +103,7 @@ export async function uploadInPhases(
     const p = meter.poll();
     if (p) options.emit({ type: 'progress', ...p });
     void options.record?.flush();
-  }, options.progressIntervalMs ?? 250);
+  }, intervalMs);
   try {
     for (const { phase, entries } of phases) {
       meter.setPhase(phase);
