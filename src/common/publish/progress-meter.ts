@@ -2,8 +2,8 @@ import type { PublishProgress } from './publish-events.js';
 import type { PublishPhase } from './upload-order.js';
 
 /**
- * Counts bytes and files of a publish and hands out throttled snapshots with rate and ETA. Pure: the
- * clock is injected, so tests drive it.
+ * Counts bytes and files of a publish and hands out snapshots with rate and ETA (the caller's timer
+ * decides how often). Pure: the clock is injected, so tests drive it.
  */
 export class ProgressMeter {
   private bytesDone = 0;
@@ -11,12 +11,10 @@ export class ProgressMeter {
   private phase: PublishPhase | undefined;
   private readonly current = new Map<string, { bytesDone: number; bytes: number }>();
   private readonly startedAt: number;
-  private lastEmit = -Infinity;
 
   constructor(
     private readonly totals: { bytes: number; files: number; skipped: number },
     private readonly now: () => number = Date.now,
-    private readonly intervalMs = 250,
   ) {
     this.startedAt = now();
   }
@@ -54,14 +52,6 @@ export class ProgressMeter {
   fileAbandoned(path: string): void {
     this.fileRestarted(path);
     this.current.delete(path);
-  }
-
-  /** A snapshot when the interval has passed (or `force`), else undefined. */
-  poll(force = false): PublishProgress | undefined {
-    const t = this.now();
-    if (!force && t - this.lastEmit < this.intervalMs) return undefined;
-    this.lastEmit = t;
-    return this.snapshot(t);
   }
 
   snapshot(t = this.now()): PublishProgress {

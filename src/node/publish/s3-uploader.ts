@@ -70,16 +70,11 @@ export async function uploadInPhases(
   if (options.signal.aborted) throw new StudioError('CANCELLED', 'publish cancelled');
   options.signal.addEventListener('abort', onAbort, { once: true });
   const all = phases.flatMap((p) => p.entries);
-  const intervalMs = options.progressIntervalMs ?? 250;
-  const meter = new ProgressMeter(
-    {
-      bytes: all.reduce((sum, e) => sum + e.file.bytes, 0),
-      files: all.length,
-      skipped: options.skipped ?? 0,
-    },
-    Date.now,
-    intervalMs,
-  );
+  const meter = new ProgressMeter({
+    bytes: all.reduce((sum, e) => sum + e.file.bytes, 0),
+    files: all.length,
+    skipped: options.skipped ?? 0,
+  });
   const ctx: UploadContext = {
     rest: options.rest,
     sdk: options.sdk,
@@ -100,10 +95,10 @@ export async function uploadInPhases(
   const partSize = options.partSizeBytes ?? 8 * MIB;
   const stats: UploadStats = { uploaded: 0, bytesSent: 0, multipart: 0 };
   const timer = setInterval(() => {
-    const p = meter.poll();
-    if (p) options.emit({ type: 'progress', ...p });
+    // The interval is the throttle: the meter's own 250 ms would swallow a caller's shorter one.
+    options.emit({ type: 'progress', ...meter.snapshot() });
     void options.record?.flush();
-  }, intervalMs);
+  }, options.progressIntervalMs ?? 250);
   try {
     for (const { phase, entries } of phases) {
       meter.setPhase(phase);
