@@ -30,56 +30,97 @@ export function ffmpegInputUrl(absolutePath: string): string {
 export async function probeSource(file: string, options: { signal?: AbortSignal } = {}): Promise<SourceInfo> {
   const absolute = path.resolve(file);
   await checkReadableFile(absolute);
-  const { ffprobe } = await binaries();
-  const args = ['-v', 'warning', '-hide_banner', ...safeInputOptions()];
-  args.push('-show_format', '-show_streams', '-of', 'json', ffmpegInputUrl(absolute));
-  let stdout: string;
-  let warnings: string[];
+  // One ffprobe start answers both questions on a file that demuxes cleanly from its start. One that
+  // does not (ffprobe fails reading the packets) is asked again the slow way, as two questions, so the
+  // packets never turn a file that can be described into one refused.
+  const combined = await askFfprobe(absolute, SAMPLE_ALL_PACKETS, options.signal).catch(() => undefined);
+  if (combined) {
+    const sampled = sampledFromPackets(combined.json);
+    if (sampled !== 'too-few')
+      return parseFfprobeJson(absolute, withoutPackets(combined.json), combined.warnings, sampled);
+  }
+  options.signal?.throwIfAborted();
+  let answer: { json: unknown; warnings: string[] };
   try {
-    const result = await runProcess({
-      bin: ffprobe.path,
-      args,
-      signal: options.signal,
-      timeoutMs: PROBE_TIMEOUT_MS,
-      captureStdout: true,
-      file: absolute,
-    });
-    stdout = result.stdout;
-    warnings = usefulWarnings(result.stderrTail);
+    answer = combined ?? (await askFfprobe(absolute, [], options.signal));
   } catch (error) {
     throw classifyProbeFailure(absolute, error);
   }
-  let json: unknown;
+  const sampledFps = hasVideo(answer.json) ? await sampleFrameRate(absolute, options.signal) : undefined;
+  return parseFfprobeJson(absolute, withoutPackets(answer.json), answer.warnings, sampledFps);
+}
+
+/** Video packets whose timestamps measure the picture rate (see sampleFrameRate). */
+const SAMPLE_VIDEO_PACKETS = 240;
+/**
+ * Packets of all streams read for them in the combined question: a film with one sound track has about
+ * two video packets in five (30 fps against AAC's 47 packets a second), so 1,000 give 240 video ones;
+ * a file with more tracks that gives fewer is sampled on its own.
+ */
+const SAMPLE_ALL_PACKETS_COUNT = 1000;
+const SAMPLE_ALL_PACKETS = [
+  ...['-show_entries', 'packet=stream_index,pts_time'],
+  ...['-read_intervals', `%+#${SAMPLE_ALL_PACKETS_COUNT}`],
+];
+
+async function askFfprobe(
+  file: string,
+  extra: string[],
+  signal?: AbortSignal,
+): Promise<{ json: unknown; warnings: string[] }> {
+  const { ffprobe } = await binaries();
+  const args = ['-v', 'warning', '-hide_banner', ...safeInputOptions()];
+  args.push('-show_format', '-show_streams', ...extra, '-of', 'json', ffmpegInputUrl(file));
+  const result = await runProcess({
+    bin: ffprobe.path,
+    args,
+    signal,
+    timeoutMs: PROBE_TIMEOUT_MS,
+    captureStdout: true,
+    file,
+  });
   try {
-    json = JSON.parse(stdout);
+    return { json: JSON.parse(result.stdout), warnings: usefulWarnings(result.stderrTail) };
   } catch (cause) {
-    throw new StudioError('NOT_MEDIA', `${absolute}: ffprobe's answer was not JSON`, {
-      file: absolute,
-      cause,
-    });
+    throw new StudioError('NOT_MEDIA', `${file}: ffprobe's answer was not JSON`, { file, cause });
   }
-  const hasVideo = (json as { streams?: { codec_type?: string }[] }).streams?.some(
-    (s) => s.codec_type === 'video',
-  );
-  const sampledFps = hasVideo ? await sampleFrameRate(absolute, options.signal) : undefined;
-  return parseFfprobeJson(absolute, json, warnings, sampledFps);
+}
+
+interface ProbeJson {
+  streams?: { index?: number; codec_type?: string }[];
+  packets?: { stream_index?: number; pts_time?: string }[];
+}
+
+const hasVideo = (json: unknown) => (json as ProbeJson).streams?.some((s) => s.codec_type === 'video');
+
+function withoutPackets(json: unknown): unknown {
+  const { packets: _packets, ...rest } = json as ProbeJson & Record<string, unknown>;
+  return rest;
 }
 
 /**
- * The picture rate measured from the first packets' timestamps (demuxing only, no decoding): the check on
- * r_frame_rate, which is a guess from time bases. Undefined when there are too few packets to tell.
+ * The sampled rate from the combined answer's packets: undefined without video (or too few packets to
+ * tell), 'too-few' when the packet limit was reached before enough video packets came.
+ */
+function sampledFromPackets(json: unknown): number | undefined | 'too-few' {
+  const { streams = [], packets = [] } = json as ProbeJson;
+  const video = streams.find((s) => s.codec_type === 'video');
+  if (video?.index === undefined) return undefined;
+  const times = packets
+    .filter((p) => p.stream_index === video.index)
+    .slice(0, SAMPLE_VIDEO_PACKETS)
+    .map((p) => Number.parseFloat(p.pts_time ?? ''));
+  if (times.length < SAMPLE_VIDEO_PACKETS && packets.length >= SAMPLE_ALL_PACKETS_COUNT) return 'too-few';
+  return frameRateFromTimestamps(times);
+}
+
+/**
+ * The picture rate measured from the first video packets' timestamps (demuxing only, no decoding): the
+ * check on r_frame_rate, which is a guess from time bases. Undefined when there are too few to tell.
  */
 async function sampleFrameRate(file: string, signal?: AbortSignal): Promise<number | undefined> {
-  const args = [
-    '-select_streams',
-    'v:0',
-    '-read_intervals',
-    '%+#240',
-    '-show_entries',
-    'packet=pts_time',
-    '-of',
-    'csv=p=0',
-  ];
+  const args = ['-select_streams', 'v:0', '-read_intervals', `%+#${SAMPLE_VIDEO_PACKETS}`];
+  args.push('-show_entries', 'packet=pts_time', '-of', 'csv=p=0');
   try {
     const stdout = await ffprobeQuery(file, args, { signal, timeoutMs: PROBE_TIMEOUT_MS });
     return frameRateFromTimestamps(stdout.split('\n').map((l) => Number.parseFloat(l)));
