@@ -113,10 +113,12 @@ describe('the throttle on real HTTP responses', () => {
     const both = await Promise.all([download(url), download(url)]);
     const seconds = (performance.now() - start) / 1000;
     // 200 kB at 200 kB/s: about 1 s for both, where two separate links would take 0.5 s.
+    // The floor is the promise; the ceiling only has to tell "shared" from "one after the other" (a
+    // serial link ends them 0.5 s apart), loosely, since a loaded machine's timers run late.
     expect(seconds).toBeGreaterThan(0.9);
-    expect(seconds).toBeLessThan(1.4);
+    expect(seconds).toBeLessThan(3);
     // Interleaved: neither finished long before the other.
-    expect(Math.abs(both[0].lastMs - both[1].lastMs)).toBeLessThan(150);
+    expect(Math.abs(both[0].lastMs - both[1].lastMs)).toBeLessThan(350);
   });
 
   it('follows a trace: the rate drops and recovers while a response is under way', async () => {
@@ -130,7 +132,8 @@ describe('the throttle on real HTTP responses', () => {
     // 0.5 s fast (500 kB), 1 s slow (100 kB), then 400 kB fast (0.4 s): about 1.9 s, where 0.5 Mb/s-free would be 1 s.
     const got = await download(await throttledServer(link, 1_000_000));
     expect(got.lastMs).toBeGreaterThan(1750);
-    expect(got.lastMs).toBeLessThan(2300);
+    // Loose: the floor shows the drop; a loaded machine's timers only ever make it later.
+    expect(got.lastMs).toBeLessThan(4000);
   });
 });
 
