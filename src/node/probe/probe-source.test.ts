@@ -22,6 +22,16 @@ describe('probeSource: bad input gets a typed error naming the file', () => {
     });
   });
 
+  it('a cancel, before or while ffprobe runs → CANCELLED, never asked again the slow way', async () => {
+    const before = new AbortController();
+    before.abort();
+    await expect(probeSource(valid, { signal: before.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    const during = new AbortController();
+    const probing = probeSource(valid, { signal: during.signal });
+    setTimeout(() => during.abort(), 20);
+    await expect(probing).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
   it('zero-byte file → FILE_EMPTY', async () => {
     const file = path.join(dir, 'empty.mp4');
     await writeFile(file, '');

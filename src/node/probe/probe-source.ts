@@ -33,13 +33,16 @@ export async function probeSource(file: string, options: { signal?: AbortSignal 
   // One ffprobe start answers both questions on a file that demuxes cleanly from its start. One that
   // does not (ffprobe fails reading the packets) is asked again the slow way, as two questions, so the
   // packets never turn a file that can be described into one refused.
-  const combined = await askFfprobe(absolute, SAMPLE_ALL_PACKETS, options.signal).catch(() => undefined);
+  const combined = await askFfprobe(absolute, SAMPLE_ALL_PACKETS, options.signal).catch((error) => {
+    // A cancel is the answer (the runner's CANCELLED error), not a reason to ask again.
+    if (options.signal?.aborted) throw error;
+    return undefined;
+  });
   if (combined) {
     const sampled = sampledFromPackets(combined.json);
     if (sampled !== 'too-few')
       return parseFfprobeJson(absolute, withoutPackets(combined.json), combined.warnings, sampled);
   }
-  options.signal?.throwIfAborted();
   let answer: { json: unknown; warnings: string[] };
   try {
     answer = combined ?? (await askFfprobe(absolute, [], options.signal));
